@@ -1,0 +1,239 @@
+//! Commands: the dispatcher, the handler context, and one file per command family.
+//!
+//! Every command takes one path (see DESIGN.md): `Engine::execute` looks the name up in
+//! the declarative [`table`], checks arity (and later auth, ACL, OOM) once, centrally,
+//! then calls the family's handler with a [`Ctx`] and the [`Args`]. Handlers are plain
+//! functions returning a [`Reply`] or a [`CmdError`]; they never see a socket.
+
+pub mod args;
+pub mod command;
+pub mod keys;
+pub mod server;
+pub mod spec;
+pub mod spec_types;
+pub mod strings;
+pub mod table;
+
+pub use args::{ArgvBuf, Args};
+pub use table::{Command, Table, table};
+
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::db::{Db, Entry, KeyStats};
+use crate::reply::{CmdError, CmdResult, Reply};
+use crate::rng::Rng;
+use crate::session::Session;
+use crate::types::{StrValue, Value};
+
+/// A command handler.
+pub type Handler = fn(&mut Ctx, &Args) -> CmdResult;
+
+/// Server-wide counters reported by INFO.
+#[derive(Debug, Default, Clone)]
+pub struct Stats {
+    /// Hits, misses, expirations.
+    pub keys: KeyStats,
+    /// Commands executed.
+    pub total_commands_processed: u64,
+    /// Connections accepted.
+    pub total_connections_received: u64,
+    /// Connections refused (maxclients).
+    pub rejected_connections: u64,
+    /// Bytes read from clients (host-maintained).
+    pub net_input_bytes: u64,
+    /// Bytes written to clients (host-maintained).
+    pub net_output_bytes: u64,
+    /// Keys evicted by maxmemory.
+    pub evicted_keys: u64,
+    /// Error replies sent.
+    pub total_error_replies: u64,
+}
+
+/// How SHUTDOWN asked the host to stop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShutdownMode {
+    /// Default: save if save points are configured.
+    Default,
+    /// SHUTDOWN SAVE.
+    Save,
+    /// SHUTDOWN NOSAVE.
+    NoSave,
+}
+
+/// Requests from commands to the host (the server or the JS glue), drained after each
+/// batch.
+#[derive(Debug, Default)]
+pub struct HostEvents {
+    /// SHUTDOWN was called.
+    pub shutdown: Option<ShutdownMode>,
+    /// Client ids to disconnect (CLIENT KILL).
+    pub kill: Vec<u64>,
+}
+
+/// The engine's shared state (everything but the client table).
+pub struct State {
+    /// The databases.
+    pub dbs: Vec<Db>,
+    /// Configuration.
+    pub config: Config,
+    /// Counters.
+    pub stats: Stats,
+    /// Random numbers (seeded).
+    pub rng: Rng,
+    /// The injected clock.
+    pub clock: Box<dyn Clock>,
+    /// Changes since the last save (Redis's `server.dirty`).
+    pub dirty: u64,
+    /// When the engine was created (Unix ms).
+    pub start_ms: i64,
+    /// 40-hex-char run id.
+    pub run_id: String,
+    /// Requests for the host.
+    pub events: HostEvents,
+    /// Host facts shown by INFO server (tcp_port, executable, config_file, ...).
+    pub host_info: Vec<(String, String)>,
+    /// Propagated writes, collected only when enabled (AOF, snapshot log, replicas).
+    pub propagation: Option<Vec<Vec<Vec<u8>>>>,
+    /// Set by a handler that replaced its own propagation (`Ctx::propagate`).
+    pub(crate) prop_overridden: bool,
+}
+
+impl State {
+    /// Approximate memory used by the data (bytes), for INFO and MEMORY.
+    pub fn used_memory(&self) -> usize {
+        // A fixed baseline for the engine's own structures, plus the keyspaces.
+        1024 * 1024 + self.dbs.iter().map(|d| d.ks.mem()).sum::<usize>()
+    }
+}
+
+/// What a handler works with: the engine state, its client's session, the other
+/// clients (read-only), and the command's time snapshot.
+pub struct Ctx<'a> {
+    /// Engine state.
+    pub st: &'a mut State,
+    /// The calling client.
+    pub sess: &'a mut Session,
+    /// All other clients.
+    pub clients: &'a crate::engine::Clients,
+    /// Unix ms, fixed for the duration of the command (as Redis's command time snapshot).
+    pub now: i64,
+    /// The command being run.
+    pub cmd: &'static Command,
+}
+
+impl<'a> Ctx<'a> {
+    /// The selected database.
+    #[inline]
+    pub fn db(&mut self) -> &mut Db {
+        let i = self.sess.db;
+        &mut self.st.dbs[i]
+    }
+
+    /// `lookupKeyRead`: the live entry, counting hits/misses.
+    #[inline]
+    pub fn lookup_read(&mut self, key: &[u8]) -> Option<&mut Entry> {
+        let now = self.now;
+        let i = self.sess.db;
+        self.st.dbs[i].lookup_read(key, now, &mut self.st.stats.keys)
+    }
+
+    /// `lookupKeyWrite`: the live entry, for modification.
+    #[inline]
+    pub fn lookup_write(&mut self, key: &[u8]) -> Option<&mut Entry> {
+        let now = self.now;
+        let i = self.sess.db;
+        self.st.dbs[i].lookup_write(key, now, &mut self.st.stats.keys)
+    }
+
+    /// Whether `key` exists (lazy expiry applied).
+    pub fn exists(&mut self, key: &[u8]) -> bool {
+        let now = self.now;
+        let i = self.sess.db;
+        self.st.dbs[i].exists(key, now, &mut self.st.stats.keys)
+    }
+
+    /// Delete `key` from the selected db; true if it existed.
+    pub fn delete(&mut self, key: &[u8]) -> bool {
+        let now = self.now;
+        let i = self.sess.db;
+        self.st.dbs[i].delete(key, now, &mut self.st.stats.keys)
+    }
+
+    /// The string at `key` for reading: `Ok(None)` if absent, WRONGTYPE if not a string.
+    pub fn read_str(&mut self, key: &[u8]) -> Result<Option<&mut StrValue>, CmdError> {
+        match self.lookup_read(key) {
+            None => Ok(None),
+            Some(e) => match &mut e.value {
+                Value::Str(s) => Ok(Some(s)),
+                #[allow(unreachable_patterns)]
+                _ => Err(CmdError::WrongType),
+            },
+        }
+    }
+
+    /// Record `n` changes (for save points and `rdb_changes_since_last_save`).
+    #[inline]
+    pub fn dirty(&mut self, n: u64) {
+        self.st.dirty += n;
+    }
+
+    /// Signal that `key` in the selected db was modified (WATCH, client tracking).
+    #[inline]
+    pub fn signal_modified(&mut self, _key: &[u8]) {}
+
+    /// Emit a keyspace notification of `class` (e.g. `'$'`, `'g'`) for `event` on `key`.
+    #[inline]
+    pub fn notify(&mut self, _class: char, _event: &str, _key: &[u8]) {}
+
+    /// Replace this command's propagation with `cmds` (e.g. EXPIRE → PEXPIREAT). Without
+    /// a call, a command that changed `dirty` is propagated verbatim.
+    pub fn propagate(&mut self, cmds: Vec<Vec<Vec<u8>>>) {
+        self.st.prop_overridden = true;
+        if let Some(p) = &mut self.st.propagation {
+            p.extend(cmds);
+        }
+    }
+
+    /// A random number.
+    pub fn rand(&mut self) -> u64 {
+        self.st.rng.next_u64()
+    }
+}
+
+/// Parse an integer argument like Redis's `getLongLongFromObjectOrReply`.
+pub fn parse_i64(arg: &[u8]) -> Result<i64, CmdError> {
+    crate::types::string::parse_i64(arg).ok_or(CmdError::NotInteger)
+}
+
+/// Parse a float argument like Redis's `getLongDoubleFromObject` / `getDoubleFromObject`:
+/// no leading space, no trailing garbage, NaN refused; `inf`/`-inf` accepted.
+pub fn parse_f64(arg: &[u8]) -> Result<f64, CmdError> {
+    parse_f64_opt(arg).ok_or(CmdError::NotFloat)
+}
+
+/// As [`parse_f64`], returning `None` on failure.
+pub fn parse_f64_opt(arg: &[u8]) -> Option<f64> {
+    if arg.is_empty() || arg.len() > 5000 || arg[0].is_ascii_whitespace() {
+        return None;
+    }
+    let s = std::str::from_utf8(arg).ok()?;
+    let lower = s.to_ascii_lowercase();
+    let v = match lower.as_str() {
+        "inf" | "+inf" | "infinity" | "+infinity" => f64::INFINITY,
+        "-inf" | "-infinity" => f64::NEG_INFINITY,
+        _ => {
+            // strtod accepts hex floats too, which Rust's parser does not; Redis users
+            // practically never send them.
+            if lower.contains("inf") || lower.contains("nan") {
+                return None;
+            }
+            s.parse::<f64>().ok()?
+        }
+    };
+    if v.is_nan() { None } else { Some(v) }
+}
+
+/// A bulk reply of a string value.
+pub fn str_reply(s: &StrValue) -> Reply {
+    Reply::Bulk(s.to_vec())
+}

@@ -1,0 +1,293 @@
+//! The [`Engine`]: databases, configuration, clients, and the one dispatcher every
+//! command goes through.
+
+use crate::clock::Clock;
+use crate::cmd::{Args, Ctx, HostEvents, State, Stats, table};
+use crate::config::Config;
+use crate::db::{Db, expire};
+use crate::reply::{CmdError, Reply};
+use crate::rng::Rng;
+use crate::session::Session;
+
+/// Identifies a connected client to the engine; returned by [`Engine::connect`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ClientHandle {
+    slot: u32,
+    /// The client's id (CLIENT ID).
+    pub id: u64,
+}
+
+/// The table of connected clients.
+#[derive(Debug, Default)]
+pub struct Clients {
+    slots: Vec<Option<Box<Session>>>,
+    free: Vec<u32>,
+    len: usize,
+}
+
+impl Clients {
+    /// Connected clients, excluding the one currently running a command.
+    pub fn iter(&self) -> impl Iterator<Item = &Session> {
+        self.slots.iter().filter_map(|s| s.as_deref())
+    }
+    /// Number of connected clients (including the caller).
+    pub fn len(&self) -> usize {
+        self.len
+    }
+    /// Whether no clients are connected.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
+
+/// A Redis-compatible engine instance. No I/O: hosts feed it commands and drive its
+/// timers.
+pub struct Engine {
+    st: State,
+    clients: Clients,
+    next_id: u64,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine").field("clients", &self.clients.len).finish()
+    }
+}
+
+impl Engine {
+    /// An engine with `config`, the given clock and an entropy-seeded PRNG.
+    pub fn new(config: Config, clock: Box<dyn Clock>) -> Engine {
+        Self::with_rng(config, clock, Rng::from_entropy())
+    }
+
+    /// An engine with an explicit PRNG (deterministic tests).
+    pub fn with_rng(config: Config, clock: Box<dyn Clock>, mut rng: Rng) -> Engine {
+        let now = clock.now_ms();
+        let dbs = (0..config.databases.max(1)).map(|_| Db::new()).collect();
+        let run_id: String = (0..40)
+            .map(|_| {
+                let d = rng.below(16) as u32;
+                char::from_digit(d, 16).unwrap_or('0')
+            })
+            .collect();
+        Engine {
+            st: State {
+                dbs,
+                config,
+                stats: Stats::default(),
+                rng,
+                clock,
+                dirty: 0,
+                start_ms: now,
+                run_id,
+                events: HostEvents::default(),
+                host_info: Vec::new(),
+                propagation: None,
+                prop_overridden: false,
+            },
+            clients: Clients::default(),
+            next_id: 1,
+        }
+    }
+
+    /// An engine on the system clock (not on wasm).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn with_config(config: Config) -> Engine {
+        Self::new(config, Box::new(crate::clock::SystemClock))
+    }
+
+    /// Shared state (config, stats, databases), for hosts.
+    pub fn state(&self) -> &State {
+        &self.st
+    }
+
+    /// Shared state, mutable, for hosts.
+    pub fn state_mut(&mut self) -> &mut State {
+        &mut self.st
+    }
+
+    /// Current time from the injected clock.
+    pub fn now(&self) -> i64 {
+        self.st.clock.now_ms()
+    }
+
+    /// Register a new client; returns its handle.
+    pub fn connect(&mut self) -> ClientHandle {
+        let id = self.next_id;
+        self.next_id += 1;
+        let sess = Box::new(Session::new(id, self.now()));
+        self.st.stats.total_connections_received += 1;
+        let slot = match self.clients.free.pop() {
+            Some(s) => {
+                self.clients.slots[s as usize] = Some(sess);
+                s
+            }
+            None => {
+                self.clients.slots.push(Some(sess));
+                (self.clients.slots.len() - 1) as u32
+            }
+        };
+        self.clients.len += 1;
+        ClientHandle { slot, id }
+    }
+
+    /// Forget a client.
+    pub fn disconnect(&mut self, h: ClientHandle) {
+        if let Some(slot) = self.clients.slots.get_mut(h.slot as usize) {
+            if slot.as_ref().is_some_and(|s| s.id == h.id) {
+                *slot = None;
+                self.clients.free.push(h.slot);
+                self.clients.len -= 1;
+            }
+        }
+    }
+
+    /// A client's session, to read or to set host facts (address, buffers).
+    pub fn session_mut(&mut self, h: ClientHandle) -> Option<&mut Session> {
+        self.clients
+            .slots
+            .get_mut(h.slot as usize)?
+            .as_deref_mut()
+            .filter(|s| s.id == h.id)
+    }
+
+    /// Run one command for client `h`. `args.get(0)` is the command name.
+    pub fn execute(&mut self, h: ClientHandle, args: &Args) -> Reply {
+        let Some(mut sess) = self
+            .clients
+            .slots
+            .get_mut(h.slot as usize)
+            .and_then(|s| s.take())
+        else {
+            return Reply::Error("ERR unknown client".into());
+        };
+        let reply = self.execute_in(&mut sess, args);
+        self.clients.slots[h.slot as usize] = Some(sess);
+        reply
+    }
+
+    fn execute_in(&mut self, sess: &mut Session, args: &Args) -> Reply {
+        let now = self.st.clock.now_ms();
+        sess.last_interaction_ms = now;
+        let reply = match self.dispatch(sess, args, now) {
+            Ok(r) => r,
+            Err(e) => Reply::Error(e.into_text()),
+        };
+        if reply.is_error() {
+            self.st.stats.total_error_replies += 1;
+        }
+        reply
+    }
+
+    fn dispatch(&mut self, sess: &mut Session, args: &Args, now: i64) -> Result<Reply, CmdError> {
+        let name = args.get(0);
+        let Some(mut cmd) = table().lookup(name) else {
+            return Err(unknown_command(args));
+        };
+        if cmd.is_container() {
+            if args.len() < 2 {
+                return Err(CmdError::WrongArity(cmd.name().into()));
+            }
+            match cmd.sub(args.get(1)) {
+                Some(sub) => cmd = sub,
+                None => {
+                    return Err(CmdError::UnknownCommand(format!(
+                        "ERR unknown subcommand '{}'. Try {} HELP.",
+                        sanitize(args.get(1), 128),
+                        cmd.upper
+                    )));
+                }
+            }
+        }
+        if !cmd.arity_ok(args.len()) {
+            return Err(CmdError::WrongArity(cmd.name().into()));
+        }
+        if !sess.authenticated && cmd.spec.flags & crate::cmd::spec_types::F_NO_AUTH == 0 {
+            return Err(CmdError::raw("NOAUTH Authentication required."));
+        }
+        let Some(handler) = cmd.handler else {
+            return Err(CmdError::WrongArity(cmd.name().into()));
+        };
+        sess.last_cmd = cmd.name();
+        let dirty_before = self.st.dirty;
+        self.st.prop_overridden = false;
+        let mut ctx = Ctx {
+            st: &mut self.st,
+            sess,
+            clients: &self.clients,
+            now,
+            cmd,
+        };
+        let r = handler(&mut ctx, args);
+        self.st.stats.total_commands_processed += 1;
+        if self.st.dirty != dirty_before && !self.st.prop_overridden {
+            if let Some(p) = &mut self.st.propagation {
+                p.push(args.to_vecs());
+            }
+        }
+        r
+    }
+
+    /// Run one active expiry cycle with a time budget in ms. Returns keys deleted.
+    pub fn active_expire(&mut self, budget_ms: i64) -> usize {
+        let st = &mut self.st;
+        let now = st.clock.now_ms();
+        let clock = &st.clock;
+        let now_fn = || clock.now_ms();
+        let prop = &mut st.propagation;
+        expire::active_expire_cycle(
+            &mut st.dbs,
+            now,
+            &now_fn,
+            budget_ms,
+            &mut st.rng,
+            &mut st.stats.keys,
+            &mut |db, key| {
+                if let Some(p) = prop.as_mut() {
+                    p.push(vec![b"SELECT".to_vec(), db.to_string().into_bytes()]);
+                    p.push(vec![b"DEL".to_vec(), key.to_vec()]);
+                }
+            },
+        )
+    }
+
+    /// Take the requests commands made of the host (SHUTDOWN, CLIENT KILL).
+    pub fn take_events(&mut self) -> HostEvents {
+        std::mem::take(&mut self.st.events)
+    }
+
+    /// Start collecting propagated writes (see [`Engine::take_propagated`]).
+    pub fn enable_propagation(&mut self) {
+        if self.st.propagation.is_none() {
+            self.st.propagation = Some(Vec::new());
+        }
+    }
+
+    /// Drain the propagated writes collected so far.
+    pub fn take_propagated(&mut self) -> Vec<Vec<Vec<u8>>> {
+        self.st.propagation.as_mut().map(std::mem::take).unwrap_or_default()
+    }
+}
+
+/// `'%.*s'`-style truncation with CR/LF turned into spaces, as Redis's error messages.
+pub(crate) fn sanitize(b: &[u8], max: usize) -> String {
+    let b = &b[..b.len().min(max)];
+    String::from_utf8_lossy(b).replace(['\r', '\n'], " ")
+}
+
+fn unknown_command(args: &Args) -> CmdError {
+    let mut rest = String::new();
+    let mut i = 1;
+    while i < args.len() && rest.len() < 128 {
+        let room = 128 - rest.len();
+        rest.push('\'');
+        rest.push_str(&sanitize(args.get(i), room));
+        rest.push_str("' ");
+        i += 1;
+    }
+    CmdError::UnknownCommand(format!(
+        "ERR unknown command '{}', with args beginning with: {}",
+        sanitize(args.get(0), 128),
+        rest
+    ))
+}

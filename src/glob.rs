@@ -1,0 +1,1 @@
+//! Glob-style pattern matching, as Redis's `stringmatchlen`.

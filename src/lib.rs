@@ -1,0 +1,37 @@
+//! Cinnabar: a Redis-compatible data store engine.
+//!
+//! This crate is the portable engine: no sockets, no files, no tokio, no system clock.
+//! It compiles for the host and for `wasm32-unknown-unknown`. Hosts (the
+//! `cinnabar-server` binary in `native/`, the wasm bindings in `src/wasm/`) feed it
+//! commands through [`Engine::execute`] and drive its timers.
+//!
+//! ```
+//! use cinnabar::{Engine, Config, clock::ManualClock, cmd::ArgvBuf, Reply};
+//! let mut engine = Engine::new(Config::default(), Box::new(ManualClock::new(0)));
+//! let client = engine.connect();
+//! let set = ArgvBuf::from_parts(["SET", "greeting", "hello"]);
+//! assert_eq!(engine.execute(client, &set.args()), Reply::Ok);
+//! let get = ArgvBuf::from_parts(["GET", "greeting"]);
+//! assert_eq!(engine.execute(client, &get.args()), Reply::bulk("hello"));
+//! ```
+#![deny(clippy::unwrap_used)]
+
+pub mod clock;
+pub mod cmd;
+pub mod config;
+pub mod db;
+pub mod engine;
+pub mod glob;
+pub mod reply;
+pub mod resp;
+pub mod rng;
+pub mod session;
+pub mod types;
+
+pub use config::Config;
+pub use engine::{ClientHandle, Engine};
+pub use reply::{CmdError, CmdResult, Reply};
+pub use session::Session;
+
+/// The Redis version whose command set and behaviour Cinnabar matches.
+pub const REDIS_VERSION: &str = "7.2.4";

@@ -1,0 +1,419 @@
+//! Incremental request parser.
+//!
+//! A [`Parser`] is fed the connection's input buffer and yields one request at a time as
+//! byte ranges into that buffer (no copies for multibulk requests). When a request is
+//! incomplete it remembers how far it got, so a 1,000,000-argument request arriving in
+//! many reads is not re-parsed from the start each time. Limits follow Redis: at most
+//! 1,048,576 arguments per request, each bulk at most `proto-max-bulk-len`, inline
+//! requests at most 64 KiB, length lines at most 64 KiB.
+
+use std::ops::Range;
+
+/// Maximum number of arguments in one multibulk request (Redis: 1024*1024).
+pub const MAX_MULTIBULK: i64 = 1024 * 1024;
+/// Maximum size of an inline request or of a length line (Redis: PROTO_INLINE_MAX_SIZE).
+pub const MAX_INLINE: usize = 64 * 1024;
+
+/// A protocol error: the connection gets `-ERR Protocol error: <msg>` and is closed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError(pub String);
+
+impl ParseError {
+    fn new(msg: impl Into<String>) -> Self {
+        ParseError(msg.into())
+    }
+    /// The full error line text, without `-` and CRLF.
+    pub fn text(&self) -> String {
+        format!("ERR Protocol error: {}", self.0)
+    }
+}
+
+/// One complete request found in the buffer.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Request {
+    /// A multibulk request; its arguments are `parser.args()` ranges into the buffer.
+    Multibulk,
+    /// An inline request; its arguments are ranges into `parser.inline_buf()`.
+    Inline,
+    /// An empty request (blank line or `*0`): nothing to run.
+    Empty,
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+enum State {
+    #[default]
+    Start,
+    /// Inside a multibulk: `remaining` arguments still to read.
+    Multibulk { remaining: i64 },
+    /// Inside a multibulk, length known, waiting for `len` bytes + CRLF at `pos`.
+    Bulk { remaining: i64, len: usize },
+}
+
+/// The resumable parser. Positions are relative to the start of the buffer passed to
+/// [`Parser::next`], which must only grow (by appending) until a request completes.
+#[derive(Debug)]
+pub struct Parser {
+    state: State,
+    pos: usize,
+    args: Vec<Range<usize>>,
+    inline: Vec<u8>,
+    /// `proto-max-bulk-len`.
+    pub max_bulk_len: usize,
+}
+
+impl Default for Parser {
+    fn default() -> Self {
+        Parser::new(512 * 1024 * 1024)
+    }
+}
+
+fn find_crlf(buf: &[u8], from: usize) -> Option<usize> {
+    // Redis looks for '\r' and expects '\n' after it; we look for "\r\n".
+    let hay = buf.get(from..)?;
+    let mut i = 0;
+    while let Some(off) = hay[i..].iter().position(|&b| b == b'\r') {
+        let at = i + off;
+        if at + 1 < hay.len() {
+            if hay[at + 1] == b'\n' {
+                return Some(from + at);
+            }
+            i = at + 1;
+        } else {
+            return None;
+        }
+    }
+    None
+}
+
+fn parse_len(s: &[u8]) -> Option<i64> {
+    // Like Redis's string2ll on the length line: optional '-', digits only, no overflow.
+    if s.is_empty() || s.len() > 20 {
+        return None;
+    }
+    let (neg, digits) = match s[0] {
+        b'-' => (true, &s[1..]),
+        _ => (false, s),
+    };
+    if digits.is_empty() {
+        return None;
+    }
+    let mut v: i64 = 0;
+    for &c in digits {
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        v = v.checked_mul(10)?.checked_add((c - b'0') as i64)?;
+    }
+    Some(if neg { -v } else { v })
+}
+
+impl Parser {
+    /// A parser with the given `proto-max-bulk-len`.
+    pub fn new(max_bulk_len: usize) -> Self {
+        Parser {
+            state: State::Start,
+            pos: 0,
+            args: Vec::new(),
+            inline: Vec::new(),
+            max_bulk_len,
+        }
+    }
+
+    /// Arguments of the last complete multibulk request, as ranges into the buffer.
+    pub fn args(&self) -> &[Range<usize>] {
+        &self.args
+    }
+
+    /// The buffer holding the last inline request's arguments.
+    pub fn inline_buf(&self) -> &[u8] {
+        &self.inline
+    }
+
+    /// Bytes consumed so far by a partial request (0 when idle).
+    pub fn partial_progress(&self) -> usize {
+        self.pos
+    }
+
+    /// Whether the parser is in the middle of a request.
+    pub fn in_progress(&self) -> bool {
+        !matches!(self.state, State::Start)
+    }
+
+    /// Parse the next request from `buf`. Returns `Ok(Some((request, consumed)))` when a
+    /// request is complete (`consumed` bytes of `buf` belong to it), `Ok(None)` when more
+    /// input is needed. After a complete request, the caller drops `consumed` bytes (or
+    /// passes the remaining slice) before calling again.
+    pub fn next(&mut self, buf: &[u8]) -> Result<Option<(Request, usize)>, ParseError> {
+        loop {
+            match self.state {
+                State::Start => {
+                    if buf.is_empty() {
+                        return Ok(None);
+                    }
+                    if buf[0] != b'*' {
+                        return self.inline(buf);
+                    }
+                    let Some(eol) = find_crlf(buf, 1) else {
+                        if buf.len() > MAX_INLINE {
+                            return Err(ParseError::new("too big mbulk count string"));
+                        }
+                        return Ok(None);
+                    };
+                    if eol > MAX_INLINE {
+                        return Err(ParseError::new("too big mbulk count string"));
+                    }
+                    let n = parse_len(&buf[1..eol]);
+                    let n = match n {
+                        Some(n) if n <= MAX_MULTIBULK => n,
+                        _ => return Err(ParseError::new("invalid multibulk length")),
+                    };
+                    self.pos = eol + 2;
+                    self.args.clear();
+                    if n <= 0 {
+                        let used = self.pos;
+                        self.pos = 0;
+                        return Ok(Some((Request::Empty, used)));
+                    }
+                    // Do not trust the count for allocation: grow as arguments arrive.
+                    self.args.reserve((n as usize).min(1024));
+                    self.state = State::Multibulk { remaining: n };
+                }
+                State::Multibulk { remaining } => {
+                    if remaining == 0 {
+                        let used = self.pos;
+                        self.pos = 0;
+                        self.state = State::Start;
+                        return Ok(Some((Request::Multibulk, used)));
+                    }
+                    if self.pos >= buf.len() {
+                        return Ok(None);
+                    }
+                    if buf[self.pos] != b'$' {
+                        let got = buf[self.pos] as char;
+                        self.reset();
+                        return Err(ParseError::new(format!("expected '$', got '{got}'")));
+                    }
+                    let Some(eol) = find_crlf(buf, self.pos + 1) else {
+                        if buf.len() - self.pos > MAX_INLINE {
+                            self.reset();
+                            return Err(ParseError::new("too big bulk count string"));
+                        }
+                        return Ok(None);
+                    };
+                    if eol - self.pos > MAX_INLINE {
+                        self.reset();
+                        return Err(ParseError::new("too big bulk count string"));
+                    }
+                    let len = match parse_len(&buf[self.pos + 1..eol]) {
+                        Some(l) if l >= 0 && (l as u64) <= self.max_bulk_len as u64 => l as usize,
+                        _ => {
+                            self.reset();
+                            return Err(ParseError::new("invalid bulk length"));
+                        }
+                    };
+                    self.pos = eol + 2;
+                    self.state = State::Bulk { remaining, len };
+                }
+                State::Bulk { remaining, len } => {
+                    let end = self.pos + len;
+                    if buf.len() < end + 2 {
+                        return Ok(None);
+                    }
+                    // Redis does not check the CRLF after a bulk; it skips two bytes.
+                    self.args.push(self.pos..end);
+                    self.pos = end + 2;
+                    self.state = State::Multibulk {
+                        remaining: remaining - 1,
+                    };
+                }
+            }
+        }
+    }
+
+    fn reset(&mut self) {
+        self.state = State::Start;
+        self.pos = 0;
+        self.args.clear();
+    }
+
+    fn inline(&mut self, buf: &[u8]) -> Result<Option<(Request, usize)>, ParseError> {
+        let Some(nl) = buf.iter().position(|&b| b == b'\n') else {
+            if buf.len() > MAX_INLINE {
+                return Err(ParseError::new("too big inline request"));
+            }
+            return Ok(None);
+        };
+        if nl > MAX_INLINE {
+            return Err(ParseError::new("too big inline request"));
+        }
+        let mut line = &buf[..nl];
+        if line.last() == Some(&b'\r') {
+            line = &line[..line.len() - 1];
+        }
+        self.inline.clear();
+        self.args.clear();
+        if !split_args(line, &mut self.inline, &mut self.args) {
+            return Err(ParseError::new("unbalanced quotes in request"));
+        }
+        if self.args.is_empty() {
+            return Ok(Some((Request::Empty, nl + 1)));
+        }
+        Ok(Some((Request::Inline, nl + 1)))
+    }
+}
+
+fn hex_val(c: u8) -> Option<u8> {
+    match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        b'A'..=b'F' => Some(c - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// Split an inline line like Redis's `sdssplitargs`: whitespace-separated words,
+/// "double quotes" with escapes (\n, \t, \xHH, ...), 'single quotes' with \' only.
+/// A closing quote must be followed by a space or the end. Returns false on unbalanced
+/// quotes. Arguments are appended to `out` and their ranges to `ranges`.
+pub fn split_args(line: &[u8], out: &mut Vec<u8>, ranges: &mut Vec<Range<usize>>) -> bool {
+    let mut i = 0;
+    let n = line.len();
+    loop {
+        while i < n && line[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if i >= n {
+            return true;
+        }
+        let start = out.len();
+        let mut inq = false;
+        let mut insq = false;
+        loop {
+            if inq {
+                if i >= n {
+                    return false;
+                }
+                let c = line[i];
+                if c == b'\\' && i + 3 < n && line[i + 1] == b'x' {
+                    if let (Some(h), Some(l)) = (hex_val(line[i + 2]), hex_val(line[i + 3])) {
+                        out.push(h * 16 + l);
+                        i += 4;
+                        continue;
+                    }
+                }
+                if c == b'\\' && i + 1 < n {
+                    i += 1;
+                    out.push(match line[i] {
+                        b'n' => b'\n',
+                        b'r' => b'\r',
+                        b't' => b'\t',
+                        b'b' => 8,
+                        b'a' => 7,
+                        other => other,
+                    });
+                } else if c == b'"' {
+                    if i + 1 < n && !line[i + 1].is_ascii_whitespace() {
+                        return false;
+                    }
+                    i += 1;
+                    break;
+                } else {
+                    out.push(c);
+                }
+                i += 1;
+            } else if insq {
+                if i >= n {
+                    return false;
+                }
+                let c = line[i];
+                if c == b'\\' && i + 1 < n && line[i + 1] == b'\'' {
+                    out.push(b'\'');
+                    i += 2;
+                    continue;
+                } else if c == b'\'' {
+                    if i + 1 < n && !line[i + 1].is_ascii_whitespace() {
+                        return false;
+                    }
+                    i += 1;
+                    break;
+                } else {
+                    out.push(c);
+                }
+                i += 1;
+            } else {
+                if i >= n {
+                    break;
+                }
+                match line[i] {
+                    b' ' | b'\n' | b'\r' | b'\t' | 0 => break,
+                    b'"' => inq = true,
+                    b'\'' => insq = true,
+                    c => out.push(c),
+                }
+                i += 1;
+            }
+        }
+        ranges.push(start..out.len());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_all(input: &[u8]) -> Result<Vec<Vec<Vec<u8>>>, ParseError> {
+        let mut p = Parser::default();
+        let mut off = 0;
+        let mut out = vec![];
+        while let Some((req, used)) = p.next(&input[off..])? {
+            let b = &input[off..];
+            match req {
+                Request::Multibulk => out.push(p.args().iter().map(|r| b[r.clone()].to_vec()).collect()),
+                Request::Inline => out.push(p.args().iter().map(|r| p.inline_buf()[r.clone()].to_vec()).collect()),
+                Request::Empty => {}
+            }
+            off += used;
+        }
+        Ok(out)
+    }
+
+    #[test]
+    fn multibulk_and_inline_mix() {
+        let r = parse_all(b"*2\r\n$3\r\nGET\r\n$1\r\nk\r\nPING\r\nset \"a b\" 'c\\'d'\r\n").unwrap();
+        assert_eq!(r, vec![
+            vec![b"GET".to_vec(), b"k".to_vec()],
+            vec![b"PING".to_vec()],
+            vec![b"set".to_vec(), b"a b".to_vec(), b"c'd".to_vec()],
+        ]);
+    }
+
+    #[test]
+    fn resumes_byte_by_byte() {
+        let input = b"*3\r\n$3\r\nSET\r\n$5\r\nhello\r\n$0\r\n\r\n";
+        let mut p = Parser::default();
+        for i in 0..input.len() - 1 {
+            assert_eq!(p.next(&input[..=i]).unwrap(), None, "at {i}");
+        }
+        let (req, used) = p.next(input).unwrap().unwrap();
+        assert_eq!((req, used), (Request::Multibulk, input.len()));
+        assert_eq!(p.args().len(), 3);
+        assert_eq!(&input[p.args()[2].clone()], b"");
+    }
+
+    #[test]
+    fn protocol_errors() {
+        assert_eq!(parse_all(b"*abc\r\n").unwrap_err().0, "invalid multibulk length");
+        assert_eq!(parse_all(b"*2000000\r\n").unwrap_err().0, "invalid multibulk length");
+        assert_eq!(parse_all(b"*1\r\n$-5\r\n").unwrap_err().0, "invalid bulk length");
+        assert_eq!(parse_all(b"*1\r\n$999999999999\r\n").unwrap_err().0, "invalid bulk length");
+        assert_eq!(parse_all(b"*1\r\n:1\r\n").unwrap_err().0, "expected '$', got ':'");
+        assert_eq!(parse_all(b"get \"abc\r\n").unwrap_err().0, "unbalanced quotes in request");
+        assert_eq!(parse_all(&vec![b'a'; 70000]).unwrap_err().0, "too big inline request");
+    }
+
+    #[test]
+    fn hex_escapes_and_empty_lines() {
+        let r = parse_all(b"\r\n\nset k \"\\x41\\x00\\n\"\r\n").unwrap();
+        assert_eq!(r, vec![vec![b"set".to_vec(), b"k".to_vec(), b"A\0\n".to_vec()]]);
+    }
+}
