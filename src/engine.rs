@@ -111,6 +111,11 @@ impl Engine {
         self.st.clock.now_ms()
     }
 
+    /// Number of connected clients.
+    pub fn client_count(&self) -> usize {
+        self.clients.len()
+    }
+
     /// Register a new client; returns its handle.
     pub fn connect(&mut self) -> ClientHandle {
         let id = self.next_id;
@@ -164,6 +169,25 @@ impl Engine {
         let reply = self.execute_in(&mut sess, args);
         self.clients.slots[h.slot as usize] = Some(sess);
         reply
+    }
+
+    /// Run one command and append its RESP-encoded reply (in the client's current
+    /// protocol) to `out`. Returns whether the client asked to close (QUIT).
+    pub fn execute_encoded(&mut self, h: ClientHandle, args: &Args, out: &mut Vec<u8>) -> bool {
+        let Some(mut sess) = self
+            .clients
+            .slots
+            .get_mut(h.slot as usize)
+            .and_then(|s| s.take())
+        else {
+            out.extend_from_slice(b"-ERR unknown client\r\n");
+            return true;
+        };
+        let reply = self.execute_in(&mut sess, args);
+        crate::resp::encode(&reply, sess.resp3(), out);
+        let close = sess.close_after_reply;
+        self.clients.slots[h.slot as usize] = Some(sess);
+        close
     }
 
     fn execute_in(&mut self, sess: &mut Session, args: &Args) -> Reply {

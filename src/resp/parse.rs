@@ -9,8 +9,10 @@
 
 use std::ops::Range;
 
-/// Maximum number of arguments in one multibulk request (Redis: 1024*1024).
-pub const MAX_MULTIBULK: i64 = 1024 * 1024;
+/// Maximum number of arguments in one multibulk request (Redis 7: INT_MAX). Nothing is
+/// allocated from the count itself: memory grows only with arguments actually received,
+/// which the query buffer limit bounds.
+pub const MAX_MULTIBULK: i64 = i32::MAX as i64;
 /// Maximum size of an inline request or of a length line (Redis: PROTO_INLINE_MAX_SIZE).
 pub const MAX_INLINE: usize = 64 * 1024;
 
@@ -403,7 +405,8 @@ mod tests {
     #[test]
     fn protocol_errors() {
         assert_eq!(parse_all(b"*abc\r\n").unwrap_err().0, "invalid multibulk length");
-        assert_eq!(parse_all(b"*2000000\r\n").unwrap_err().0, "invalid multibulk length");
+        assert_eq!(parse_all(b"*2147483648\r\n").unwrap_err().0, "invalid multibulk length");
+        assert_eq!(parse_all(b"*2000000\r\n").unwrap(), Vec::<Vec<Vec<u8>>>::new());
         assert_eq!(parse_all(b"*1\r\n$-5\r\n").unwrap_err().0, "invalid bulk length");
         assert_eq!(parse_all(b"*1\r\n$999999999999\r\n").unwrap_err().0, "invalid bulk length");
         assert_eq!(parse_all(b"*1\r\n:1\r\n").unwrap_err().0, "expected '$', got ':'");

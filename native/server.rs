@@ -1,0 +1,178 @@
+//! The server: listeners, the shared engine, timers and shutdown.
+//!
+//! Threading model: the engine lives on one thread (a tokio current-thread runtime with a
+//! `LocalSet`); every connection is a local task that parses a whole pipeline batch,
+//! runs it against the engine under one `RefCell` borrow, and writes all replies with
+//! one syscall. No locks, no cross-thread hand-offs: on this 2-core machine the other
+//! core is left to clients (redis-benchmark), as with redis-server. See docs/DESIGN-NOTES.md.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use cinnabar::Engine;
+use cinnabar::clock::SystemClock;
+use tokio::net::TcpListener;
+use tokio::sync::Notify;
+
+use crate::config::Startup;
+use crate::connection;
+
+/// State shared by all connection tasks on the server thread.
+pub struct Shared {
+    /// The engine.
+    pub engine: RefCell<Engine>,
+    /// Per-client kill switches, by client id.
+    pub kill: RefCell<HashMap<u64, Rc<Notify>>>,
+    /// Fired once on shutdown.
+    pub shutdown: Notify,
+    /// Set when shutting down.
+    pub stopping: std::cell::Cell<bool>,
+}
+
+impl Shared {
+    /// Act on what commands asked of the host (CLIENT KILL, SHUTDOWN).
+    pub fn handle_events(&self) {
+        let ev = self.engine.borrow_mut().take_events();
+        if !ev.kill.is_empty() {
+            let kill = self.kill.borrow();
+            for id in ev.kill {
+                if let Some(n) = kill.get(&id) {
+                    n.notify_one();
+                }
+            }
+        }
+        if ev.shutdown.is_some() {
+            self.begin_shutdown("User requested shutdown...");
+        }
+    }
+
+    /// Start a clean shutdown.
+    pub fn begin_shutdown(&self, why: &str) {
+        if !self.stopping.replace(true) {
+            log(why);
+            self.shutdown.notify_waiters();
+            self.shutdown.notify_one();
+        }
+    }
+}
+
+/// Redis-style log line: `pid:M dd Mon yyyy hh:mm:ss.mmm * message`.
+pub fn log(msg: &str) {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis())
+        .unwrap_or(0);
+    println!("{}:M {} * {}", std::process::id(), now, msg);
+}
+
+async fn bind_all(addrs: &[String], port: u16) -> Result<Vec<TcpListener>, String> {
+    let mut out = Vec::new();
+    for a in addrs {
+        let a = a.trim_start_matches('-');
+        let sock = if a.contains(':') { format!("[{a}]:{port}") } else { format!("{a}:{port}") };
+        match TcpListener::bind(&sock).await {
+            Ok(l) => out.push(l),
+            Err(e) => return Err(format!("Warning: Could not create server TCP listening socket {sock}: {e}")),
+        }
+    }
+    Ok(out)
+}
+
+/// Run the server until shutdown; returns the process exit code.
+pub async fn run(startup: Startup) -> i32 {
+    let config = startup.config;
+    let port: u16 = config.get("port").and_then(|p| p.parse().ok()).unwrap_or(6379);
+    let binds: Vec<String> = config
+        .get("bind")
+        .unwrap_or("127.0.0.1")
+        .split_whitespace()
+        .map(String::from)
+        .collect();
+    let hz = config.hz.max(1);
+    let listeners = match bind_all(&binds, port).await {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("{e}");
+            return 1;
+        }
+    };
+    let mut engine = Engine::new(config, Box::new(SystemClock));
+    {
+        let info = &mut engine.state_mut().host_info;
+        info.push(("process_id".into(), std::process::id().to_string()));
+        info.push(("tcp_port".into(), port.to_string()));
+        let exe = std::env::current_exe().map(|p| p.display().to_string()).unwrap_or_default();
+        info.push(("executable".into(), exe));
+        info.push(("config_file".into(), startup.config_file.clone().unwrap_or_default()));
+    }
+    let shared = Rc::new(Shared {
+        engine: RefCell::new(engine),
+        kill: RefCell::new(HashMap::new()),
+        shutdown: Notify::new(),
+        stopping: std::cell::Cell::new(false),
+    });
+    log(&format!(
+        "Cinnabar {} (Redis {} compatible) started, pid={}",
+        env!("CARGO_PKG_VERSION"),
+        cinnabar::REDIS_VERSION,
+        std::process::id()
+    ));
+    for l in &listeners {
+        if let Ok(a) = l.local_addr() {
+            log(&format!("Listening on {a}"));
+        }
+    }
+    log("Ready to accept connections tcp");
+
+    for listener in listeners {
+        let shared = shared.clone();
+        tokio::task::spawn_local(async move {
+            loop {
+                match listener.accept().await {
+                    Ok((stream, peer)) => {
+                        let shared = shared.clone();
+                        tokio::task::spawn_local(connection::serve(shared, stream, peer));
+                    }
+                    Err(e) => {
+                        // Out of file descriptors and the like: back off briefly, keep serving.
+                        log(&format!("Accepting client connection: {e}"));
+                        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+                    }
+                }
+            }
+        });
+    }
+
+    // Server cron: active expiry at `hz` times per second, 25% of each tick at most.
+    {
+        let shared = shared.clone();
+        tokio::task::spawn_local(async move {
+            let period = std::time::Duration::from_millis((1000 / hz as u64).max(1));
+            let budget = (1000 / hz as i64 / 4).max(1);
+            let mut tick = tokio::time::interval(period);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                shared.engine.borrow_mut().active_expire(budget);
+            }
+        });
+    }
+
+    let mut sigterm = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+    let term = async {
+        match sigterm.as_mut() {
+            Some(s) => {
+                s.recv().await;
+            }
+            None => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => shared.begin_shutdown("Received SIGINT scheduling shutdown..."),
+        _ = term => shared.begin_shutdown("Received SIGTERM scheduling shutdown..."),
+        _ = shared.shutdown.notified() => {}
+    }
+    log("Cinnabar is now ready to exit, bye bye...");
+    0
+}
