@@ -186,6 +186,9 @@ pub struct Config {
     pub hz: u32,
     /// `requirepass` (empty = none).
     pub requirepass: String,
+    /// Access tracking: whether `maxmemory-policy` is an LFU one, `lfu-log-factor`,
+    /// `lfu-decay-time` (read on every key lookup).
+    pub tracking: crate::db::lru::Tracking,
 }
 
 impl Default for Config {
@@ -197,6 +200,7 @@ impl Default for Config {
             proto_max_bulk_len: 512 * 1024 * 1024,
             hz: 10,
             requirepass: String::new(),
+            tracking: crate::db::lru::Tracking::default(),
         };
         c.apply();
         c
@@ -235,6 +239,11 @@ impl Config {
         self.proto_max_bulk_len = g("proto-max-bulk-len").parse().unwrap_or(512 * 1024 * 1024);
         self.hz = g("hz").parse().unwrap_or(10);
         self.requirepass = g("requirepass").to_string();
+        self.tracking = crate::db::lru::Tracking {
+            lfu: g("maxmemory-policy").ends_with("lfu"),
+            log_factor: g("lfu-log-factor").parse().unwrap_or(10),
+            decay_time: g("lfu-decay-time").parse().unwrap_or(1),
+        };
     }
 }
 

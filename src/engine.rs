@@ -208,10 +208,9 @@ impl Engine {
         let Some(mut cmd) = table().lookup(name) else {
             return Err(unknown_command(args));
         };
-        if cmd.is_container() {
-            if args.len() < 2 {
-                return Err(CmdError::WrongArity(cmd.name().into()));
-            }
+        // A container named alone is checked as itself (Redis's lookupCommand): its
+        // arity refuses `CLIENT`, while `COMMAND` (arity -1) runs the container handler.
+        if cmd.is_container() && args.len() >= 2 {
             match cmd.sub(args.get(1)) {
                 Some(sub) => cmd = sub,
                 None => {

@@ -37,6 +37,10 @@ pub struct Session {
     pub qbuf: usize,
     /// Pending output bytes (set by the host, for CLIENT LIST `omem`).
     pub omem: usize,
+    /// CLIENT NO-EVICT ON: never evicted for client memory (CLIENT LIST flag `e`).
+    pub no_evict: bool,
+    /// CLIENT NO-TOUCH ON: reads do not update keys' access time (CLIENT LIST flag `T`).
+    pub no_touch: bool,
 }
 
 impl Session {
@@ -60,6 +64,8 @@ impl Session {
             user: "default".into(),
             qbuf: 0,
             omem: 0,
+            no_evict: false,
+            no_touch: false,
         }
     }
 

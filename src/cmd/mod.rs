@@ -6,7 +6,10 @@
 //! functions returning a [`Reply`] or a [`CmdError`]; they never see a socket.
 
 pub mod args;
+pub mod client;
 pub mod command;
+pub mod config_cmd;
+pub mod info;
 pub mod keys;
 pub mod server;
 pub mod spec;
@@ -47,6 +50,8 @@ pub struct Stats {
     pub evicted_keys: u64,
     /// Error replies sent.
     pub total_error_replies: u64,
+    /// Highest `used_memory` seen (updated when INFO or MEMORY reads it).
+    pub used_memory_peak: usize,
 }
 
 /// How SHUTDOWN asked the host to stop.
@@ -126,23 +131,33 @@ impl<'a> Ctx<'a> {
     #[inline]
     pub fn db(&mut self) -> &mut Db {
         let i = self.sess.db;
-        &mut self.st.dbs[i]
+        let t = self.st.config.tracking;
+        let db = &mut self.st.dbs[i];
+        db.ks.set_new_lru(crate::db::lru::new_lru(self.now, t), t.lfu);
+        db
     }
 
-    /// `lookupKeyRead`: the live entry, counting hits/misses.
+    /// `lookupKeyRead`: the live entry, counting hits/misses and recording the access
+    /// (LRU clock / LFU counter).
     #[inline]
     pub fn lookup_read(&mut self, key: &[u8]) -> Option<&mut Entry> {
         let now = self.now;
         let i = self.sess.db;
-        self.st.dbs[i].lookup_read(key, now, &mut self.st.stats.keys)
+        let st = &mut *self.st;
+        let e = st.dbs[i].lookup_read(key, now, &mut st.stats.keys)?;
+        crate::db::lru::touch(e, now, st.config.tracking, &mut st.rng);
+        Some(e)
     }
 
-    /// `lookupKeyWrite`: the live entry, for modification.
+    /// `lookupKeyWrite`: the live entry, for modification (records the access).
     #[inline]
     pub fn lookup_write(&mut self, key: &[u8]) -> Option<&mut Entry> {
         let now = self.now;
         let i = self.sess.db;
-        self.st.dbs[i].lookup_write(key, now, &mut self.st.stats.keys)
+        let st = &mut *self.st;
+        let e = st.dbs[i].lookup_write(key, now, &mut st.stats.keys)?;
+        crate::db::lru::touch(e, now, st.config.tracking, &mut st.rng);
+        Some(e)
     }
 
     /// Whether `key` exists (lazy expiry applied).

@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 
 use super::spec::SPECS;
 use super::spec_types::CommandSpec;
-use super::{Handler, command, keys, server, strings};
+use super::{Handler, client, command, config_cmd, info, keys, server, strings};
 
 /// One servable command (or container of subcommands).
 pub struct Command {
@@ -60,6 +60,9 @@ fn families() -> impl Iterator<Item = &'static (&'static str, Handler)> {
         .chain(keys::COMMANDS.iter())
         .chain(server::COMMANDS.iter())
         .chain(command::COMMANDS.iter())
+        .chain(client::COMMANDS.iter())
+        .chain(config_cmd::COMMANDS.iter())
+        .chain(info::COMMANDS.iter())
 }
 
 impl Table {

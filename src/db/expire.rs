@@ -46,7 +46,7 @@ pub fn active_expire_cycle(
             let mut ttl_samples: i64 = 0;
             for _ in 0..n {
                 if let Some(e) = db.ks.random_volatile(|| rng.next_u64()) {
-                    if e.expire <= now {
+                    if e.expire < now {
                         if !expired_keys.iter().any(|k| *k == e.key) {
                             expired_keys.push(e.key.clone());
                         }

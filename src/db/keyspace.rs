@@ -62,6 +62,10 @@ pub struct Keyspace {
     epoch: u16,
     last_holes: Vec<u32>,
     mem: usize,
+    /// `lru` stamped on entries created or overwritten from now on (see `db::lru`).
+    new_lru: u32,
+    /// Keep an overwritten entry's `lru` (LFU counters survive overwrites, as in Redis).
+    keep_lru_on_overwrite: bool,
 }
 
 /// Bookkeeping bytes per entry beyond key and value (slot, index, allocation headers).
@@ -91,6 +95,14 @@ impl Keyspace {
     /// Adjust the memory estimate after an in-place change of a value.
     pub fn adjust_mem(&mut self, delta: isize) {
         self.mem = self.mem.saturating_add_signed(delta);
+    }
+
+    /// Set the access stamp given to entries created (and, unless `keep_on_overwrite`,
+    /// overwritten) from now on: the current LRU clock or initial LFU value.
+    #[inline]
+    pub fn set_new_lru(&mut self, lru: u32, keep_on_overwrite: bool) {
+        self.new_lru = lru;
+        self.keep_lru_on_overwrite = keep_on_overwrite;
     }
 
     /// Number of keys with a TTL.
@@ -131,6 +143,9 @@ impl Keyspace {
             let old_value = std::mem::replace(&mut e.value, value);
             self.mem = (self.mem + new_mem).saturating_sub(old_value.mem_usage());
             let old_expire = e.expire;
+            if !self.keep_lru_on_overwrite {
+                e.lru = self.new_lru;
+            }
             self.set_expire_slot(s, expire);
             return Some((old_value, old_expire));
         }
@@ -146,7 +161,7 @@ impl Keyspace {
             key,
             value,
             expire: NO_EXPIRE,
-            lru: 0,
+            lru: self.new_lru,
             vpos: NOT_VOLATILE,
         };
         let slot = match self.free.pop() {

@@ -6,6 +6,7 @@
 
 pub mod expire;
 pub mod keyspace;
+pub mod lru;
 
 pub use keyspace::{Entry, Keyspace, NO_EXPIRE};
 
@@ -39,10 +40,11 @@ impl Db {
         Self::default()
     }
 
-    /// Delete `key` if its TTL has passed at `now`; true if it was deleted.
+    /// Delete `key` if its TTL has passed at `now` (strictly: `now > expire`, as Redis's
+    /// `keyIsExpired`); true if it was deleted.
     pub fn expire_if_needed(&mut self, key: &[u8], now: i64, stats: &mut KeyStats) -> bool {
         let expired = match self.ks.get(key) {
-            Some(e) => e.expire != NO_EXPIRE && e.expire <= now,
+            Some(e) => e.expire != NO_EXPIRE && e.expire < now,
             None => false,
         };
         if expired {

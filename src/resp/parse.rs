@@ -278,10 +278,16 @@ fn hex_val(c: u8) -> Option<u8> {
 /// A closing quote must be followed by a space or the end. Returns false on unbalanced
 /// quotes. Arguments are appended to `out` and their ranges to `ranges`.
 pub fn split_args(line: &[u8], out: &mut Vec<u8>, ranges: &mut Vec<Range<usize>>) -> bool {
+    // Redis works on a C string: a NUL ends the line.
+    let line = match line.iter().position(|&b| b == 0) {
+        Some(p) => &line[..p],
+        None => line,
+    };
+    let is_space = |c: u8| matches!(c, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r');
     let mut i = 0;
     let n = line.len();
     loop {
-        while i < n && line[i].is_ascii_whitespace() {
+        while i < n && is_space(line[i]) {
             i += 1;
         }
         if i >= n {
@@ -314,7 +320,7 @@ pub fn split_args(line: &[u8], out: &mut Vec<u8>, ranges: &mut Vec<Range<usize>>
                         other => other,
                     });
                 } else if c == b'"' {
-                    if i + 1 < n && !line[i + 1].is_ascii_whitespace() {
+                    if i + 1 < n && !is_space(line[i + 1]) {
                         return false;
                     }
                     i += 1;
@@ -333,7 +339,7 @@ pub fn split_args(line: &[u8], out: &mut Vec<u8>, ranges: &mut Vec<Range<usize>>
                     i += 2;
                     continue;
                 } else if c == b'\'' {
-                    if i + 1 < n && !line[i + 1].is_ascii_whitespace() {
+                    if i + 1 < n && !is_space(line[i + 1]) {
                         return false;
                     }
                     i += 1;
@@ -416,6 +422,8 @@ mod tests {
 
     #[test]
     fn hex_escapes_and_empty_lines() {
+        assert_eq!(parse_all(b"a\x00b c\r\n").unwrap(), vec![vec![b"a".to_vec()]]);
+        assert_eq!(parse_all(b"\x0b a\x0bb\r\n").unwrap(), vec![vec![b"a\x0bb".to_vec()]]);
         let r = parse_all(b"\r\n\nset k \"\\x41\\x00\\n\"\r\n").unwrap();
         assert_eq!(r, vec![vec![b"set".to_vec(), b"k".to_vec(), b"A\0\n".to_vec()]]);
     }

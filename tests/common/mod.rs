@@ -46,7 +46,10 @@ fn wait_ready(port: u16, child: &mut Child, name: &str) {
         if let Ok(Some(status)) = child.try_wait() {
             panic!("{name} exited during startup: {status}");
         }
-        assert!(Instant::now() < deadline, "{name} did not start on port {port}");
+        assert!(
+            Instant::now() < deadline,
+            "{name} did not start on port {port}"
+        );
         std::thread::sleep(Duration::from_millis(5)); // polling for readiness, not synchronising results
     }
 }
@@ -60,16 +63,36 @@ pub fn cinnabar_bin() -> &'static str {
 pub fn start_redis(extra: &[&str]) -> Server {
     let port = free_port();
     let mut cmd = Command::new("redis-server");
-    cmd.args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
-        .args(["--daemonize", "no", "--protected-mode", "no", "--logfile", ""])
-        .args(extra)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
+    cmd.args([
+        "--port",
+        &port.to_string(),
+        "--bind",
+        "127.0.0.1",
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+    ])
+    .args([
+        "--daemonize",
+        "no",
+        "--protected-mode",
+        "no",
+        "--logfile",
+        "",
+    ])
+    .args(extra)
+    .stdout(Stdio::null())
+    .stderr(Stdio::null());
     let mut child = cmd
         .spawn()
         .expect("redis-server not found: run scripts/setup.sh (apt-get install redis-server)");
     wait_ready(port, &mut child, "redis-server");
-    Server { child, port, name: "redis" }
+    Server {
+        child,
+        port,
+        name: "redis",
+    }
 }
 
 /// Start cinnabar-server with extra `--opt value` args.
@@ -83,7 +106,11 @@ pub fn start_cinnabar(extra: &[&str]) -> Server {
         .spawn()
         .expect("start cinnabar-server");
     wait_ready(port, &mut child, "cinnabar-server");
-    Server { child, port, name: "cinnabar" }
+    Server {
+        child,
+        port,
+        name: "cinnabar",
+    }
 }
 
 /// A raw RESP client.
@@ -110,7 +137,10 @@ impl Conn {
         let s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
         s.set_read_timeout(Some(Duration::from_secs(30))).ok();
         s.set_nodelay(true).ok();
-        Conn { reader: BufReader::new(s.try_clone().expect("clone")), writer: s }
+        Conn {
+            reader: BufReader::new(s.try_clone().expect("clone")),
+            writer: s,
+        }
     }
 
     /// Send raw bytes.
@@ -145,7 +175,10 @@ impl Conn {
 
     fn read_into(&mut self, out: &mut Vec<u8>) {
         let mut line = Vec::new();
-        let n = self.reader.read_until(b'\n', &mut line).expect("read reply");
+        let n = self
+            .reader
+            .read_until(b'\n', &mut line)
+            .expect("read reply");
         assert!(n > 0, "connection closed while waiting for a reply");
         out.extend_from_slice(&line);
         self.read_rest(&line, out);
@@ -175,7 +208,11 @@ impl Conn {
                     self.read_into(out);
                 }
             }
-            other => panic!("unexpected reply type byte {:?} in {:?}", other as char, String::from_utf8_lossy(line)),
+            other => panic!(
+                "unexpected reply type byte {:?} in {:?}",
+                other as char,
+                String::from_utf8_lossy(line)
+            ),
         }
     }
 
@@ -275,7 +312,10 @@ impl Pair {
 
     /// A second pair of connections to the same servers.
     pub fn connect_more(&self) -> (Conn, Conn) {
-        (Conn::connect(self.redis_server.port), Conn::connect(self.cinnabar_server.port))
+        (
+            Conn::connect(self.redis_server.port),
+            Conn::connect(self.cinnabar_server.port),
+        )
     }
 }
 
@@ -283,13 +323,25 @@ impl Pair {
 pub fn parse_bulk_array(raw: &[u8]) -> Vec<Vec<u8>> {
     let mut items = Vec::new();
     let mut i = 0;
-    let line_end = |from: usize| raw[from..].windows(2).position(|w| w == b"\r\n").map(|p| from + p);
+    let line_end = |from: usize| {
+        raw[from..]
+            .windows(2)
+            .position(|w| w == b"\r\n")
+            .map(|p| from + p)
+    };
     let Some(e) = line_end(0) else { return items };
-    assert!(raw[0] == b'*' || raw[0] == b'~', "not an array: {}", show(raw));
+    assert!(
+        raw[0] == b'*' || raw[0] == b'~',
+        "not an array: {}",
+        show(raw)
+    );
     i = e + 2;
     while i < raw.len() {
         let Some(e) = line_end(i) else { break };
-        let n: usize = std::str::from_utf8(&raw[i + 1..e]).unwrap_or("0").parse().unwrap_or(0);
+        let n: usize = std::str::from_utf8(&raw[i + 1..e])
+            .unwrap_or("0")
+            .parse()
+            .unwrap_or(0);
         let start = e + 2;
         items.push(raw[start..start + n].to_vec());
         i = start + n + 2;
