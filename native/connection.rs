@@ -1,30 +1,32 @@
 //! One client connection: read, parse a whole pipeline batch, execute it under one engine
-//! borrow, write all replies in one syscall.
+//! borrow, write all replies in one syscall. A blocking command parks the connection:
+//! its later input is buffered (not run) until the engine serves it or it times out.
 
 use std::net::SocketAddr;
 use std::rc::Rc;
 
 use cinnabar::cmd::Args;
+use cinnabar::engine::Exec;
 use cinnabar::resp::{Parser, Request};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
-use tokio::sync::Notify;
 
-use crate::server::Shared;
+use crate::server::{ClientLink, Shared};
 
 const READ_CHUNK: usize = 16 * 1024;
 
 /// Serve one client until it quits, errs, is killed, or the server stops.
 pub async fn serve(shared: Rc<Shared>, mut stream: TcpStream, peer: SocketAddr) {
     let _ = stream.set_nodelay(true);
-    let (handle, max_query) = {
+    let (handle, max_query, proto_max) = {
         let mut eng = shared.engine.borrow_mut();
-        let maxclients: usize = eng
-            .state()
-            .config
-            .get("maxclients")
+        let cfg = &eng.state().config;
+        let maxclients: usize = cfg.get("maxclients").and_then(|v| v.parse().ok()).unwrap_or(10000);
+        let max_query: usize = cfg
+            .get("client-query-buffer-limit")
             .and_then(|v| v.parse().ok())
-            .unwrap_or(10000);
+            .unwrap_or(1 << 30);
+        let proto_max = cfg.proto_max_bulk_len;
         if eng.client_count() >= maxclients {
             eng.state_mut().stats.rejected_connections += 1;
             drop(eng);
@@ -36,84 +38,63 @@ pub async fn serve(shared: Rc<Shared>, mut stream: TcpStream, peer: SocketAddr) 
         if let Some(s) = eng.session_mut(h) {
             s.addr = peer.to_string();
             s.laddr = laddr;
+            s.can_block = true;
             use std::os::fd::AsRawFd;
             s.fd = stream.as_raw_fd() as i64;
         }
-        let limit: usize = eng
-            .state()
-            .config
-            .get("client-query-buffer-limit")
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(1 << 30);
-        (h, limit)
+        (h, max_query, proto_max)
     };
-    let kill = Rc::new(Notify::new());
-    shared.kill.borrow_mut().insert(handle.id, kill.clone());
+    let link = Rc::new(ClientLink::default());
+    shared.links.borrow_mut().insert(handle.id, link.clone());
 
-    let proto_max = shared.engine.borrow().state().config.proto_max_bulk_len;
     let mut parser = Parser::new(proto_max);
     let mut rbuf: Vec<u8> = vec![0; READ_CHUNK];
     let mut start = 0usize;
     let mut end = 0usize;
     let mut out: Vec<u8> = Vec::with_capacity(READ_CHUNK);
+    let mut blocked = false;
 
     'conn: loop {
-        // Make room to read.
-        if end == rbuf.len() {
-            if start > 0 {
-                rbuf.copy_within(start..end, 0);
-                end -= start;
-                start = 0;
-            } else {
-                if rbuf.len() >= max_query {
-                    crate::server::log(&format!("Closing client that reached max query buffer length (qbuf={})", rbuf.len()));
-                    break 'conn;
-                }
-                let new_len = (rbuf.len() * 2).min(max_query.max(READ_CHUNK));
-                rbuf.resize(new_len, 0);
-            }
-        }
-        let n = tokio::select! {
-            r = stream.read(&mut rbuf[end..]) => match r {
-                Ok(0) | Err(_) => break 'conn,
-                Ok(n) => n,
-            },
-            _ = kill.notified() => break 'conn,
-            _ = shared.shutdown.notified() => break 'conn,
-        };
-        end += n;
-
+        // 1. Run every complete request in the buffer (unless parked by a blocking command).
         let mut close = false;
-        let mut shutting_down = false;
-        {
+        if !blocked && end > start {
             let mut eng = shared.engine.borrow_mut();
-            eng.state_mut().stats.net_input_bytes += n as u64;
             loop {
                 match parser.next(&rbuf[start..end]) {
                     Ok(Some((req, used))) => {
-                        match req {
+                        let outcome = match req {
                             Request::Multibulk => {
                                 let args = Args::new(&rbuf[start..end], parser.args());
-                                close = eng.execute_encoded(handle, &args, &mut out);
+                                eng.execute_encoded(handle, &args, &mut out)
                             }
                             Request::Inline => {
                                 let args = Args::new(parser.inline_buf(), parser.args());
-                                close = eng.execute_encoded(handle, &args, &mut out);
+                                eng.execute_encoded(handle, &args, &mut out)
                             }
-                            Request::Empty => {}
-                        }
+                            Request::Empty => Exec::Replied,
+                        };
                         start += used;
                         if start == end {
                             start = 0;
                             end = 0;
                         }
                         if eng.state().events.shutdown.is_some() {
-                            // SHUTDOWN: no reply, the server exits.
-                            shutting_down = true;
-                            break;
+                            // SHUTDOWN: no reply; the server exits.
+                            drop(eng);
+                            shared.handle_events();
+                            break 'conn;
                         }
-                        if close {
-                            break;
+                        match outcome {
+                            Exec::Replied => {}
+                            Exec::Close => {
+                                close = true;
+                                break;
+                            }
+                            Exec::Blocked => {
+                                blocked = true;
+                                shared.block_changed.notify_one();
+                                break;
+                            }
                         }
                     }
                     Ok(None) => break,
@@ -121,7 +102,10 @@ pub async fn serve(shared: Rc<Shared>, mut stream: TcpStream, peer: SocketAddr) 
                         out.extend_from_slice(b"-");
                         out.extend_from_slice(e.text().as_bytes());
                         out.extend_from_slice(b"\r\n");
-                        crate::server::log(&format!("Protocol error ({}) from client: id={} addr={}", e.0, handle.id, peer));
+                        crate::server::log(&format!(
+                            "Protocol error ({}) from client: id={} addr={}",
+                            e.0, handle.id, peer
+                        ));
                         close = true;
                         break;
                     }
@@ -132,12 +116,9 @@ pub async fn serve(shared: Rc<Shared>, mut stream: TcpStream, peer: SocketAddr) 
                 s.qbuf = end - start;
             }
         }
-        if shutting_down {
-            out.clear();
-            shared.handle_events();
-            break 'conn;
-        }
-        shared.handle_events();
+        // 2. Wake clients this batch unblocked; act on CLIENT KILL / SHUTDOWN.
+        shared.after_batch();
+        // 3. One write for the whole batch.
         if !out.is_empty() {
             if stream.write_all(&out).await.is_err() {
                 break 'conn;
@@ -154,9 +135,48 @@ pub async fn serve(shared: Rc<Shared>, mut stream: TcpStream, peer: SocketAddr) 
             rbuf.truncate(READ_CHUNK);
             rbuf.shrink_to_fit();
         }
+        // 4. Wait for input, a wake-up (served while blocked, killed), or shutdown.
+        if end == rbuf.len() {
+            if start > 0 {
+                rbuf.copy_within(start..end, 0);
+                end -= start;
+                start = 0;
+            } else {
+                if rbuf.len() >= max_query {
+                    crate::server::log(&format!(
+                        "Closing client that reached max query buffer length (qbuf={})",
+                        rbuf.len()
+                    ));
+                    break 'conn;
+                }
+                let new_len = (rbuf.len() * 2).min(max_query.max(READ_CHUNK));
+                rbuf.resize(new_len, 0);
+            }
+        }
+        tokio::select! {
+            r = stream.read(&mut rbuf[end..]) => match r {
+                Ok(0) | Err(_) => break 'conn,
+                Ok(n) => {
+                    end += n;
+                    shared.engine.borrow_mut().state_mut().stats.net_input_bytes += n as u64;
+                }
+            },
+            _ = link.wake.notified() => {
+                if link.killed.get() {
+                    break 'conn;
+                }
+                let pending = std::mem::take(&mut *link.outbox.borrow_mut());
+                if !pending.is_empty() && stream.write_all(&pending).await.is_err() {
+                    break 'conn;
+                }
+                if blocked && !shared.engine.borrow().is_blocked(handle) {
+                    blocked = false;
+                }
+            },
+            _ = shared.shutdown.notified() => break 'conn,
+        }
     }
-    shared.kill.borrow_mut().remove(&handle.id);
+    shared.links.borrow_mut().remove(&handle.id);
     shared.engine.borrow_mut().disconnect(handle);
     let _ = stream.shutdown().await;
 }
-

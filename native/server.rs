@@ -18,27 +18,70 @@ use tokio::sync::Notify;
 use crate::config::Startup;
 use crate::connection;
 
+/// How the server reaches one connection task from elsewhere.
+#[derive(Default)]
+pub struct ClientLink {
+    /// Wakes the task (a reply in `outbox`, or `killed`).
+    pub wake: Notify,
+    /// Replies produced for it by other tasks (a blocked command served).
+    pub outbox: RefCell<Vec<u8>>,
+    /// CLIENT KILL asked for it to be closed.
+    pub killed: std::cell::Cell<bool>,
+}
+
 /// State shared by all connection tasks on the server thread.
 pub struct Shared {
     /// The engine.
     pub engine: RefCell<Engine>,
-    /// Per-client kill switches, by client id.
-    pub kill: RefCell<HashMap<u64, Rc<Notify>>>,
+    /// Every connection's link, by client id.
+    pub links: RefCell<HashMap<u64, Rc<ClientLink>>>,
     /// Fired once on shutdown.
     pub shutdown: Notify,
     /// Set when shutting down.
     pub stopping: std::cell::Cell<bool>,
+    /// A client blocked: the timeout task recomputes its deadline.
+    pub block_changed: Notify,
 }
 
 impl Shared {
+    /// Hand replies to the connections they belong to.
+    pub fn deliver(&self, replies: Vec<(cinnabar::ClientHandle, Vec<u8>)>) {
+        if replies.is_empty() {
+            return;
+        }
+        let links = self.links.borrow();
+        for (h, bytes) in replies {
+            if let Some(l) = links.get(&h.id) {
+                l.outbox.borrow_mut().extend_from_slice(&bytes);
+                l.wake.notify_one();
+            }
+        }
+    }
+
+    /// After a batch: serve clients blocked on keys that became ready, and act on host
+    /// events.
+    pub fn after_batch(&self) {
+        let served = {
+            let mut eng = self.engine.borrow_mut();
+            if eng.state().ready_keys.is_empty() {
+                Vec::new()
+            } else {
+                eng.serve_blocked()
+            }
+        };
+        self.deliver(served);
+        self.handle_events();
+    }
+
     /// Act on what commands asked of the host (CLIENT KILL, SHUTDOWN).
     pub fn handle_events(&self) {
         let ev = self.engine.borrow_mut().take_events();
         if !ev.kill.is_empty() {
-            let kill = self.kill.borrow();
+            let links = self.links.borrow();
             for id in ev.kill {
-                if let Some(n) = kill.get(&id) {
-                    n.notify_one();
+                if let Some(l) = links.get(&id) {
+                    l.killed.set(true);
+                    l.wake.notify_one();
                 }
             }
         }
@@ -108,9 +151,10 @@ pub async fn run(startup: Startup) -> i32 {
     }
     let shared = Rc::new(Shared {
         engine: RefCell::new(engine),
-        kill: RefCell::new(HashMap::new()),
+        links: RefCell::new(HashMap::new()),
         shutdown: Notify::new(),
         stopping: std::cell::Cell::new(false),
+        block_changed: Notify::new(),
     });
     log(&format!(
         "Cinnabar {} (Redis {} compatible) started, pid={}",
@@ -155,6 +199,29 @@ pub async fn run(startup: Startup) -> i32 {
             loop {
                 tick.tick().await;
                 shared.engine.borrow_mut().active_expire(budget);
+            }
+        });
+    }
+
+    // Blocked clients' timeouts, to the millisecond.
+    {
+        let shared = shared.clone();
+        tokio::task::spawn_local(async move {
+            loop {
+                let next = shared.engine.borrow().next_block_deadline();
+                let wait = match next {
+                    Some(deadline) => {
+                        let now = shared.engine.borrow().now();
+                        std::time::Duration::from_millis((deadline - now).clamp(0, 1000) as u64)
+                    }
+                    None => std::time::Duration::from_secs(1),
+                };
+                tokio::select! {
+                    _ = tokio::time::sleep(wait) => {}
+                    _ = shared.block_changed.notified() => {}
+                }
+                let expired = shared.engine.borrow_mut().expire_blocked();
+                shared.deliver(expired);
             }
         });
     }

@@ -1,7 +1,9 @@
 //! The [`Engine`]: databases, configuration, clients, and the one dispatcher every
 //! command goes through.
 
+use crate::blocking::Blocked;
 use crate::clock::Clock;
+use crate::cmd::ArgvBuf;
 use crate::cmd::{Args, Ctx, HostEvents, State, Stats, table};
 use crate::config::Config;
 use crate::db::{Db, expire};
@@ -38,6 +40,17 @@ impl Clients {
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }
+}
+
+/// What happened to a command run with [`Engine::execute_encoded`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exec {
+    /// The reply was appended.
+    Replied,
+    /// The reply was appended and the client asked to close (QUIT).
+    Close,
+    /// The client is blocked; its reply comes later from `serve_blocked`/`expire_blocked`.
+    Blocked,
 }
 
 /// A Redis-compatible engine instance. No I/O: hosts feed it commands and drive its
@@ -84,6 +97,9 @@ impl Engine {
                 host_info: Vec::new(),
                 propagation: None,
                 prop_overridden: false,
+                blocked: Default::default(),
+                ready_keys: Default::default(),
+                block_request: None,
             },
             clients: Clients::default(),
             next_id: 1,
@@ -141,6 +157,7 @@ impl Engine {
         if let Some(slot) = self.clients.slots.get_mut(h.slot as usize) {
             if slot.as_ref().is_some_and(|s| s.id == h.id) {
                 *slot = None;
+                self.st.blocked.remove(h.id);
                 self.clients.free.push(h.slot);
                 self.clients.len -= 1;
             }
@@ -172,8 +189,8 @@ impl Engine {
     }
 
     /// Run one command and append its RESP-encoded reply (in the client's current
-    /// protocol) to `out`. Returns whether the client asked to close (QUIT).
-    pub fn execute_encoded(&mut self, h: ClientHandle, args: &Args, out: &mut Vec<u8>) -> bool {
+    /// protocol) to `out`, unless the command blocked the client.
+    pub fn execute_encoded(&mut self, h: ClientHandle, args: &Args, out: &mut Vec<u8>) -> Exec {
         let Some(mut sess) = self
             .clients
             .slots
@@ -181,13 +198,103 @@ impl Engine {
             .and_then(|s| s.take())
         else {
             out.extend_from_slice(b"-ERR unknown client\r\n");
-            return true;
+            return Exec::Close;
         };
         let reply = self.execute_in(&mut sess, args);
-        crate::resp::encode(&reply, sess.resp3(), out);
-        let close = sess.close_after_reply;
+        let outcome = if let Some(req) = self.st.block_request.take() {
+            let mut argv = ArgvBuf::new();
+            for a in args.iter() {
+                argv.push(a);
+            }
+            self.st.blocked.add(sess.id, Blocked { argv, db: sess.db, req });
+            Exec::Blocked
+        } else {
+            crate::resp::encode(&reply, sess.resp3(), out);
+            if sess.close_after_reply { Exec::Close } else { Exec::Replied }
+        };
         self.clients.slots[h.slot as usize] = Some(sess);
-        close
+        outcome
+    }
+
+    /// Re-run the commands of clients blocked on keys that became ready, first come first
+    /// served. Returns (client, encoded reply) for each client served.
+    pub fn serve_blocked(&mut self) -> Vec<(ClientHandle, Vec<u8>)> {
+        let mut served = Vec::new();
+        let mut budget = 100_000usize;
+        while let Some((db, key)) = self.st.ready_keys.pop_front() {
+            let ids: Vec<u64> = match self.st.blocked.by_key.get(&(db, key.clone())) {
+                Some(q) => q.iter().copied().collect(),
+                None => continue,
+            };
+            for id in ids {
+                budget = budget.saturating_sub(1);
+                if budget == 0 {
+                    break;
+                }
+                let Some(b) = self.st.blocked.clients.get(&id) else { continue };
+                let argv = b.argv.clone();
+                let Some(h) = self.handle_of(id) else {
+                    self.st.blocked.remove(id);
+                    continue;
+                };
+                let Some(mut sess) = self.clients.slots[h.slot as usize].take() else { continue };
+                let reply = self.execute_in(&mut sess, &argv.args());
+                if self.st.block_request.take().is_some() {
+                    // Still nothing for it: it keeps its place in the queue.
+                    self.clients.slots[h.slot as usize] = Some(sess);
+                    continue;
+                }
+                self.st.blocked.remove(id);
+                let mut out = Vec::new();
+                crate::resp::encode(&reply, sess.resp3(), &mut out);
+                self.clients.slots[h.slot as usize] = Some(sess);
+                served.push((h, out));
+            }
+        }
+        served
+    }
+
+    /// Answer blocked clients whose deadline has passed with their timeout reply.
+    pub fn expire_blocked(&mut self) -> Vec<(ClientHandle, Vec<u8>)> {
+        let now = self.now();
+        let due: Vec<u64> = self
+            .st
+            .blocked
+            .clients
+            .iter()
+            .filter(|(_, b)| b.req.deadline <= now)
+            .map(|(&id, _)| id)
+            .collect();
+        let mut out = Vec::new();
+        for id in due {
+            if let Some(b) = self.st.blocked.remove(id) {
+                if let Some(h) = self.handle_of(id) {
+                    let resp3 = self.clients.slots[h.slot as usize].as_ref().is_some_and(|s| s.resp3());
+                    let mut bytes = Vec::new();
+                    crate::resp::encode(&b.req.timeout_reply, resp3, &mut bytes);
+                    out.push((h, bytes));
+                }
+            }
+        }
+        out
+    }
+
+    /// The earliest deadline among blocked clients (Unix ms).
+    pub fn next_block_deadline(&self) -> Option<i64> {
+        self.st.blocked.next_deadline()
+    }
+
+    /// Whether client `h` is blocked.
+    pub fn is_blocked(&self, h: ClientHandle) -> bool {
+        self.st.blocked.clients.contains_key(&h.id)
+    }
+
+    fn handle_of(&self, id: u64) -> Option<ClientHandle> {
+        self.clients
+            .slots
+            .iter()
+            .position(|s| s.as_ref().is_some_and(|s| s.id == id))
+            .map(|slot| ClientHandle { slot: slot as u32, id })
     }
 
     fn execute_in(&mut self, sess: &mut Session, args: &Args) -> Reply {

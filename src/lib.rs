@@ -16,6 +16,7 @@
 //! ```
 #![deny(clippy::unwrap_used)]
 
+pub mod blocking;
 pub mod clock;
 pub mod cmd;
 pub mod config;

@@ -33,6 +33,8 @@ pub struct Session {
     pub authenticated: bool,
     /// ACL user name.
     pub user: String,
+    /// May block (network clients); embedded callers never block.
+    pub can_block: bool,
     /// Query buffer length (set by the host, for CLIENT LIST `qbuf`).
     pub qbuf: usize,
     /// Pending output bytes (set by the host, for CLIENT LIST `omem`).
@@ -62,6 +64,7 @@ impl Session {
             close_after_reply: false,
             authenticated: true,
             user: "default".into(),
+            can_block: false,
             qbuf: 0,
             omem: 0,
             no_evict: false,

@@ -240,7 +240,10 @@ pub fn list(ctx: &mut Ctx, args: &Args) -> CmdResult {
             let found = if ctx.sess.id as i64 == id {
                 Some((&*ctx.sess, mine))
             } else {
-                ctx.clients.iter().find(|s| s.id as i64 == id).map(|s| (s, 0))
+                ctx.clients
+                    .iter()
+                    .find(|s| s.id as i64 == id)
+                    .map(|s| (s, 0))
             };
             if let Some((s, mem)) = found {
                 out.push_str(&client_line(s, ctx.now, mem));

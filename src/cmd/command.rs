@@ -317,7 +317,8 @@ pub fn legacy_range(spec: &CommandSpec) -> ((i64, i64, i64), bool) {
         return ((0, 0, 0), movable);
     }
     if let [ks] = specs
-        && let (BeginSearch::Index(pos), FindKeys::Range { lastkey, step, .. }) = (&ks.begin, &ks.find)
+        && let (BeginSearch::Index(pos), FindKeys::Range { lastkey, step, .. }) =
+            (&ks.begin, &ks.find)
     {
         let incomplete = key_flag_bits(ks) & K_INCOMPLETE != 0;
         return (shown_range(*pos, *lastkey, *step), movable || incomplete);
@@ -326,7 +327,9 @@ pub fn legacy_range(spec: &CommandSpec) -> ((i64, i64, i64), bool) {
     let mut last: i64 = 0;
     let mut prev_last: i64 = 0;
     for ks in specs {
-        let (BeginSearch::Index(pos), FindKeys::Range { lastkey, step, .. }) = (&ks.begin, &ks.find) else {
+        let (BeginSearch::Index(pos), FindKeys::Range { lastkey, step, .. }) =
+            (&ks.begin, &ks.find)
+        else {
             continue;
         };
         let pos = i64::from(*pos);
@@ -338,9 +341,17 @@ pub fn legacy_range(spec: &CommandSpec) -> ((i64, i64, i64), bool) {
             movable = true;
         }
         first = first.min(pos);
-        let abs_last = if *lastkey >= 0 { i64::from(*lastkey) + pos } else { i64::from(*lastkey) };
+        let abs_last = if *lastkey >= 0 {
+            i64::from(*lastkey) + pos
+        } else {
+            i64::from(*lastkey)
+        };
         // Redis compares as unsigned, so a negative (open-ended) last key wins.
-        last = if (abs_last as u64) > (last as u64) { abs_last } else { last };
+        last = if (abs_last as u64) > (last as u64) {
+            abs_last
+        } else {
+            last
+        };
         prev_last = abs_last;
     }
     if first == i64::MAX {
@@ -394,7 +405,10 @@ fn key_spec_reply(ks: &KeySpec) -> Reply {
     let begin = match ks.begin {
         BeginSearch::Index(pos) => Reply::Map(vec![
             kv("type", Reply::bulk("index")),
-            kv("spec", Reply::Map(vec![kv("index", Reply::Int(pos.into()))])),
+            kv(
+                "spec",
+                Reply::Map(vec![kv("index", Reply::Int(pos.into()))]),
+            ),
         ]),
         BeginSearch::Keyword { keyword, startfrom } => Reply::Map(vec![
             kv("type", Reply::bulk("keyword")),
@@ -412,7 +426,11 @@ fn key_spec_reply(ks: &KeySpec) -> Reply {
         ]),
     };
     let find = match ks.find {
-        FindKeys::Range { lastkey, step, limit } => Reply::Map(vec![
+        FindKeys::Range {
+            lastkey,
+            step,
+            limit,
+        } => Reply::Map(vec![
             kv("type", Reply::bulk("range")),
             kv(
                 "spec",
@@ -423,7 +441,11 @@ fn key_spec_reply(ks: &KeySpec) -> Reply {
                 ]),
             ),
         ]),
-        FindKeys::Keynum { keynumidx, firstkey, step } => Reply::Map(vec![
+        FindKeys::Keynum {
+            keynumidx,
+            firstkey,
+            step,
+        } => Reply::Map(vec![
             kv("type", Reply::bulk("keynum")),
             kv(
                 "spec",
@@ -458,7 +480,12 @@ pub fn command_info(c: &Command) -> Reply {
     let spec = c.spec;
     let ((first, last, step), movable) = legacy_range(spec);
     let subs = if c.is_container() {
-        Reply::Array(sorted(c.subs.values()).into_iter().map(command_info).collect())
+        Reply::Array(
+            sorted(c.subs.values())
+                .into_iter()
+                .map(command_info)
+                .collect(),
+        )
     } else {
         Reply::Set(vec![])
     };
@@ -477,7 +504,12 @@ pub fn command_info(c: &Command) -> Reply {
 }
 
 fn all_info() -> Reply {
-    Reply::Array(sorted(table().iter()).into_iter().map(command_info).collect())
+    Reply::Array(
+        sorted(table().iter())
+            .into_iter()
+            .map(command_info)
+            .collect(),
+    )
 }
 
 // ---------------------------------------------------------------------------------
@@ -615,14 +647,21 @@ fn keys_from_specs(spec: &CommandSpec, args: &Args) -> Option<Vec<KeyRef>> {
             BeginSearch::Index(pos) => pos.into(),
             BeginSearch::Keyword { keyword, startfrom } => {
                 let startfrom = i64::from(startfrom);
-                let (start, end) = if startfrom > 0 { (startfrom, argc - 1) } else { (argc + startfrom, 1) };
+                let (start, end) = if startfrom > 0 {
+                    (startfrom, argc - 1)
+                } else {
+                    (argc + startfrom, 1)
+                };
                 let mut found = 0;
                 let mut i = start;
                 loop {
                     if i >= argc || i < 1 {
                         break;
                     }
-                    if args.get(i as usize).eq_ignore_ascii_case(keyword.as_bytes()) {
+                    if args
+                        .get(i as usize)
+                        .eq_ignore_ascii_case(keyword.as_bytes())
+                    {
                         found = i + 1;
                         break;
                     }
@@ -639,7 +678,11 @@ fn keys_from_specs(spec: &CommandSpec, args: &Args) -> Option<Vec<KeyRef>> {
             BeginSearch::Unknown => return None,
         };
         let (first, last, step) = match ks.find {
-            FindKeys::Range { lastkey, step, limit } => {
+            FindKeys::Range {
+                lastkey,
+                step,
+                limit,
+            } => {
                 let lastkey = i64::from(lastkey);
                 let last = if lastkey >= 0 {
                     first + lastkey
@@ -650,7 +693,11 @@ fn keys_from_specs(spec: &CommandSpec, args: &Args) -> Option<Vec<KeyRef>> {
                 };
                 (first, last, i64::from(step))
             }
-            FindKeys::Keynum { keynumidx, firstkey, step } => {
+            FindKeys::Keynum {
+                keynumidx,
+                firstkey,
+                step,
+            } => {
                 let idx = first + i64::from(keynumidx);
                 if idx >= argc {
                     return None;
@@ -669,7 +716,10 @@ fn keys_from_specs(spec: &CommandSpec, args: &Args) -> Option<Vec<KeyRef>> {
         }
         let mut i = first;
         while i <= last {
-            keys.push(KeyRef { pos: i as usize, flags });
+            keys.push(KeyRef {
+                pos: i as usize,
+                flags,
+            });
             i += step;
         }
         if flags & K_INCOMPLETE != 0 {
@@ -682,7 +732,11 @@ fn keys_from_specs(spec: &CommandSpec, args: &Args) -> Option<Vec<KeyRef>> {
 /// SET: the key's flags depend on the GET option (Redis's `setGetKeys`).
 fn set_keys(args: &Args) -> Vec<KeyRef> {
     let get = (3..args.len()).any(|i| args.is(i, "get"));
-    let flags = if get { K_RW | K_ACCESS | K_UPDATE } else { K_OW | K_UPDATE };
+    let flags = if get {
+        K_RW | K_ACCESS | K_UPDATE
+    } else {
+        K_OW | K_UPDATE
+    };
     vec![KeyRef { pos: 1, flags }]
 }
 
@@ -705,13 +759,20 @@ fn bitfield_keys(args: &Args) -> Vec<KeyRef> {
         }
         i += 1;
     }
-    let flags = if readonly { K_RO | K_ACCESS } else { K_RW | K_ACCESS | K_UPDATE };
+    let flags = if readonly {
+        K_RO | K_ACCESS
+    } else {
+        K_RW | K_ACCESS | K_UPDATE
+    };
     vec![KeyRef { pos: 1, flags }]
 }
 
 /// SORT: the sorted key plus the last `STORE` destination (Redis's `sortGetKeys`).
 fn sort_keys(args: &Args) -> Vec<KeyRef> {
-    let mut keys = vec![KeyRef { pos: 1, flags: K_RO | K_ACCESS }];
+    let mut keys = vec![KeyRef {
+        pos: 1,
+        flags: K_RO | K_ACCESS,
+    }];
     let mut store = None;
     let mut i = 2;
     while i < args.len() {
@@ -725,7 +786,10 @@ fn sort_keys(args: &Args) -> Vec<KeyRef> {
         i += 1;
     }
     if let Some(pos) = store {
-        keys.push(KeyRef { pos, flags: K_OW | K_UPDATE });
+        keys.push(KeyRef {
+            pos,
+            flags: K_OW | K_UPDATE,
+        });
     }
     keys
 }
@@ -750,7 +814,9 @@ fn migrate_keys(args: &Args) -> Vec<KeyRef> {
         }
         i += 1;
     }
-    (first..first + num).map(|pos| KeyRef { pos, flags }).collect()
+    (first..first + num)
+        .map(|pos| KeyRef { pos, flags })
+        .collect()
 }
 
 /// The keys of a full command line (Redis's `getKeysFromCommandWithSpecs`).
@@ -768,7 +834,10 @@ pub fn command_keys(spec: &CommandSpec, args: &Args) -> Vec<KeyRef> {
         "set" => set_keys(args),
         "bitfield" => bitfield_keys(args),
         "sort" => sort_keys(args),
-        "sort_ro" => vec![KeyRef { pos: 1, flags: K_RO | K_ACCESS }],
+        "sort_ro" => vec![KeyRef {
+            pos: 1,
+            flags: K_RO | K_ACCESS,
+        }],
         "migrate" => migrate_keys(args),
         _ => Vec::new(),
     }
@@ -794,7 +863,9 @@ fn getkeys_impl(args: &Args, with_flags: bool) -> CmdResult {
     let argc = sub.len() as i64;
     let arity = i64::from(spec.arity);
     if (arity > 0 && arity != argc) || argc < -arity {
-        return Err(CmdError::err("Invalid number of arguments specified for command"));
+        return Err(CmdError::err(
+            "Invalid number of arguments specified for command",
+        ));
     }
     let keys = command_keys(spec, &sub);
     if keys.is_empty() {
@@ -851,7 +922,7 @@ mod tests {
         assert_eq!(legacy_range(spec("ping")), ((0, 0, 0), false));
         assert_eq!(legacy_range(spec("zunionstore")), ((1, 1, 1), true));
         assert_eq!(legacy_range(spec("eval")), ((0, 0, 0), true));
-        assert_eq!(legacy_range(spec("set")).1, false);
+        assert!(!legacy_range(spec("set")).1);
     }
 
     #[test]
@@ -874,20 +945,44 @@ mod tests {
         assert_eq!(names(&["mset", "a", "1", "b", "2"]), ["a", "b"]);
         assert_eq!(names(&["mset", "a", "1", "b"]), ["a", "b"]);
         assert_eq!(names(&["del", "a", "b", "c"]), ["a", "b", "c"]);
-        assert_eq!(names(&["zunionstore", "d", "2", "a", "b", "weights", "1", "2"]), ["d", "a", "b"]);
+        assert_eq!(
+            names(&["zunionstore", "d", "2", "a", "b", "weights", "1", "2"]),
+            ["d", "a", "b"]
+        );
         assert!(names(&["zunionstore", "d", "5", "a"]).is_empty());
         assert!(names(&["zunionstore", "d", "-1", "a"]).is_empty());
         assert!(names(&["zunionstore", "d", "99999999999999999999", "a"]).is_empty());
-        assert_eq!(names(&["xread", "count", "2", "streams", "a", "b", "0", "0"]), ["a", "b"]);
+        assert_eq!(
+            names(&["xread", "count", "2", "streams", "a", "b", "0", "0"]),
+            ["a", "b"]
+        );
         assert_eq!(names(&["xread", "streams", "a", "b", "0"]), ["a"]);
-        assert_eq!(names(&["sort", "k", "by", "store", "store", "x"]), ["k", "x"]);
+        assert_eq!(
+            names(&["sort", "k", "by", "store", "store", "x"]),
+            ["k", "x"]
+        );
         assert_eq!(names(&["sort", "k", "store", "d"]), ["k", "d"]);
-        assert_eq!(names(&["migrate", "h", "1", "", "0", "5", "KEYS", "a", "b"]), ["a", "b"]);
+        assert_eq!(
+            names(&["migrate", "h", "1", "", "0", "5", "KEYS", "a", "b"]),
+            ["a", "b"]
+        );
         assert_eq!(names(&["migrate", "h", "1", "k", "0", "5"]), ["k"]);
-        assert_eq!(names(&["georadius", "k", "1", "2", "3", "km", "store", "d"]), ["k", "d"]);
-        assert_eq!(keys(&["set", "a", "b", "get"]), [("a".to_string(), K_RW | K_ACCESS | K_UPDATE)]);
-        assert_eq!(keys(&["set", "a", "b"]), [("a".to_string(), K_OW | K_UPDATE)]);
-        assert_eq!(keys(&["bitfield", "k", "get", "u8", "0"]), [("k".to_string(), K_RO | K_ACCESS)]);
+        assert_eq!(
+            names(&["georadius", "k", "1", "2", "3", "km", "store", "d"]),
+            ["k", "d"]
+        );
+        assert_eq!(
+            keys(&["set", "a", "b", "get"]),
+            [("a".to_string(), K_RW | K_ACCESS | K_UPDATE)]
+        );
+        assert_eq!(
+            keys(&["set", "a", "b"]),
+            [("a".to_string(), K_OW | K_UPDATE)]
+        );
+        assert_eq!(
+            keys(&["bitfield", "k", "get", "u8", "0"]),
+            [("k".to_string(), K_RO | K_ACCESS)]
+        );
         assert_eq!(
             keys(&["bitfield", "k", "incrby", "u8", "0", "1"]),
             [("k".to_string(), K_RW | K_ACCESS | K_UPDATE)]

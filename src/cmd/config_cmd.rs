@@ -53,7 +53,8 @@ pub fn get(ctx: &mut Ctx, args: &Args) -> CmdResult {
         }
         for p in config::PARAMS {
             for name in std::iter::once(&p.name).chain(p.aliases.iter()) {
-                if seen.contains(*name) || !crate::glob::glob_match(pattern, name.as_bytes(), true) {
+                if seen.contains(*name) || !crate::glob::glob_match(pattern, name.as_bytes(), true)
+                {
                     continue;
                 }
                 if let Some(v) = cfg.get(name) {
@@ -133,8 +134,8 @@ pub fn set(ctx: &mut Ctx, args: &Args) -> CmdResult {
     for (k, p) in params.iter().enumerate() {
         let name = args.get(2 + 2 * k);
         let raw = args.get(3 + 2 * k);
-        let value = std::str::from_utf8(raw)
-            .map_err(|_| failed(name, "argument must be valid text"))?;
+        let value =
+            std::str::from_utf8(raw).map_err(|_| failed(name, "argument must be valid text"))?;
         values.push(validate(p, value).map_err(|why| failed(name, &why))?);
     }
     // Pass 3: apply.

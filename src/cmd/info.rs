@@ -214,9 +214,19 @@ fn memory(ctx: &mut Ctx, out: &mut String) {
     ctx.st.stats.used_memory_peak = peak;
     let startup = 1024 * 1024usize;
     let dataset = used.saturating_sub(startup);
-    let pct = |a: usize, b: usize| if b == 0 { 0.0 } else { a as f64 * 100.0 / b as f64 };
+    let pct = |a: usize, b: usize| {
+        if b == 0 {
+            0.0
+        } else {
+            a as f64 * 100.0 / b as f64
+        }
+    };
     let maxmemory = ctx.st.config.maxmemory;
-    let policy = ctx.st.config.get("maxmemory-policy").unwrap_or("noeviction");
+    let policy = ctx
+        .st
+        .config
+        .get("maxmemory-policy")
+        .unwrap_or("noeviction");
     let total_system: u64 = host(ctx, "total_system_memory", "0").parse().unwrap_or(0);
     let u = used as u64;
     Lines(out)
@@ -230,7 +240,10 @@ fn memory(ctx: &mut Ctx, out: &mut String) {
         .add("used_memory_overhead", startup)
         .add("used_memory_startup", startup)
         .add("used_memory_dataset", dataset)
-        .add("used_memory_dataset_perc", format!("{:.2}%", pct(dataset, used)))
+        .add(
+            "used_memory_dataset_perc",
+            format!("{:.2}%", pct(dataset, used)),
+        )
         .add("allocator_allocated", used)
         .add("allocator_active", used)
         .add("allocator_resident", used)

@@ -78,6 +78,14 @@ fn in_db<R>(ctx: &mut Ctx, db: usize, f: impl FnOnce(&mut Ctx) -> R) -> R {
     r
 }
 
+/// `dbAdd`'s `signalKeyAsReady`: a key created with a value of a type that blocking
+/// commands wait for (BLPOP, BZPOPMIN, XREAD) may unblock clients.
+fn signal_added(ctx: &mut Ctx, key: &[u8], type_name: &str) {
+    if matches!(type_name, "list" | "zset" | "stream") {
+        ctx.signal_ready(key);
+    }
+}
+
 /// `getIntFromObjectOrReply`: an integer that fits C's `int`.
 fn parse_int(arg: &[u8]) -> Result<i64, CmdError> {
     let v = parse_i64(arg)?;
@@ -214,12 +222,14 @@ fn rename_generic(ctx: &mut Ctx, args: &Args, nx: bool) -> CmdResult {
         return Err(CmdError::NoSuchKey);
     };
     // The value object moves: it keeps its access data (the LFU counter in particular).
+    let ty = e.value.type_name();
     db.ks.insert(dst, e.value, e.expire);
     if let Some(n) = db.ks.get_mut(dst) {
         n.lru = e.lru;
     }
     ctx.signal_modified(src);
     ctx.signal_modified(dst);
+    signal_added(ctx, dst, ty);
     ctx.notify('g', "rename_from", src);
     ctx.notify('g', "rename_to", dst);
     ctx.dirty(1);
@@ -252,12 +262,16 @@ pub fn move_(ctx: &mut Ctx, args: &Args) -> CmdResult {
     };
     let lru = e.lru;
     let target = &mut st.dbs[dst].ks;
+    let ty = e.value.type_name();
     target.insert_new(e.key, e.value, e.expire);
     if let Some(n) = target.get_mut(key) {
         n.lru = lru;
     }
     ctx.signal_modified(key);
-    in_db(ctx, dst, |ctx| ctx.signal_modified(key));
+    in_db(ctx, dst, |ctx| {
+        ctx.signal_modified(key);
+        signal_added(ctx, key, ty);
+    });
     ctx.notify('g', "move_from", key);
     in_db(ctx, dst, |ctx| ctx.notify('g', "move_to", key));
     ctx.dirty(1);
@@ -287,28 +301,34 @@ pub fn copy(ctx: &mut Ctx, args: &Args) -> CmdResult {
     if src == dst && key == newkey {
         return Err(CmdError::raw(SAME_OBJECT));
     }
-    let Some(e) = ctx.lookup_read(key) else {
+    if ctx.lookup_read(key).is_none() {
         return Ok(Reply::Int(0));
-    };
-    let (value, expire) = (e.value.clone(), e.expire);
+    }
     let now = ctx.now;
     let t = ctx.st.config.tracking;
     let st = &mut *ctx.st;
-    let target = &mut st.dbs[dst];
-    if target
+    if st.dbs[dst]
         .lookup_write(newkey, now, &mut st.stats.keys)
         .is_some()
     {
         if !replace {
             return Ok(Reply::Int(0));
         }
-        target.ks.remove(newkey);
+        st.dbs[dst].ks.remove(newkey);
     }
+    // Deep copy (same encoding); the source is still there: it was just looked up and
+    // the removal above was of another key.
+    let Some((value, expire)) = st.dbs[src].ks.get(key).map(|e| (e.value.clone(), e.expire)) else {
+        return Ok(Reply::Int(0));
+    };
     // A new object: fresh access data.
-    target.ks.set_new_lru(lru::new_lru(now, t), t.lfu);
-    target.ks.insert_new(newkey.into(), value, expire);
+    let target = &mut st.dbs[dst].ks;
+    target.set_new_lru(lru::new_lru(now, t), t.lfu);
+    let ty = value.type_name();
+    target.insert_new(newkey.into(), value, expire);
     in_db(ctx, dst, |ctx| {
         ctx.signal_modified(newkey);
+        signal_added(ctx, newkey, ty);
         ctx.notify('g', "copy_to", newkey);
     });
     ctx.dirty(1);

@@ -99,6 +99,12 @@ pub struct State {
     pub host_info: Vec<(String, String)>,
     /// Propagated writes, collected only when enabled (AOF, snapshot log, replicas).
     pub propagation: Option<Vec<Vec<Vec<u8>>>>,
+    /// Clients parked by blocking commands.
+    pub blocked: crate::blocking::BlockedClients,
+    /// Keys that received data while clients wait on them: (db, key), in order.
+    pub ready_keys: std::collections::VecDeque<(usize, Vec<u8>)>,
+    /// Set by a handler that must wait (see `Ctx::block`).
+    pub(crate) block_request: Option<crate::blocking::BlockRequest>,
     /// Set by a handler that replaced its own propagation (`Ctx::propagate`).
     pub(crate) prop_overridden: bool,
 }
@@ -206,6 +212,32 @@ impl<'a> Ctx<'a> {
         self.st.prop_overridden = true;
         if let Some(p) = &mut self.st.propagation {
             p.extend(cmds);
+        }
+    }
+
+    /// Whether this client may block now (a network client outside MULTI/EXEC and
+    /// scripts). When false, blocking commands behave as if their timeout expired.
+    pub fn can_block(&self) -> bool {
+        self.sess.can_block
+    }
+
+    /// Park the client until one of `keys` is signalled ready (then the command is run
+    /// again) or `deadline` (Unix ms, `i64::MAX` = forever) passes (then `timeout_reply`
+    /// is sent). The handler's own return value is discarded. Only call when
+    /// [`Ctx::can_block`] is true.
+    pub fn block(&mut self, keys: Vec<Vec<u8>>, deadline: i64, timeout_reply: Reply) {
+        self.st.block_request = Some(crate::blocking::BlockRequest { keys, deadline, timeout_reply });
+    }
+
+    /// Signal that `key` in the selected db received data (LPUSH, ZADD, XADD, ...), so
+    /// clients blocked on it are served after this command.
+    #[inline]
+    pub fn signal_ready(&mut self, key: &[u8]) {
+        let db = self.sess.db;
+        if self.st.blocked.is_waited(db, key)
+            && !self.st.ready_keys.iter().any(|(d, k)| *d == db && k == key)
+        {
+            self.st.ready_keys.push_back((db, key.to_vec()));
         }
     }
 

@@ -181,7 +181,12 @@ pub fn flushall(ctx: &mut Ctx, args: &Args) -> CmdResult {
     for i in 0..ctx.st.dbs.len() {
         removed += empty_db(ctx, i);
     }
-    if ctx.st.config.get("save").is_some_and(|s| !s.trim().is_empty()) {
+    if ctx
+        .st
+        .config
+        .get("save")
+        .is_some_and(|s| !s.trim().is_empty())
+    {
         removed += 1;
     }
     ctx.dirty(removed);

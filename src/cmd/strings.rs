@@ -148,7 +148,11 @@ fn expire_at(ctx: &Ctx, arg: &[u8], kind: ExpireKind) -> Result<i64, CmdError> {
         return Err(invalid());
     }
     let ms = if secs { v * 1000 } else { v };
-    let at = if kind.absolute() { ms } else { ms.checked_add(ctx.now).ok_or_else(invalid)? };
+    let at = if kind.absolute() {
+        ms
+    } else {
+        ms.checked_add(ctx.now).ok_or_else(invalid)?
+    };
     // i64::MAX is our "no expiry" marker; the largest PXAT keeps a TTL 1 ms shorter.
     Ok(at.min(NO_EXPIRE - 1))
 }
@@ -208,7 +212,9 @@ pub fn getrange(ctx: &mut Ctx, args: &Args) -> CmdResult {
     let Some(s) = ctx.read_str(args.get(1))? else {
         return Ok(Reply::Bulk(Vec::new()));
     };
-    Ok(Reply::Bulk(s.with_bytes(|b| range_of(b, start, end).to_vec())))
+    Ok(Reply::Bulk(
+        s.with_bytes(|b| range_of(b, start, end).to_vec()),
+    ))
 }
 
 /// The bytes GETRANGE returns for `start..=end`, with Redis's clamping rules.
@@ -389,7 +395,9 @@ pub fn set(ctx: &mut Ctx, args: &Args) -> CmdResult {
     if args.len() == 3 {
         // The common case: no options, no old value needed.
         expire_if_needed(ctx, key);
-        ctx.db().ks.insert(key, Value::Str(StrValue::from_bytes(val)), NO_EXPIRE);
+        ctx.db()
+            .ks
+            .insert(key, Value::Str(StrValue::from_bytes(val)), NO_EXPIRE);
         ctx.signal_modified(key);
         ctx.notify('$', "set", key);
         ctx.dirty(1);
@@ -403,15 +411,28 @@ pub fn set(ctx: &mut Ctx, args: &Args) -> CmdResult {
 /// SETNX key value
 /// ```
 pub fn setnx(ctx: &mut Ctx, args: &Args) -> CmdResult {
-    let o = SetOpts { nx: true, ..Default::default() };
-    set_generic(ctx, args.get(1), args.get(2), &o, Reply::Int(1), Reply::Int(0))
+    let o = SetOpts {
+        nx: true,
+        ..Default::default()
+    };
+    set_generic(
+        ctx,
+        args.get(1),
+        args.get(2),
+        &o,
+        Reply::Int(1),
+        Reply::Int(0),
+    )
 }
 
 /// ```text
 /// SETEX key seconds value
 /// ```
 pub fn setex(ctx: &mut Ctx, args: &Args) -> CmdResult {
-    let o = SetOpts { expire: Some((ExpireKind::Ex, args.get(2))), ..Default::default() };
+    let o = SetOpts {
+        expire: Some((ExpireKind::Ex, args.get(2))),
+        ..Default::default()
+    };
     set_generic(ctx, args.get(1), args.get(3), &o, Reply::Ok, Reply::Nil)
 }
 
@@ -419,7 +440,10 @@ pub fn setex(ctx: &mut Ctx, args: &Args) -> CmdResult {
 /// PSETEX key milliseconds value
 /// ```
 pub fn psetex(ctx: &mut Ctx, args: &Args) -> CmdResult {
-    let o = SetOpts { expire: Some((ExpireKind::Px, args.get(2))), ..Default::default() };
+    let o = SetOpts {
+        expire: Some((ExpireKind::Px, args.get(2))),
+        ..Default::default()
+    };
     set_generic(ctx, args.get(1), args.get(3), &o, Reply::Ok, Reply::Nil)
 }
 
@@ -463,7 +487,12 @@ fn set_generic(
         expire_if_needed(ctx, key);
         (false, NO_EXPIRE)
     };
-    if (o.ifeq.is_some() && !found) || (o.nx && found) || (o.xx && !found) {
+    let aborted = if found {
+        o.nx
+    } else {
+        o.xx || o.ifeq.is_some()
+    };
+    if aborted {
         return Ok(old.unwrap_or(abort));
     }
     if let Some(at) = expire {
@@ -484,7 +513,9 @@ fn set_generic(
         None if o.keepttl && found => old_expire,
         None => NO_EXPIRE,
     };
-    ctx.db().ks.insert(key, Value::Str(StrValue::from_bytes(val)), at);
+    ctx.db()
+        .ks
+        .insert(key, Value::Str(StrValue::from_bytes(val)), at);
     ctx.dirty(1);
     ctx.signal_modified(key);
     ctx.notify('$', "set", key);
@@ -513,7 +544,9 @@ pub fn getset(ctx: &mut Ctx, args: &Args) -> CmdResult {
         Some(s) => str_reply(s),
         None => Reply::Nil,
     };
-    ctx.db().ks.insert(key, Value::Str(StrValue::from_bytes(val)), NO_EXPIRE);
+    ctx.db()
+        .ks
+        .insert(key, Value::Str(StrValue::from_bytes(val)), NO_EXPIRE);
     ctx.signal_modified(key);
     ctx.notify('$', "set", key);
     ctx.dirty(1);
@@ -552,7 +585,11 @@ fn mset_generic(ctx: &mut Ctx, args: &Args, nx: bool) -> CmdResult {
         if !nx {
             expire_if_needed(ctx, key);
         }
-        ctx.db().ks.insert(key, Value::Str(StrValue::from_bytes(args.get(j + 1))), NO_EXPIRE);
+        ctx.db().ks.insert(
+            key,
+            Value::Str(StrValue::from_bytes(args.get(j + 1))),
+            NO_EXPIRE,
+        );
         ctx.signal_modified(key);
         ctx.notify('$', "set", key);
     }
@@ -594,7 +631,9 @@ pub fn append(ctx: &mut Ctx, args: &Args) -> CmdResult {
     let max = ctx.st.config.proto_max_bulk_len;
     let (total, before, after) = match ctx.lookup_write(key) {
         None => {
-            ctx.db().ks.insert(key, Value::Str(StrValue::from_bytes(val)), NO_EXPIRE);
+            ctx.db()
+                .ks
+                .insert(key, Value::Str(StrValue::from_bytes(val)), NO_EXPIRE);
             (val.len(), 0, 0)
         }
         Some(e) => {
@@ -642,7 +681,9 @@ pub fn setrange(ctx: &mut Ctx, args: &Args) -> CmdResult {
             if let Some(dst) = v.get_mut(offset..) {
                 dst.copy_from_slice(val);
             }
-            ctx.db().ks.insert(key, Value::Str(StrValue::Raw(v)), NO_EXPIRE);
+            ctx.db()
+                .ks
+                .insert(key, Value::Str(StrValue::Raw(v)), NO_EXPIRE);
             (end as usize, 0, 0)
         }
         Some(e) => {
@@ -730,7 +771,9 @@ fn incr_decr(ctx: &mut Ctx, key: &[u8], by: i64) -> CmdResult {
             }
         }
         None => {
-            ctx.db().ks.insert(key, Value::Str(StrValue::Int(by)), NO_EXPIRE);
+            ctx.db()
+                .ks
+                .insert(key, Value::Str(StrValue::Int(by)), NO_EXPIRE);
             (by, None)
         }
     };
@@ -761,15 +804,19 @@ pub fn incrbyfloat(ctx: &mut Ctx, args: &Args) -> CmdResult {
                 StrValue::Raw(b) => longdouble::parse(b).ok_or(CmdError::NotFloat)?,
             };
             let by = longdouble::parse(incr_arg).ok_or(CmdError::NotFloat)?;
-            let out = cur.add(by).ok_or_else(nan)?.to_human();
+            let out = cur.checked_add(by).ok_or_else(nan)?.to_human();
             let before = s.mem_usage();
             *s = StrValue::from_created(out.clone());
             (out, Some((before, s.mem_usage())))
         }
         None => {
             let by = longdouble::parse(incr_arg).ok_or(CmdError::NotFloat)?;
-            let out = LongDouble::ZERO.add(by).ok_or_else(nan)?.to_human();
-            ctx.db().ks.insert(key, Value::Str(StrValue::from_created(out.clone())), NO_EXPIRE);
+            let out = LongDouble::ZERO.checked_add(by).ok_or_else(nan)?.to_human();
+            ctx.db().ks.insert(
+                key,
+                Value::Str(StrValue::from_created(out.clone())),
+                NO_EXPIRE,
+            );
             (out, None)
         }
     };

@@ -22,7 +22,9 @@ pub fn lcs(ctx: &mut Ctx, args: &Args) -> CmdResult {
     let a = read_for_lcs(ctx, args.get(1));
     let b = read_for_lcs(ctx, args.get(2));
     let (Some(a), Some(b)) = (a, b) else {
-        return Err(CmdError::err("The specified keys must contain string values"));
+        return Err(CmdError::err(
+            "The specified keys must contain string values",
+        ));
     };
 
     let (mut getlen, mut getidx, mut withmatchlen) = (false, false, false);
@@ -82,7 +84,11 @@ fn lcs_len(a: &[u8], b: &[u8]) -> u32 {
     let mut cur = vec![0u32; b.len() + 1];
     for &ai in a {
         for (j, &bj) in b.iter().enumerate() {
-            cur[j + 1] = if ai == bj { prev[j] + 1 } else { prev[j + 1].max(cur[j]) };
+            cur[j + 1] = if ai == bj {
+                prev[j] + 1
+            } else {
+                prev[j + 1].max(cur[j])
+            };
         }
         std::mem::swap(&mut prev, &mut cur);
     }
@@ -102,7 +108,11 @@ fn build_table(a: &[u8], b: &[u8], cells: usize) -> Option<Vec<u32>> {
         let prev = &done[i * w..];
         let cur = &mut rest[..w];
         for (j, &bj) in b.iter().enumerate() {
-            cur[j + 1] = if ai == bj { prev[j] + 1 } else { prev[j + 1].max(cur[j]) };
+            cur[j + 1] = if ai == bj {
+                prev[j] + 1
+            } else {
+                prev[j + 1].max(cur[j])
+            };
         }
     }
     Some(t)
@@ -110,7 +120,14 @@ fn build_table(a: &[u8], b: &[u8], cells: usize) -> Option<Vec<u32>> {
 
 /// Walk the table back and build the reply: the subsequence, or with IDX the matching
 /// ranges (longest-index first) and the length.
-fn walk(a: &[u8], b: &[u8], t: &[u32], getidx: bool, withmatchlen: bool, minmatchlen: u64) -> Reply {
+fn walk(
+    a: &[u8],
+    b: &[u8],
+    t: &[u32],
+    getidx: bool,
+    withmatchlen: bool,
+    minmatchlen: u64,
+) -> Reply {
     let w = b.len() + 1;
     let at = |i: usize, j: usize| t[j + i * w];
     let (alen, blen) = (a.len(), b.len());
@@ -157,8 +174,14 @@ fn walk(a: &[u8], b: &[u8], t: &[u32], getidx: bool, withmatchlen: bool, minmatc
             let match_len = (arange_end - arange_start + 1) as u64;
             if getidx && (minmatchlen == 0 || match_len >= minmatchlen) {
                 let mut m = vec![
-                    Reply::Array(vec![Reply::Int(arange_start as i64), Reply::Int(arange_end as i64)]),
-                    Reply::Array(vec![Reply::Int(brange_start as i64), Reply::Int(brange_end as i64)]),
+                    Reply::Array(vec![
+                        Reply::Int(arange_start as i64),
+                        Reply::Int(arange_end as i64),
+                    ]),
+                    Reply::Array(vec![
+                        Reply::Int(brange_start as i64),
+                        Reply::Int(brange_end as i64),
+                    ]),
                 ];
                 if withmatchlen {
                     m.push(Reply::Int(match_len as i64));
@@ -189,10 +212,16 @@ mod tests {
     #[test]
     fn subsequence_and_length_agree() {
         let (a, b) = (&b"ohmytext"[..], &b"mynewtext"[..]);
-        assert_eq!(walk(a, b, &table(a, b), false, false, 0), Reply::bulk("mytext"));
+        assert_eq!(
+            walk(a, b, &table(a, b), false, false, 0),
+            Reply::bulk("mytext")
+        );
         assert_eq!(lcs_len(a, b), 6);
         assert_eq!(lcs_len(b"", b"abc"), 0);
-        assert_eq!(walk(b"", b"", &table(b"", b""), false, false, 0), Reply::bulk(""));
+        assert_eq!(
+            walk(b"", b"", &table(b"", b""), false, false, 0),
+            Reply::bulk("")
+        );
     }
 
     #[test]
@@ -205,7 +234,11 @@ mod tests {
             Reply::Map(vec![
                 (
                     Reply::bulk("matches"),
-                    Reply::Array(vec![Reply::Array(vec![range(4, 7), range(5, 8), Reply::Int(4)])])
+                    Reply::Array(vec![Reply::Array(vec![
+                        range(4, 7),
+                        range(5, 8),
+                        Reply::Int(4)
+                    ])])
                 ),
                 (Reply::bulk("len"), Reply::Int(6)),
             ])
