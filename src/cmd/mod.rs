@@ -10,12 +10,16 @@ pub mod client;
 pub mod command;
 pub mod config_cmd;
 pub mod info;
+pub mod hashes;
 pub mod keys;
+pub mod lists;
 pub mod server;
+pub mod sets;
 pub mod spec;
 pub mod spec_types;
 pub mod strings;
 pub mod table;
+pub mod zsets;
 
 pub use args::{ArgvBuf, Args};
 pub use table::{Command, Table, table};

@@ -444,12 +444,18 @@ fn parse_hex(neg: bool, b: &[u8]) -> Option<Rounded> {
     } else {
         return None;
     };
-    let mut n = Big::from_u64(0);
-    for &c in int.iter().chain(frac.iter()) {
+    // Four bits per digit, filled from the least significant end.
+    let mut n = Big(Vec::with_capacity((int.len() + frac.len()) / 8 + 1));
+    for (k, &c) in int.iter().chain(frac.iter()).rev().enumerate() {
         let v = (c as char).to_digit(16)?;
-        n.mul_small(16);
-        n.add_small(v);
+        if k % 8 == 0 {
+            n.0.push(0);
+        }
+        if let Some(limb) = n.0.last_mut() {
+            *limb |= v << (4 * (k % 8));
+        }
     }
+    n.trim();
     if n.is_zero() {
         return Some(Rounded::Finite(LongDouble {
             neg,
@@ -600,7 +606,9 @@ impl Big {
         for i in (shift..len).rev() {
             q = (q << 1) | self.bit(i) as u128;
         }
-        let sticky = (0..shift).any(|i| self.bit(i));
+        let full = (shift / 32) as usize;
+        let partial = self.0.get(full).map_or(0, |l| l & ((1u32 << (shift % 32)) - 1));
+        let sticky = partial != 0 || self.0.iter().take(full).any(|&l| l != 0);
         (q, sticky, shift as i64)
     }
 

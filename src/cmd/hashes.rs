@@ -1,0 +1,6 @@
+//! Hashes commands.
+
+use super::Handler;
+
+/// Handlers of this family.
+pub const COMMANDS: &[(&str, Handler)] = &[];

@@ -1,0 +1,6 @@
+//! Lists commands.
+
+use super::Handler;
+
+/// Handlers of this family.
+pub const COMMANDS: &[(&str, Handler)] = &[];
