@@ -10,16 +10,14 @@ if [ "$CINNABAR_BIN" != "$BENCH_ROOT/target/release/cinnabar-server" ]; then
     BENCH_BUILD=0
 fi
 
-# PIDs of servers started here, stopped on exit.
+# PIDs of servers started here and not yet stopped; bench_cleanup (on exit) stops them.
 BENCH_PIDS=()
 
 bench_cleanup() {
     local pid
     for pid in "${BENCH_PIDS[@]}"; do
-        if kill -0 "$pid" 2>/dev/null; then
-            kill "$pid" 2>/dev/null
-            wait "$pid" 2>/dev/null
-        fi
+        kill -9 "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
     done
     BENCH_PIDS=()
 }
@@ -75,14 +73,24 @@ start_server() {
     BENCH_PIDS+=("$SERVER_PID")
 }
 
-# stop_server PID: asks it to exit (SIGTERM) and waits for it; SIGKILL after 60 s.
+# stop_server PID: asks it to exit (SIGTERM) and waits for it; SIGKILL after 120 s.
 stop_server() {
-    local pid="$1" killer
+    local pid="$1" i state
     kill "$pid" 2>/dev/null || return 0
-    (sleep 60 && kill -9 "$pid" 2>/dev/null) &
-    killer=$!
-    wait "$pid" 2>/dev/null
-    kill "$killer" 2>/dev/null
-    wait "$killer" 2>/dev/null
-    return 0
+    for ((i = 0; i < 1200; i++)); do
+        # Field 3 of /proc/PID/stat is the state; Z = exited, not yet reaped.
+        state="$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | cut -d' ' -f1)" || state=""
+        if [ -z "$state" ] || [ "$state" = Z ]; then
+            break
+        fi
+        sleep 0.1
+    done
+    kill -9 "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    # Forget it: a reaped PID may be reused by an unrelated process.
+    local keep=() p
+    for p in "${BENCH_PIDS[@]}"; do
+        [ "$p" = "$pid" ] || keep+=("$p")
+    done
+    BENCH_PIDS=("${keep[@]}")
 }

@@ -34,7 +34,8 @@ done
 build_cinnabar
 
 raw="$(mktemp)"
-trap 'bench_cleanup; rm -f "$raw"' EXIT
+warnings="$(mktemp)"
+trap 'bench_cleanup; rm -f "$raw" "$warnings"' EXIT
 
 # run_one KIND PIPELINE RUN: starts a fresh server, benchmarks it, appends
 # "kind,pipeline,run,<redis-benchmark csv row>" lines to $raw, stops the server.
@@ -47,7 +48,22 @@ run_one() {
         -P "$pipeline" --csv 2>/dev/null |
         grep -v '^"test"' |
         sed "s/^/$kind,$pipeline,$run,/" >>"$raw"
+    verify "$kind" "$pipeline" "$port"
     stop_server "$SERVER_PID"
+}
+
+# verify KIND PIPELINE PORT: redis-benchmark ignores error replies, so check that the
+# writes really happened (a server that answers every command with an error is fast).
+verify() {
+    local kind="$1" pipeline="$2" port="$3" got
+    if [[ ",$TESTS," == *,incr,* ]]; then
+        got="$(redis-cli -h 127.0.0.1 -p "$port" GET counter:__rand_int__ 2>&1)"
+        [ "$got" = "$N" ] || echo "$kind -P $pipeline: after INCR, counter is '$got', expected $N" >>"$warnings"
+    fi
+    if [[ ",$TESTS," == *,set,* || ",$TESTS," == *,mset,* ]]; then
+        got="$(redis-cli -h 127.0.0.1 -p "$port" STRLEN key:__rand_int__ 2>&1)"
+        [ "$got" = 3 ] || echo "$kind -P $pipeline: after SET/MSET, STRLEN key is '$got', expected 3" >>"$warnings"
+    fi
 }
 
 echo "redis-benchmark -t $TESTS -n $N -c $CLIENTS, -P in ($PIPELINES), $RUNS run(s) each" >&2
@@ -121,3 +137,8 @@ if missing:
     print(f"no result from one server for: {missing}")
     sys.exit(1)
 PY
+if [ -s "$warnings" ]; then
+    echo "WARNING: some results are not valid (the server did not do the work):"
+    sed 's/^/  /' "$warnings"
+    exit 1
+fi

@@ -98,6 +98,8 @@ impl Engine {
                 propagation: None,
                 prop_overridden: false,
                 blocked: Default::default(),
+                watched_keys: Default::default(),
+                dirty_cas: Default::default(),
                 ready_keys: Default::default(),
                 block_request: None,
             },
@@ -156,7 +158,18 @@ impl Engine {
     pub fn disconnect(&mut self, h: ClientHandle) {
         if let Some(slot) = self.clients.slots.get_mut(h.slot as usize) {
             if slot.as_ref().is_some_and(|s| s.id == h.id) {
-                *slot = None;
+                if let Some(sess) = slot.take() {
+                    for w in &sess.watched {
+                        let k = (w.db, w.key.clone());
+                        if let Some(ids) = self.st.watched_keys.get_mut(&k) {
+                            ids.retain(|&c| c != h.id);
+                            if ids.is_empty() {
+                                self.st.watched_keys.remove(&k);
+                            }
+                        }
+                    }
+                }
+                self.st.dirty_cas.remove(&h.id);
                 self.st.blocked.remove(h.id);
                 self.clients.free.push(h.slot);
                 self.clients.len -= 1;
@@ -313,6 +326,9 @@ impl Engine {
     fn dispatch(&mut self, sess: &mut Session, args: &Args, now: i64) -> Result<Reply, CmdError> {
         let name = args.get(0);
         let Some(mut cmd) = table().lookup(name) else {
+            if sess.in_multi {
+                sess.multi_error = true;
+            }
             return Err(unknown_command(args));
         };
         // A container named alone is checked as itself (Redis's lookupCommand): its
@@ -321,6 +337,9 @@ impl Engine {
             match cmd.sub(args.get(1)) {
                 Some(sub) => cmd = sub,
                 None => {
+                    if sess.in_multi {
+                        sess.multi_error = true;
+                    }
                     return Err(CmdError::UnknownCommand(format!(
                         "ERR unknown subcommand '{}'. Try {} HELP.",
                         sanitize(args.get(1), 128),
@@ -330,10 +349,34 @@ impl Engine {
             }
         }
         if !cmd.arity_ok(args.len()) {
+            if sess.in_multi {
+                sess.multi_error = true;
+            }
             return Err(CmdError::WrongArity(cmd.name().into()));
         }
         if !sess.authenticated && cmd.spec.flags & crate::cmd::spec_types::F_NO_AUTH == 0 {
+            if sess.in_multi {
+                sess.multi_error = true;
+            }
             return Err(CmdError::raw("NOAUTH Authentication required."));
+        }
+        if sess.in_multi {
+            match cmd.name() {
+                "exec" => return self.exec_transaction(sess, now),
+                "discard" | "multi" | "watch" | "quit" | "reset" => {}
+                _ => {
+                    if cmd.spec.flags & crate::cmd::spec_types::F_NO_MULTI != 0 {
+                        sess.multi_error = true;
+                        return Err(CmdError::err("Command not allowed inside a transaction"));
+                    }
+                    let mut argv = ArgvBuf::new();
+                    for a in args.iter() {
+                        argv.push(a);
+                    }
+                    sess.multi_queue.push(argv);
+                    return Ok(Reply::simple("QUEUED"));
+                }
+            }
         }
         let Some(handler) = cmd.handler else {
             return Err(CmdError::WrongArity(cmd.name().into()));
@@ -356,6 +399,57 @@ impl Engine {
             }
         }
         r
+    }
+
+    /// EXEC: run the queued commands back to back, or refuse as Redis does.
+    fn exec_transaction(&mut self, sess: &mut Session, now: i64) -> Result<Reply, CmdError> {
+        let queue = std::mem::take(&mut sess.multi_queue);
+        let aborted = sess.multi_error;
+        sess.in_multi = false;
+        sess.multi_error = false;
+        let broken = {
+            let exec_cmd = table().lookup(b"exec");
+            match exec_cmd {
+                Some(cmd) => {
+                    let mut ctx = Ctx { st: &mut self.st, sess: &mut *sess, clients: &self.clients, now, cmd };
+                    let broken = !aborted && crate::cmd::multi::watch_broken(&mut ctx);
+                    crate::cmd::multi::unwatch_all(&mut ctx);
+                    broken
+                }
+                None => false,
+            }
+        };
+        sess.last_cmd = "exec";
+        if aborted {
+            return Err(CmdError::raw("EXECABORT Transaction discarded because of previous errors."));
+        }
+        if broken {
+            return Ok(Reply::NilArray);
+        }
+        let can_block = sess.can_block;
+        sess.can_block = false;
+        let prop_start = self.st.propagation.as_ref().map(|p| p.len());
+        let mut replies = Vec::with_capacity(queue.len());
+        for argv in &queue {
+            let args = argv.args();
+            let r = match self.dispatch(sess, &args, now) {
+                Ok(r) => r,
+                Err(e) => Reply::Error(e.into_text()),
+            };
+            if r.is_error() {
+                self.st.stats.total_error_replies += 1;
+            }
+            replies.push(r);
+        }
+        sess.can_block = can_block;
+        // Propagate the transaction's writes atomically.
+        if let (Some(start), Some(p)) = (prop_start, self.st.propagation.as_mut()) {
+            if p.len() > start {
+                p.insert(start, vec![b"MULTI".to_vec()]);
+                p.push(vec![b"EXEC".to_vec()]);
+            }
+        }
+        Ok(Reply::Array(replies))
     }
 
     /// Run one active expiry cycle with a time budget in ms. Returns keys deleted.

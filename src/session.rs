@@ -33,6 +33,14 @@ pub struct Session {
     pub authenticated: bool,
     /// ACL user name.
     pub user: String,
+    /// Inside MULTI.
+    pub in_multi: bool,
+    /// A command was refused while queueing: EXEC will answer EXECABORT.
+    pub multi_error: bool,
+    /// Queued commands.
+    pub multi_queue: Vec<crate::cmd::ArgvBuf>,
+    /// Keys this client WATCHes.
+    pub watched: Vec<crate::cmd::multi::Watched>,
     /// May block (network clients); embedded callers never block.
     pub can_block: bool,
     /// Query buffer length (set by the host, for CLIENT LIST `qbuf`).
@@ -65,6 +73,10 @@ impl Session {
             authenticated: true,
             user: "default".into(),
             can_block: false,
+            in_multi: false,
+            multi_error: false,
+            multi_queue: Vec::new(),
+            watched: Vec::new(),
             qbuf: 0,
             omem: 0,
             no_evict: false,

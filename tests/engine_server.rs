@@ -954,7 +954,7 @@ fn command_info_matches_redis_layout() {
     assert!(raw.ends_with("*0\r\n"));
     assert_eq!(
         t.run(&["COMMAND", "INFO", "nosuch", "get|key"]),
-        Reply::Array(vec![Reply::NilArray, Reply::NilArray])
+        Reply::Array(vec![Reply::Nil, Reply::Nil])
     );
     // A subcommand by full name, and a container with its subcommands.
     let cg = flat(&t.run(&["COMMAND", "INFO", "CONFIG|GET"]));

@@ -67,7 +67,7 @@ pub fn info(_ctx: &mut Ctx, args: &Args) -> CmdResult {
     let out = (2..args.len())
         .map(|i| match table().by_fullname(args.get(i)) {
             Some(c) => command_info(c),
-            None => Reply::NilArray,
+            None => Reply::Nil,
         })
         .collect();
     Ok(Reply::Array(out))

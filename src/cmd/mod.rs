@@ -13,6 +13,7 @@ pub mod info;
 pub mod hashes;
 pub mod keys;
 pub mod lists;
+pub mod multi;
 pub mod server;
 pub mod sets;
 pub mod spec;
@@ -103,6 +104,10 @@ pub struct State {
     pub host_info: Vec<(String, String)>,
     /// Propagated writes, collected only when enabled (AOF, snapshot log, replicas).
     pub propagation: Option<Vec<Vec<Vec<u8>>>>,
+    /// (db, key) → ids of clients watching it.
+    pub watched_keys: std::collections::HashMap<(usize, Vec<u8>), Vec<u64>>,
+    /// Clients whose watched keys were modified (their EXEC will fail).
+    pub dirty_cas: std::collections::HashSet<u64>,
     /// Clients parked by blocking commands.
     pub blocked: crate::blocking::BlockedClients,
     /// Keys that received data while clients wait on them: (db, key), in order.
@@ -114,6 +119,17 @@ pub struct State {
 }
 
 impl State {
+    /// Mark the watchers of `key` in `db` (their EXEC will fail).
+    #[inline]
+    pub fn touch_watched(&mut self, db: usize, key: &[u8]) {
+        if self.watched_keys.is_empty() {
+            return;
+        }
+        if let Some(ids) = self.watched_keys.get(&(db, key.to_vec())) {
+            self.dirty_cas.extend(ids.iter().copied());
+        }
+    }
+
     /// Approximate memory used by the data (bytes), for INFO and MEMORY.
     pub fn used_memory(&self) -> usize {
         // A fixed baseline for the engine's own structures, plus the keyspaces.
@@ -204,7 +220,33 @@ impl<'a> Ctx<'a> {
 
     /// Signal that `key` in the selected db was modified (WATCH, client tracking).
     #[inline]
-    pub fn signal_modified(&mut self, _key: &[u8]) {}
+    pub fn signal_modified(&mut self, key: &[u8]) {
+        let db = self.sess.db;
+        self.st.touch_watched(db, key);
+    }
+
+    /// Before a database is emptied or swapped: break the WATCH of every client watching
+    /// a key that exists in `db` (Redis's touchAllWatchedKeysInDb).
+    pub fn signal_db_changed(&mut self, db: usize) {
+        self.signal_db_swapped(db, db);
+    }
+
+    /// Before databases `a` and `b` are swapped: break the WATCH of clients watching, in
+    /// either, a key that exists in either.
+    pub fn signal_db_swapped(&mut self, a: usize, b: usize) {
+        if self.st.watched_keys.is_empty() {
+            return;
+        }
+        let exists = |d: usize, k: &[u8]| self.st.dbs.get(d).is_some_and(|x| x.ks.get(k).is_some());
+        let hit: Vec<u64> = self
+            .st
+            .watched_keys
+            .iter()
+            .filter(|((d, k), _)| (*d == a || *d == b) && (exists(a, k) || exists(b, k)))
+            .flat_map(|(_, ids)| ids.iter().copied())
+            .collect();
+        self.st.dirty_cas.extend(hit);
+    }
 
     /// Emit a keyspace notification of `class` (e.g. `'$'`, `'g'`) for `event` on `key`.
     #[inline]

@@ -77,6 +77,8 @@ pub fn quit(ctx: &mut Ctx, _args: &Args) -> CmdResult {
 /// library name and version stay: they still describe the client behind it.
 pub fn reset(ctx: &mut Ctx, _args: &Args) -> CmdResult {
     let requirepass_empty = ctx.st.config.requirepass.is_empty();
+    crate::cmd::multi::reset_multi(ctx);
+    crate::cmd::multi::unwatch_all(ctx);
     let s = &mut *ctx.sess;
     s.db = 0;
     s.resp = 2;
@@ -126,6 +128,7 @@ pub fn swapdb(ctx: &mut Ctx, args: &Args) -> CmdResult {
     let a = parse(1, "ERR invalid first DB index")?;
     let b = parse(2, "ERR invalid second DB index")?;
     let (a, b) = (db_index(ctx, a)?, db_index(ctx, b)?);
+    ctx.signal_db_swapped(a, b);
     ctx.st.dbs.swap(a, b);
     ctx.dirty(1);
     Ok(Reply::Ok)
@@ -150,6 +153,7 @@ fn flush_flags(args: &Args) -> Result<(), CmdError> {
 
 /// Empty database `i`; returns how many keys it held.
 fn empty_db(ctx: &mut Ctx, i: usize) -> u64 {
+    ctx.signal_db_changed(i);
     let db = &mut ctx.st.dbs[i];
     let n = db.ks.len() as u64;
     db.ks.clear();

@@ -607,7 +607,10 @@ impl Big {
             q = (q << 1) | self.bit(i) as u128;
         }
         let full = (shift / 32) as usize;
-        let partial = self.0.get(full).map_or(0, |l| l & ((1u32 << (shift % 32)) - 1));
+        let partial = self
+            .0
+            .get(full)
+            .map_or(0, |l| l & ((1u32 << (shift % 32)) - 1));
         let sticky = partial != 0 || self.0.iter().take(full).any(|&l| l != 0);
         (q, sticky, shift as i64)
     }
