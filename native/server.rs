@@ -18,6 +18,9 @@ use tokio::sync::Notify;
 use crate::config::Startup;
 use crate::connection;
 
+/// `client-output-buffer-limit pubsub` hard limit (Redis's default 32mb).
+pub const PUBSUB_HARD_LIMIT: usize = 32 * 1024 * 1024;
+
 /// How the server reaches one connection task from elsewhere.
 #[derive(Default)]
 pub struct ClientLink {
@@ -61,6 +64,25 @@ impl Shared {
     /// After a batch: serve clients blocked on keys that became ready, and act on host
     /// events.
     pub fn after_batch(&self) {
+        let messages = self.engine.borrow_mut().take_messages();
+        if !messages.is_empty() {
+            let links = self.links.borrow();
+            for (id, bytes) in messages {
+                if let Some(l) = links.get(&id) {
+                    let mut ob = l.outbox.borrow_mut();
+                    // client-output-buffer-limit pubsub: a subscriber that does not read
+                    // is disconnected instead of growing memory without bound.
+                    if ob.len() + bytes.len() > PUBSUB_HARD_LIMIT {
+                        ob.clear();
+                        l.killed.set(true);
+                        log(&format!("Client id={id} scheduled to be closed ASAP for overcoming of output buffer limits."));
+                    } else {
+                        ob.extend_from_slice(&bytes);
+                    }
+                    l.wake.notify_one();
+                }
+            }
+        }
         let served = {
             let mut eng = self.engine.borrow_mut();
             if eng.state().ready_keys.is_empty() {

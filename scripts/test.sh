@@ -2,7 +2,8 @@
 # The project's test command: installs what the tests need, then runs every check.
 #
 #   bash scripts/test.sh                 # everything
-#   bash scripts/test.sh clients         # everything, but only cargo tests matching "clients"
+#   bash scripts/test.sh against_redis   # all checks, but only the cargo tests whose name
+#                                        # contains "against_redis"
 #   SKIP_SETUP=1 bash scripts/test.sh    # don't run scripts/setup.sh first
 #
 # Steps: cargo fmt --check; clippy (all targets, native feature, -D warnings); the engine

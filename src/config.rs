@@ -145,6 +145,11 @@ pub fn find_param(name: &str) -> Option<&'static Param> {
 
 /// Validate `value` for `p` and return its canonical form.
 pub fn canonical(p: &Param, value: &str) -> Result<String, ConfigError> {
+    if p.name == "notify-keyspace-events" {
+        let f = crate::pubsub::notify::parse(value)
+            .ok_or_else(|| ConfigError::Invalid("Invalid event class character. Use 'Ag$lshzxeKEtmdn'.".into()))?;
+        return Ok(crate::pubsub::notify::to_string(f));
+    }
     match p.kind {
         Kind::Bool => match value.to_ascii_lowercase().as_str() {
             "yes" => Ok("yes".into()),
@@ -186,9 +191,23 @@ pub struct Config {
     pub hz: u32,
     /// `requirepass` (empty = none).
     pub requirepass: String,
+    /// Parsed `notify-keyspace-events` (see `pubsub::notify`).
+    pub notify_flags: u32,
     /// Access tracking: whether `maxmemory-policy` is an LFU one, `lfu-log-factor`,
     /// `lfu-decay-time` (read on every key lookup).
     pub tracking: crate::db::lru::Tracking,
+    /// `zset-max-listpack-entries` (typed copy for the sorted-set hot path).
+    pub zset_max_listpack_entries: usize,
+    /// `zset-max-listpack-value`.
+    pub zset_max_listpack_value: usize,
+    /// `hash-max-listpack-entries` (typed copy for the hash hot path).
+    pub hash_max_listpack_entries: usize,
+    /// `hash-max-listpack-value`.
+    pub hash_max_listpack_value: usize,
+    /// `list-max-listpack-size` (typed copy for the list hot path).
+    pub list_max_listpack_size: i32,
+    /// `set-max-intset-entries`, `set-max-listpack-entries/-value` (typed copy for sets).
+    pub set_limits: crate::types::set::SetLimits,
 }
 
 impl Default for Config {
@@ -200,7 +219,14 @@ impl Default for Config {
             proto_max_bulk_len: 512 * 1024 * 1024,
             hz: 10,
             requirepass: String::new(),
+            notify_flags: 0,
             tracking: crate::db::lru::Tracking::default(),
+            zset_max_listpack_entries: 128,
+            zset_max_listpack_value: 64,
+            hash_max_listpack_entries: 128,
+            hash_max_listpack_value: 64,
+            list_max_listpack_size: -2,
+            set_limits: crate::types::set::SetLimits::default(),
         };
         c.apply();
         c
@@ -239,11 +265,18 @@ impl Config {
         self.proto_max_bulk_len = g("proto-max-bulk-len").parse().unwrap_or(512 * 1024 * 1024);
         self.hz = g("hz").parse().unwrap_or(10);
         self.requirepass = g("requirepass").to_string();
+        self.notify_flags = crate::pubsub::notify::parse(g("notify-keyspace-events")).unwrap_or(0);
+        self.zset_max_listpack_entries = g("zset-max-listpack-entries").parse().unwrap_or(128);
+        self.zset_max_listpack_value = g("zset-max-listpack-value").parse().unwrap_or(64);
         self.tracking = crate::db::lru::Tracking {
             lfu: g("maxmemory-policy").ends_with("lfu"),
             log_factor: g("lfu-log-factor").parse().unwrap_or(10),
             decay_time: g("lfu-decay-time").parse().unwrap_or(1),
         };
+        self.hash_max_listpack_entries = g("hash-max-listpack-entries").parse().unwrap_or(128);
+        self.hash_max_listpack_value = g("hash-max-listpack-value").parse().unwrap_or(64);
+        self.list_max_listpack_size = g("list-max-listpack-size").parse().unwrap_or(-2);
+        self.set_limits = crate::types::set::SetLimits::parse(g);
     }
 }
 

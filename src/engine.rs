@@ -25,9 +25,17 @@ pub struct Clients {
     slots: Vec<Option<Box<Session>>>,
     free: Vec<u32>,
     len: usize,
+    ids: std::collections::HashMap<u64, u32>,
 }
 
 impl Clients {
+    /// The session of client `id` (None for the caller itself, whose session is lent to
+    /// the running command, or for unknown ids).
+    pub fn get(&self, id: u64) -> Option<&Session> {
+        let slot = *self.ids.get(&id)?;
+        self.slots.get(slot as usize)?.as_deref()
+    }
+
     /// Connected clients, excluding the one currently running a command.
     pub fn iter(&self) -> impl Iterator<Item = &Session> {
         self.slots.iter().filter_map(|s| s.as_deref())
@@ -98,6 +106,7 @@ impl Engine {
                 propagation: None,
                 prop_overridden: false,
                 blocked: Default::default(),
+                pubsub: Default::default(),
                 watched_keys: Default::default(),
                 dirty_cas: Default::default(),
                 ready_keys: Default::default(),
@@ -138,7 +147,9 @@ impl Engine {
     pub fn connect(&mut self) -> ClientHandle {
         let id = self.next_id;
         self.next_id += 1;
-        let sess = Box::new(Session::new(id, self.now()));
+        let mut sess = Box::new(Session::new(id, self.now()));
+        // With a password set, a new connection starts unauthenticated.
+        sess.authenticated = self.st.config.requirepass.is_empty();
         self.st.stats.total_connections_received += 1;
         let slot = match self.clients.free.pop() {
             Some(s) => {
@@ -151,6 +162,7 @@ impl Engine {
             }
         };
         self.clients.len += 1;
+        self.clients.ids.insert(id, slot);
         ClientHandle { slot, id }
     }
 
@@ -171,6 +183,8 @@ impl Engine {
                 }
                 self.st.dirty_cas.remove(&h.id);
                 self.st.blocked.remove(h.id);
+                self.st.pubsub.remove_client(h.id);
+                self.clients.ids.remove(&h.id);
                 self.clients.free.push(h.slot);
                 self.clients.len -= 1;
             }
@@ -222,6 +236,18 @@ impl Engine {
             self.st.blocked.add(sess.id, Blocked { argv, db: sess.db, req });
             Exec::Blocked
         } else {
+            // Messages this command published to its own client go first (RESP3).
+            if !self.st.pubsub.outbox.is_empty() {
+                let me = sess.id;
+                self.st.pubsub.outbox.retain(|(id, bytes)| {
+                    if *id == me {
+                        out.extend_from_slice(bytes);
+                        false
+                    } else {
+                        true
+                    }
+                });
+            }
             crate::resp::encode(&reply, sess.resp3(), out);
             if sess.close_after_reply { Exec::Close } else { Exec::Replied }
         };
@@ -303,11 +329,7 @@ impl Engine {
     }
 
     fn handle_of(&self, id: u64) -> Option<ClientHandle> {
-        self.clients
-            .slots
-            .iter()
-            .position(|s| s.as_ref().is_some_and(|s| s.id == id))
-            .map(|slot| ClientHandle { slot: slot as u32, id })
+        self.clients.ids.get(&id).map(|&slot| ClientHandle { slot, id })
     }
 
     fn execute_in(&mut self, sess: &mut Session, args: &Args) -> Reply {
@@ -360,6 +382,17 @@ impl Engine {
             }
             return Err(CmdError::raw("NOAUTH Authentication required."));
         }
+        if sess.resp == 2 && sess.subscribed() {
+            match cmd.name() {
+                "ping" | "subscribe" | "ssubscribe" | "unsubscribe" | "sunsubscribe" | "psubscribe"
+                | "punsubscribe" | "quit" | "reset" => {}
+                other => {
+                    return Err(CmdError::UnknownCommand(format!(
+                        "ERR Can't execute '{other}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context"
+                    )));
+                }
+            }
+        }
         if sess.in_multi {
             match cmd.name() {
                 "exec" => return self.exec_transaction(sess, now),
@@ -392,10 +425,13 @@ impl Engine {
             cmd,
         };
         let r = handler(&mut ctx, args);
+        if !ctx.st.stats.keys.pending_expired.is_empty() {
+            ctx.flush_expired();
+        }
         self.st.stats.total_commands_processed += 1;
         if self.st.dirty != dirty_before && !self.st.prop_overridden {
             if let Some(p) = &mut self.st.propagation {
-                p.push(args.to_vecs());
+                p.push((sess.db, args.to_vecs()));
             }
         }
         r
@@ -445,8 +481,9 @@ impl Engine {
         // Propagate the transaction's writes atomically.
         if let (Some(start), Some(p)) = (prop_start, self.st.propagation.as_mut()) {
             if p.len() > start {
-                p.insert(start, vec![b"MULTI".to_vec()]);
-                p.push(vec![b"EXEC".to_vec()]);
+                let db = p[start].0;
+                p.insert(start, (db, vec![b"MULTI".to_vec()]));
+                p.push((sess.db, vec![b"EXEC".to_vec()]));
             }
         }
         Ok(Reply::Array(replies))
@@ -458,21 +495,40 @@ impl Engine {
         let now = st.clock.now_ms();
         let clock = &st.clock;
         let now_fn = || clock.now_ms();
-        let prop = &mut st.propagation;
-        expire::active_expire_cycle(
+        let mut expired: Vec<(usize, Vec<u8>)> = Vec::new();
+        let n = expire::active_expire_cycle(
             &mut st.dbs,
             now,
             &now_fn,
             budget_ms,
             &mut st.rng,
             &mut st.stats.keys,
-            &mut |db, key| {
-                if let Some(p) = prop.as_mut() {
-                    p.push(vec![b"SELECT".to_vec(), db.to_string().into_bytes()]);
-                    p.push(vec![b"DEL".to_vec(), key.to_vec()]);
-                }
-            },
-        )
+            &mut |db, key| expired.push((db, key.to_vec())),
+        );
+        for (db, key) in expired {
+            self.on_key_expired(db, &key, now);
+        }
+        n
+    }
+
+    /// Notify, propagate and un-watch for a key deleted by expiry outside a command.
+    fn on_key_expired(&mut self, db: usize, key: &[u8], now: i64) {
+        if let Some(p) = self.st.propagation.as_mut() {
+            p.push((db, vec![b"DEL".to_vec(), key.to_vec()]));
+        }
+        self.st.touch_watched(db, key);
+        if self.st.config.notify_flags & crate::pubsub::notify::EXPIRED != 0 {
+            let Some(cmd) = table().lookup(b"del") else { return };
+            let mut sess = Session::new(0, now);
+            sess.db = db;
+            let mut ctx = Ctx { st: &mut self.st, sess: &mut sess, clients: &self.clients, now, cmd };
+            ctx.notify('x', "expired", key);
+        }
+    }
+
+    /// Take the Pub/Sub messages waiting for delivery: (client id, encoded bytes).
+    pub fn take_messages(&mut self) -> Vec<(u64, Vec<u8>)> {
+        std::mem::take(&mut self.st.pubsub.outbox)
     }
 
     /// Take the requests commands made of the host (SHUTDOWN, CLIENT KILL).
@@ -487,8 +543,14 @@ impl Engine {
         }
     }
 
-    /// Drain the propagated writes collected so far.
+    /// Drain the propagated writes collected so far (argv only; see
+    /// [`Engine::take_propagated_with_db`]).
     pub fn take_propagated(&mut self) -> Vec<Vec<Vec<u8>>> {
+        self.take_propagated_with_db().into_iter().map(|(_, c)| c).collect()
+    }
+
+    /// Drain the propagated writes collected so far, each with its database index.
+    pub fn take_propagated_with_db(&mut self) -> Vec<(usize, Vec<Vec<u8>>)> {
         self.st.propagation.as_mut().map(std::mem::take).unwrap_or_default()
     }
 }

@@ -37,6 +37,9 @@ pub enum Reply {
     Verbatim(&'static str, Vec<u8>),
     /// An out-of-band push (RESP3 `>`, an array in RESP2).
     Push(Vec<Reply>),
+    /// Several replies sent back to back for one command (SUBSCRIBE a b → two push
+    /// frames); empty = no reply at all.
+    Frames(Vec<Reply>),
 }
 
 impl Reply {

@@ -41,6 +41,12 @@ pub struct Session {
     pub multi_queue: Vec<crate::cmd::ArgvBuf>,
     /// Keys this client WATCHes.
     pub watched: Vec<crate::cmd::multi::Watched>,
+    /// Subscribed channels, in subscription order.
+    pub sub_channels: Vec<Vec<u8>>,
+    /// Subscribed patterns, in subscription order.
+    pub sub_patterns: Vec<Vec<u8>>,
+    /// Subscribed shard channels.
+    pub sub_shard: Vec<Vec<u8>>,
     /// May block (network clients); embedded callers never block.
     pub can_block: bool,
     /// Query buffer length (set by the host, for CLIENT LIST `qbuf`).
@@ -74,6 +80,9 @@ impl Session {
             user: "default".into(),
             can_block: false,
             in_multi: false,
+            sub_channels: Vec::new(),
+            sub_patterns: Vec::new(),
+            sub_shard: Vec::new(),
             multi_error: false,
             multi_queue: Vec::new(),
             watched: Vec::new(),
@@ -82,6 +91,11 @@ impl Session {
             no_evict: false,
             no_touch: false,
         }
+    }
+
+    /// Whether the client has any subscription (RESP2 "subscribed mode").
+    pub fn subscribed(&self) -> bool {
+        !(self.sub_channels.is_empty() && self.sub_patterns.is_empty() && self.sub_shard.is_empty())
     }
 
     /// Whether replies use RESP3.

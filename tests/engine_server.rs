@@ -1076,3 +1076,70 @@ fn command_docs_and_list() {
     );
     assert!(matches!(t.run(&["COMMAND", "HELP"]), Reply::Array(v) if v.len() > 4));
 }
+
+#[test]
+fn reset_leaves_transactions_watches_and_subscriptions() {
+    let mut t = T::new();
+    t.ok(&["WATCH", "w"]);
+    t.ok(&["MULTI"]);
+    assert_eq!(t.run(&["RESET"]), simple("RESET"));
+    assert_eq!(t.err(&["EXEC"]), "ERR EXEC without MULTI");
+    t.run(&["SUBSCRIBE", "ch"]);
+    t.run(&["PSUBSCRIBE", "p*"]);
+    assert_eq!(t.run(&["RESET"]), simple("RESET"));
+    let line = t.text(&["CLIENT", "INFO"]);
+    assert!(
+        line.contains(" flags=N ") && line.contains(" sub=0 psub=0 "),
+        "{line}"
+    );
+    assert_eq!(
+        t.run(&["PUBSUB", "NUMSUB", "ch"]),
+        Reply::Array(vec![bulk("ch"), Reply::Int(0)])
+    );
+    assert_eq!(t.int(&["PUBSUB", "NUMPAT"]), 0);
+    assert_eq!(t.info_field("stats", "pubsub_channels"), "0");
+}
+
+#[test]
+fn ping_in_subscribed_context() {
+    let mut t = T::new();
+    t.run(&["SUBSCRIBE", "ch"]);
+    assert_eq!(t.run(&["PING"]), Reply::Array(vec![bulk("pong"), bulk("")]));
+    assert_eq!(
+        t.run(&["PING", "x"]),
+        Reply::Array(vec![bulk("pong"), bulk("x")])
+    );
+    // RESP3 clients get the ordinary replies.
+    let mut t = T::new();
+    t.run(&["HELLO", "3"]);
+    t.run(&["SUBSCRIBE", "ch"]);
+    assert_eq!(t.run(&["PING"]), simple("PONG"));
+}
+
+#[test]
+fn client_list_shows_transactions_and_subscriptions() {
+    let mut t = T::new();
+    let other = t.e.connect();
+    t.on(other, &["MULTI"]);
+    t.on(other, &["SET", "a", "1"]);
+    t.on(other, &["GET", "a"]);
+    let line = t.text(&["CLIENT", "LIST", "ID", &other.id.to_string()]);
+    assert!(
+        line.contains(" flags=x ") && line.contains(" multi=2 "),
+        "{line}"
+    );
+    assert!(line.contains(" multi-mem=12 "), "{line}");
+    t.on(other, &["DISCARD"]);
+    t.on(other, &["SUBSCRIBE", "a", "b"]);
+    t.on(other, &["PSUBSCRIBE", "c*"]);
+    let line = t.text(&["CLIENT", "LIST", "TYPE", "pubsub"]);
+    assert!(line.starts_with(&format!("id={} ", other.id)), "{line}");
+    assert!(
+        line.contains(" flags=P ") && line.contains(" sub=2 psub=1 ssub=0 multi=-1 "),
+        "{line}"
+    );
+    assert_eq!(t.int(&["CLIENT", "KILL", "TYPE", "pubsub"]), 1);
+    assert_eq!(t.e.take_events().kill, vec![other.id]);
+    assert_eq!(t.info_field("stats", "pubsub_channels"), "2");
+    assert_eq!(t.info_field("stats", "pubsub_patterns"), "1");
+}

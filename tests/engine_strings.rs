@@ -6,6 +6,7 @@ use cinnabar::clock::ManualClock;
 use cinnabar::cmd::ArgvBuf;
 use cinnabar::db::NO_EXPIRE;
 use cinnabar::rng::Rng;
+use cinnabar::types::Value;
 use cinnabar::{ClientHandle, Config, Engine, Reply};
 
 const T0: i64 = 1_700_000_000_000;
@@ -90,19 +91,21 @@ impl T {
         self.e.state().dbs[0].ks.mem()
     }
 
-    /// Create a non-string key if some non-string type is served yet.
+    /// Put a (list) value of another type at `key`, straight into the keyspace, so the
+    /// WRONGTYPE paths are exercised whatever list commands exist.
     fn make_non_string(&mut self, key: &str) -> bool {
-        for cmd in [
-            &["RPUSH", key, "x"][..],
-            &["SADD", key, "x"],
-            &["HSET", key, "f", "v"],
-        ] {
-            if let Reply::Int(_) = self.run(cmd) {
-                return true;
-            }
-        }
-        eprintln!("no non-string type is served yet; WRONGTYPE cases skipped");
-        false
+        let v = Value::List(Box::default());
+        self.e.state_mut().dbs[0]
+            .ks
+            .insert(key.as_bytes(), v, NO_EXPIRE);
+        assert_eq!(
+            self.e.state().dbs[0]
+                .ks
+                .get(key.as_bytes())
+                .map(|e| e.value.type_name()),
+            Some("list")
+        );
+        true
     }
 
     fn propagated(&mut self) -> Vec<Vec<String>> {

@@ -33,6 +33,54 @@ EXTRA = {
     },
 }
 
+# Hash-field expiration (Redis 7.4) and HGETEX/HSETEX/HGETDEL (Redis 8.0).
+def _hash_cmd(since, arity, flags, ks_flags, args):
+    return {
+        'group': 'hash', 'since': since, 'arity': arity,
+        'command_flags': flags, 'acl_categories': ['HASH'],
+        'key_specs': [{'flags': ks_flags, 'begin_search': {'index': {'pos': 1}},
+                       'find_keys': {'range': {'lastkey': 0, 'step': 1, 'limit': 0}}}],
+        'arguments': [{'name': 'key', 'type': 'key', 'key_spec_index': 0}] + args,
+    }
+
+_FIELDS = {'name': 'fields', 'token': 'FIELDS', 'type': 'block', 'arguments': [
+    {'name': 'numfields', 'type': 'integer'},
+    {'name': 'field', 'type': 'string', 'multiple': True}]}
+_EXPIRE_COND = {'name': 'condition', 'type': 'oneof', 'optional': True, 'arguments': [
+    {'name': n.lower(), 'type': 'pure-token', 'token': n} for n in ('NX', 'XX', 'GT', 'LT')]}
+
+for _name, _arg, _type in (('HEXPIRE', 'seconds', 'integer'), ('HPEXPIRE', 'milliseconds', 'integer'),
+                           ('HEXPIREAT', 'unix-time-seconds', 'unix-time'),
+                           ('HPEXPIREAT', 'unix-time-milliseconds', 'unix-time')):
+    EXTRA[_name] = _hash_cmd('7.4.0', -6, ['WRITE', 'DENYOOM', 'FAST'], ['RW', 'UPDATE'],
+                             [{'name': _arg, 'type': _type}, _EXPIRE_COND, _FIELDS])
+for _name in ('HTTL', 'HPTTL', 'HEXPIRETIME', 'HPEXPIRETIME'):
+    EXTRA[_name] = _hash_cmd('7.4.0', -5, ['READONLY', 'FAST'], ['RO', 'ACCESS'], [_FIELDS])
+EXTRA['HPERSIST'] = _hash_cmd('7.4.0', -5, ['WRITE', 'FAST'], ['RW', 'UPDATE'], [_FIELDS])
+EXTRA['HGETDEL'] = _hash_cmd('8.0.0', -5, ['WRITE', 'FAST'], ['RW', 'ACCESS', 'DELETE'], [_FIELDS])
+EXTRA['HGETEX'] = _hash_cmd('8.0.0', -5, ['WRITE', 'FAST'], ['RW', 'ACCESS', 'UPDATE'], [
+    {'name': 'expiration', 'type': 'oneof', 'optional': True, 'arguments': [
+        {'name': 'seconds', 'type': 'integer', 'token': 'EX'},
+        {'name': 'milliseconds', 'type': 'integer', 'token': 'PX'},
+        {'name': 'unix-time-seconds', 'type': 'unix-time', 'token': 'EXAT'},
+        {'name': 'unix-time-milliseconds', 'type': 'unix-time', 'token': 'PXAT'},
+        {'name': 'persist', 'type': 'pure-token', 'token': 'PERSIST'}]},
+    _FIELDS])
+EXTRA['HSETEX'] = _hash_cmd('8.0.0', -6, ['WRITE', 'DENYOOM', 'FAST'], ['RW', 'UPDATE'], [
+    {'name': 'condition', 'type': 'oneof', 'optional': True, 'arguments': [
+        {'name': 'fnx', 'type': 'pure-token', 'token': 'FNX'},
+        {'name': 'fxx', 'type': 'pure-token', 'token': 'FXX'}]},
+    {'name': 'expiration', 'type': 'oneof', 'optional': True, 'arguments': [
+        {'name': 'seconds', 'type': 'integer', 'token': 'EX'},
+        {'name': 'milliseconds', 'type': 'integer', 'token': 'PX'},
+        {'name': 'unix-time-seconds', 'type': 'unix-time', 'token': 'EXAT'},
+        {'name': 'unix-time-milliseconds', 'type': 'unix-time', 'token': 'PXAT'},
+        {'name': 'keepttl', 'type': 'pure-token', 'token': 'KEEPTTL'}]},
+    {'name': 'fields', 'token': 'FIELDS', 'type': 'block', 'arguments': [
+        {'name': 'numfields', 'type': 'integer'},
+        {'name': 'data', 'type': 'block', 'multiple': True, 'arguments': [
+            {'name': 'field', 'type': 'string'}, {'name': 'value', 'type': 'string'}]}]}])
+
 def patch(cmds):
     names = {n for n, _ in cmds}
     for n, c in EXTRA.items():

@@ -7,8 +7,8 @@
 //! of other clients to the host (`HostEvents::kill`); killing oneself closes the
 //! connection after the reply, as Redis does.
 
-use super::server::{in_pubsub, set_client_name, valid_client_attr};
-use super::{Args, Ctx, Handler, parse_i64};
+use super::server::{set_client_name, valid_client_attr};
+use super::{Args, Ctx, Handler, State, parse_i64};
 use crate::reply::{CmdError, CmdResult, Reply};
 use crate::session::Session;
 
@@ -129,7 +129,7 @@ fn client_type_by_name(name: &[u8]) -> Option<ClientType> {
 }
 
 fn client_type(s: &Session) -> ClientType {
-    if in_pubsub(s) {
+    if s.subscribed() {
         ClientType::PubSub
     } else {
         ClientType::Normal
@@ -145,10 +145,19 @@ fn unknown_type(name: &[u8]) -> CmdError {
 
 /// Redis's `catClientInfoString`: one CLIENT LIST line (without the newline).
 /// `argv_mem` is the size of the arguments the client is running now (the caller's).
-pub fn client_line(s: &Session, now: i64, argv_mem: usize) -> String {
+pub fn client_line(st: &State, s: &Session, now: i64, argv_mem: usize) -> String {
     let mut flags = String::new();
-    if in_pubsub(s) {
+    if s.subscribed() {
         flags.push('P');
+    }
+    if s.in_multi {
+        flags.push('x');
+    }
+    if st.blocked.clients.contains_key(&s.id) {
+        flags.push('b');
+    }
+    if st.dirty_cas.contains(&s.id) {
+        flags.push('d');
     }
     if s.close_after_reply {
         flags.push('c');
@@ -165,18 +174,30 @@ pub fn client_line(s: &Session, now: i64, argv_mem: usize) -> String {
     let secs = |ms: i64| ms.div_euclid(1000);
     let age = (secs(now) - secs(s.created_ms)).max(0);
     let idle = (secs(now) - secs(s.last_interaction_ms)).max(0);
+    let multi: i64 = if s.in_multi {
+        s.multi_queue.len() as i64
+    } else {
+        -1
+    };
+    let multi_mem: usize = s
+        .multi_queue
+        .iter()
+        .map(|a| a.args().iter().map(<[u8]>::len).sum::<usize>())
+        .sum();
     // Fixed stand-ins for the reply buffer Redis preallocates per client.
     let (rbs, rbp) = (16384usize, 16384usize);
     let tot_mem = 1024usize
         .saturating_add(s.qbuf)
         .saturating_add(argv_mem)
+        .saturating_add(multi_mem)
         .saturating_add(s.omem)
         .saturating_add(rbs);
     let fd = if s.fd >= 0 { s.fd } else { -1 };
     format!(
-        "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub=0 psub=0 ssub=0 \
-         multi=-1 qbuf={} qbuf-free=0 argv-mem={} multi-mem=0 rbs={} rbp={} obl=0 oll=0 \
-         omem={} tot-mem={} events=r cmd={} user={} redir=-1 resp={} lib-name={} lib-ver={}",
+        "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub={} psub={} \
+         ssub={} multi={} qbuf={} qbuf-free=0 argv-mem={} multi-mem={} rbs={} rbp={} obl=0 \
+         oll=0 omem={} tot-mem={} events=r cmd={} user={} redir=-1 resp={} lib-name={} \
+         lib-ver={}",
         s.id,
         s.addr,
         s.laddr,
@@ -186,8 +207,13 @@ pub fn client_line(s: &Session, now: i64, argv_mem: usize) -> String {
         idle,
         flags,
         s.db,
+        s.sub_channels.len(),
+        s.sub_patterns.len(),
+        s.sub_shard.len(),
+        multi,
         s.qbuf,
         argv_mem,
+        multi_mem,
         rbs,
         rbp,
         s.omem,
@@ -208,7 +234,7 @@ fn argv_mem(args: &Args) -> usize {
 /// CLIENT INFO
 /// ```
 pub fn info(ctx: &mut Ctx, args: &Args) -> CmdResult {
-    let mut line = client_line(ctx.sess, ctx.now, argv_mem(args));
+    let mut line = client_line(ctx.st, ctx.sess, ctx.now, argv_mem(args));
     line.push('\n');
     Ok(Reply::Verbatim("txt", line.into_bytes()))
 }
@@ -226,7 +252,7 @@ pub fn list(ctx: &mut Ctx, args: &Args) -> CmdResult {
         all.sort_by_key(|s| s.id);
         for s in all.into_iter().filter(|s| client_type(s) == ty) {
             let mem = if s.id == ctx.sess.id { mine } else { 0 };
-            out.push_str(&client_line(s, ctx.now, mem));
+            out.push_str(&client_line(ctx.st, s, ctx.now, mem));
             out.push('\n');
         }
     } else if args.len() > 3 && args.is(2, "id") {
@@ -246,7 +272,7 @@ pub fn list(ctx: &mut Ctx, args: &Args) -> CmdResult {
                     .map(|s| (s, 0))
             };
             if let Some((s, mem)) = found {
-                out.push_str(&client_line(s, ctx.now, mem));
+                out.push_str(&client_line(ctx.st, s, ctx.now, mem));
                 out.push('\n');
             }
         }
@@ -258,7 +284,7 @@ pub fn list(ctx: &mut Ctx, args: &Args) -> CmdResult {
         all.sort_by_key(|s| s.id);
         for s in all {
             let mem = if s.id == ctx.sess.id { mine } else { 0 };
-            out.push_str(&client_line(s, ctx.now, mem));
+            out.push_str(&client_line(ctx.st, s, ctx.now, mem));
             out.push('\n');
         }
     }

@@ -200,10 +200,10 @@ fn clients(ctx: &Ctx, out: &mut String) {
         .add("maxclients", maxclients)
         .add("client_recent_max_input_buffer", 0)
         .add("client_recent_max_output_buffer", 0)
-        .add("blocked_clients", 0)
+        .add("blocked_clients", ctx.st.blocked.len())
         .add("tracking_clients", 0)
         .add("clients_in_timeout_table", 0)
-        .add("total_blocking_keys", 0)
+        .add("total_blocking_keys", ctx.st.blocked.by_key.len())
         .add("total_blocking_keys_on_nokey", 0);
 }
 
@@ -325,6 +325,13 @@ fn persistence(ctx: &Ctx, out: &mut String) {
 fn stats(ctx: &Ctx, out: &mut String) {
     out.push_str("# Stats\r\n");
     let s = &ctx.st.stats;
+    let ps = &ctx.st.pubsub;
+    let patterns = ps
+        .patterns
+        .iter()
+        .map(|(p, _)| p.as_slice())
+        .collect::<HashSet<&[u8]>>()
+        .len();
     Lines(out)
         .add("total_connections_received", s.total_connections_received)
         .add("total_commands_processed", s.total_commands_processed)
@@ -351,9 +358,9 @@ fn stats(ctx: &Ctx, out: &mut String) {
         .add("current_eviction_exceeded_time", 0)
         .add("keyspace_hits", s.keys.keyspace_hits)
         .add("keyspace_misses", s.keys.keyspace_misses)
-        .add("pubsub_channels", 0)
-        .add("pubsub_patterns", 0)
-        .add("pubsubshard_channels", 0)
+        .add("pubsub_channels", ps.channels.len())
+        .add("pubsub_patterns", patterns)
+        .add("pubsubshard_channels", ps.shard.len())
         .add("latest_fork_usec", 0)
         .add("total_forks", 0)
         .add("migrate_cached_sockets", 0)

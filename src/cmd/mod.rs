@@ -12,8 +12,10 @@ pub mod config_cmd;
 pub mod info;
 pub mod hashes;
 pub mod keys;
+pub mod keyspec;
 pub mod lists;
 pub mod multi;
+pub mod pubsub;
 pub mod server;
 pub mod sets;
 pub mod spec;
@@ -102,12 +104,15 @@ pub struct State {
     pub events: HostEvents,
     /// Host facts shown by INFO server (tcp_port, executable, config_file, ...).
     pub host_info: Vec<(String, String)>,
-    /// Propagated writes, collected only when enabled (AOF, snapshot log, replicas).
-    pub propagation: Option<Vec<Vec<Vec<u8>>>>,
+    /// Propagated writes as (db, argv), collected only when enabled (AOF, snapshot log,
+    /// replicas).
+    pub propagation: Option<Vec<(usize, Vec<Vec<u8>>)>>,
     /// (db, key) → ids of clients watching it.
     pub watched_keys: std::collections::HashMap<(usize, Vec<u8>), Vec<u64>>,
     /// Clients whose watched keys were modified (their EXEC will fail).
     pub dirty_cas: std::collections::HashSet<u64>,
+    /// Subscriptions and undelivered messages.
+    pub pubsub: crate::pubsub::PubSub,
     /// Clients parked by blocking commands.
     pub blocked: crate::blocking::BlockedClients,
     /// Keys that received data while clients wait on them: (db, key), in order.
@@ -248,16 +253,81 @@ impl<'a> Ctx<'a> {
         self.st.dirty_cas.extend(hit);
     }
 
-    /// Emit a keyspace notification of `class` (e.g. `'$'`, `'g'`) for `event` on `key`.
+    /// Emit a keyspace notification of `class` (e.g. `'$'`, `'g'`) for `event` on `key`
+    /// in the selected db, as `notify-keyspace-events` asks.
     #[inline]
-    pub fn notify(&mut self, _class: char, _event: &str, _key: &[u8]) {}
+    pub fn notify(&mut self, class: char, event: &str, key: &[u8]) {
+        let flags = self.st.config.notify_flags;
+        if flags == 0 || flags & crate::pubsub::notify::class_flag(class) == 0 {
+            return;
+        }
+        self.notify_db(self.sess.db, flags, event, key);
+    }
+
+    fn notify_db(&mut self, db: usize, flags: u32, event: &str, key: &[u8]) {
+        use crate::pubsub::notify::{KEYEVENT, KEYSPACE};
+        if flags & KEYSPACE != 0 {
+            let mut ch = format!("__keyspace@{db}__:").into_bytes();
+            ch.extend_from_slice(key);
+            self.publish(&ch, event.as_bytes());
+        }
+        if flags & KEYEVENT != 0 {
+            let ch = format!("__keyevent@{db}__:{event}").into_bytes();
+            self.publish(&ch, key);
+        }
+    }
+
+    /// Deliver `msg` to the subscribers of `channel` (and of matching patterns); returns
+    /// the number of receivers.
+    pub fn publish(&mut self, channel: &[u8], msg: &[u8]) -> i64 {
+        let mut n = 0;
+        let me = self.sess.id;
+        let targets: Vec<u64> = self.st.pubsub.channels.get(channel).cloned().unwrap_or_default();
+        for id in targets {
+            let reply = crate::pubsub::message("message", channel, msg);
+            self.push_to(id, me, &reply);
+            n += 1;
+        }
+        if !self.st.pubsub.patterns.is_empty() {
+            let pats: Vec<(Vec<u8>, u64)> = self
+                .st
+                .pubsub
+                .patterns
+                .iter()
+                .filter(|(p, _)| crate::glob::glob_match(p, channel, false))
+                .cloned()
+                .collect();
+            for (p, id) in pats {
+                let reply = crate::pubsub::pmessage(&p, channel, msg);
+                self.push_to(id, me, &reply);
+                n += 1;
+            }
+        }
+        n
+    }
+
+    /// Queue `reply` for client `id` in its protocol.
+    pub fn push_to(&mut self, id: u64, me: u64, reply: &Reply) {
+        let resp3 = if id == me {
+            self.sess.resp3()
+        } else {
+            match self.clients.get(id) {
+                Some(s) => s.resp3(),
+                None => return,
+            }
+        };
+        let mut bytes = Vec::new();
+        crate::resp::encode(reply, resp3, &mut bytes);
+        self.st.pubsub.outbox.push((id, bytes));
+    }
 
     /// Replace this command's propagation with `cmds` (e.g. EXPIRE → PEXPIREAT). Without
     /// a call, a command that changed `dirty` is propagated verbatim.
     pub fn propagate(&mut self, cmds: Vec<Vec<Vec<u8>>>) {
         self.st.prop_overridden = true;
         if let Some(p) = &mut self.st.propagation {
-            p.extend(cmds);
+            let db = self.sess.db;
+            p.extend(cmds.into_iter().map(|c| (db, c)));
         }
     }
 
@@ -284,6 +354,20 @@ impl<'a> Ctx<'a> {
             && !self.st.ready_keys.iter().any(|(d, k)| *d == db && k == key)
         {
             self.st.ready_keys.push_back((db, key.to_vec()));
+        }
+    }
+
+    /// Notify and propagate keys that lazy expiry just deleted in the selected db
+    /// (Redis propagates a DEL and emits `expired`).
+    pub fn flush_expired(&mut self) {
+        let keys = std::mem::take(&mut self.st.stats.keys.pending_expired);
+        let db = self.sess.db;
+        for key in keys {
+            if let Some(p) = self.st.propagation.as_mut() {
+                p.push((db, vec![b"DEL".to_vec(), key.clone()]));
+            }
+            self.st.touch_watched(db, &key);
+            self.notify('x', "expired", &key);
         }
     }
 

@@ -84,7 +84,7 @@ pub fn watch(ctx: &mut Ctx, args: &Args) -> CmdResult {
         let existed = ctx.st.dbs[db]
             .ks
             .get(key)
-            .is_some_and(|e| e.expire > now);
+            .is_some_and(|e| e.expire >= now);
         ctx.sess.watched.push(Watched { db, key: key.to_vec(), existed });
         let id = ctx.sess.id;
         ctx.st.watched_keys.entry((db, key.to_vec())).or_default().push(id);
@@ -132,7 +132,7 @@ pub fn watch_broken(ctx: &mut Ctx) -> bool {
         w.existed
             && ctx.st.dbs.get(w.db).is_none_or(|d| match d.ks.get(&w.key) {
                 None => true,
-                Some(e) => e.expire <= now,
+                Some(e) => e.expire < now,
             })
     })
 }

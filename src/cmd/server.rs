@@ -31,8 +31,8 @@ pub const COMMANDS: &[(&str, Handler)] = &[
 /// Whether the client is in RESP2 Pub/Sub mode (subscribed to a channel or pattern).
 ///
 /// Sessions do not record subscriptions yet; the Pub/Sub family will answer this.
-pub fn in_pubsub(_sess: &Session) -> bool {
-    false
+pub fn in_pubsub(sess: &Session) -> bool {
+    sess.subscribed()
 }
 
 /// ```text
@@ -72,10 +72,19 @@ pub fn quit(ctx: &mut Ctx, _args: &Args) -> CmdResult {
 /// RESET
 /// ```
 ///
-/// Back to a fresh connection's state: database 0, RESP2, no name, default user (not
-/// authenticated if a password is required), CLIENT NO-EVICT / NO-TOUCH off. The
-/// library name and version stay: they still describe the client behind it.
+/// Back to a fresh connection's state: no transaction, no watched keys, no
+/// subscriptions, database 0, RESP2, no name, default user (not authenticated if a
+/// password is required), CLIENT NO-EVICT / NO-TOUCH off. The library name and version
+/// stay: they still describe the client behind it.
 pub fn reset(ctx: &mut Ctx, _args: &Args) -> CmdResult {
+    super::multi::reset_multi(ctx);
+    super::multi::unwatch_all(ctx);
+    // Unsubscribe from everything, without unsubscribe messages (as Redis).
+    let id = ctx.sess.id;
+    ctx.st.pubsub.remove_client(id);
+    ctx.sess.sub_channels.clear();
+    ctx.sess.sub_patterns.clear();
+    ctx.sess.sub_shard.clear();
     let requirepass_empty = ctx.st.config.requirepass.is_empty();
     crate::cmd::multi::reset_multi(ctx);
     crate::cmd::multi::unwatch_all(ctx);

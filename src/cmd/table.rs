@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 
 use super::spec::SPECS;
 use super::spec_types::CommandSpec;
-use super::{Handler, multi, hashes, lists, sets, zsets, client, command, config_cmd, info, keys, server, strings};
+use super::{Handler, multi, pubsub, hashes, lists, sets, zsets, client, command, config_cmd, info, keys, server, strings};
 
 /// One servable command (or container of subcommands).
 pub struct Command {
@@ -59,6 +59,7 @@ fn families() -> impl Iterator<Item = &'static (&'static str, Handler)> {
         .iter()
         .chain(keys::COMMANDS.iter())
         .chain(multi::COMMANDS.iter())
+        .chain(pubsub::COMMANDS.iter())
         .chain(lists::COMMANDS.iter())
         .chain(hashes::COMMANDS.iter())
         .chain(sets::COMMANDS.iter())

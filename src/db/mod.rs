@@ -32,6 +32,9 @@ pub struct KeyStats {
     pub keyspace_hits: u64,
     /// Read lookups that did not.
     pub keyspace_misses: u64,
+    /// Keys just deleted by lazy expiry, not yet notified/propagated (drained by the
+    /// command context, which knows the database).
+    pub pending_expired: Vec<Vec<u8>>,
 }
 
 impl Db {
@@ -50,6 +53,7 @@ impl Db {
         if expired {
             self.ks.remove(key);
             stats.expired_keys += 1;
+            stats.pending_expired.push(key.to_vec());
         }
         expired
     }

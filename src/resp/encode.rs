@@ -128,6 +128,11 @@ pub fn encode(reply: &Reply, resp3: bool, out: &mut Vec<u8>) {
                 encode(r, resp3, out);
             }
         }
+        Reply::Frames(items) => {
+            for r in items {
+                encode(r, resp3, out);
+            }
+        }
         Reply::Push(items) => {
             header(out, if resp3 { b'>' } else { b'*' }, items.len());
             for r in items {

@@ -1,19 +1,1254 @@
-//! Sets (intset / listpack / hashtable encodings).
+//! Sets, in Redis 7.2's three encodings.
+//!
+//! * **intset** — every member is an integer (in Redis's strict `string2ll` sense: no
+//!   sign but `-`, no leading zeros, no spaces) and there are at most
+//!   `set-max-intset-entries` of them: a sorted `Vec<i64>`. Iteration is ascending, as in
+//!   Redis, so `SMEMBERS` of an intset is deterministic.
+//! * **listpack** — small sets (at most `set-max-listpack-entries` members, each at most
+//!   `set-max-listpack-value` bytes): the members packed back to back in one buffer
+//!   (a varint length, then the bytes), in insertion order. Lookups are linear, as
+//!   Redis's.
+//! * **hashtable** — anything bigger: a slab of boxed members plus a hash index of slot
+//!   numbers. A removed member leaves a hole that later inserts reuse, so members never
+//!   move, which gives `SSCAN` a slot-number cursor with Redis's guarantee (every member
+//!   present for the whole iteration is returned) and O(1) random members for `SPOP` and
+//!   `SRANDMEMBER`. When holes outnumber members eightfold the slab is compacted in
+//!   order; cursors carry an epoch in their upper 16 bits and a cursor from before the
+//!   last compaction is mapped onto the new layout, so the guarantee survives it.
+//!
+//! Conversions follow Redis's `setTypeAddAux`/`setTypeMaybeConvert`: intset → listpack
+//! (when a non-integer arrives and the result is small) or → hashtable, listpack →
+//! hashtable; never back, except where Redis rebuilds a set (`SINTERSTORE`, `SPOP`).
+//!
+//! Readers outside this module use [`Set::iter`] (members as [`Member`]s: an integer or
+//! a byte string), [`Set::iter_bytes`], [`Set::len`] and [`Set::contains`].
 
-/// A set value.
+use hashbrown::{DefaultHashBuilder, HashTable};
+use std::hash::BuildHasher;
+
+use crate::rng::Rng;
+use crate::types::string::parse_i64;
+
+/// Encoding thresholds (`set-max-intset-entries`, `set-max-listpack-entries`,
+/// `set-max-listpack-value`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SetLimits {
+    /// Most members an intset holds.
+    pub intset_entries: usize,
+    /// Most members a listpack holds.
+    pub listpack_entries: usize,
+    /// Longest member (bytes) a listpack holds.
+    pub listpack_value: usize,
+}
+
+impl Default for SetLimits {
+    fn default() -> Self {
+        SetLimits {
+            intset_entries: 512,
+            listpack_entries: 128,
+            listpack_value: 64,
+        }
+    }
+}
+
+impl SetLimits {
+    /// The limits from configuration values (`get(name)` gives a canonical value).
+    pub fn parse<'a>(get: impl Fn(&str) -> &'a str) -> SetLimits {
+        let n = |k: &str, d: usize| {
+            get(k).parse::<u64>().map_or(d, |v| usize::try_from(v).unwrap_or(usize::MAX))
+        };
+        SetLimits {
+            intset_entries: n("set-max-intset-entries", 512),
+            listpack_entries: n("set-max-listpack-entries", 128),
+            listpack_value: n("set-max-listpack-value", 64),
+        }
+    }
+
+    /// Redis caps intsets at 2^30 entries whatever the configuration says.
+    fn intset_max(&self) -> usize {
+        self.intset_entries.min(1 << 30)
+    }
+}
+
+/// Redis's listpack safety limit (`LISTPACK_MAX_SAFETY_SIZE`).
+const LISTPACK_MAX_SAFETY_SIZE: usize = 1 << 30;
+
+// ---------------------------------------------------------------------------------------
+// Members
+// ---------------------------------------------------------------------------------------
+
+/// One member as stored: an integer (intset) or bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Member<'a> {
+    /// An intset member.
+    Int(i64),
+    /// A listpack or hashtable member.
+    Str(&'a [u8]),
+}
+
+impl<'a> Member<'a> {
+    /// The member's bytes (an integer in decimal), as a value that derefs to `[u8]`.
+    #[inline]
+    pub fn bytes(self) -> MemberBytes<'a> {
+        match self {
+            Member::Str(s) => MemberBytes {
+                s,
+                buf: [0; 20],
+                n: u8::MAX,
+            },
+            Member::Int(v) => {
+                let mut buf = [0u8; 20];
+                let n = fmt_i64(v, &mut buf);
+                MemberBytes {
+                    s: &[],
+                    buf,
+                    n: n as u8,
+                }
+            }
+        }
+    }
+
+    /// The member's bytes, owned.
+    pub fn to_vec(self) -> Vec<u8> {
+        self.bytes().to_vec()
+    }
+
+    /// The member as an integer when it is one (string2ll-valid).
+    #[inline]
+    pub fn as_int(self) -> Option<i64> {
+        match self {
+            Member::Int(v) => Some(v),
+            Member::Str(s) => parse_i64(s),
+        }
+    }
+}
+
+/// A member's bytes; integers are formatted into an inline buffer.
+#[derive(Debug, Clone, Copy)]
+pub struct MemberBytes<'a> {
+    s: &'a [u8],
+    buf: [u8; 20],
+    n: u8,
+}
+
+impl std::ops::Deref for MemberBytes<'_> {
+    type Target = [u8];
+    #[inline]
+    fn deref(&self) -> &[u8] {
+        if self.n == u8::MAX {
+            self.s
+        } else {
+            &self.buf[..self.n as usize]
+        }
+    }
+}
+
+/// Format `v` in decimal into `buf` (right to left, then moved); returns the length.
+fn fmt_i64(v: i64, buf: &mut [u8; 20]) -> usize {
+    let mut tmp = [0u8; 20];
+    let mut i = tmp.len();
+    let mut u = v.unsigned_abs();
+    loop {
+        i -= 1;
+        tmp[i] = b'0' + (u % 10) as u8;
+        u /= 10;
+        if u == 0 {
+            break;
+        }
+    }
+    if v < 0 {
+        i -= 1;
+        tmp[i] = b'-';
+    }
+    let n = tmp.len() - i;
+    buf[..n].copy_from_slice(&tmp[i..]);
+    n
+}
+
+/// Number of characters of `v` in decimal, sign included (Redis's `sdigits10`).
+fn sdigits10(v: i64) -> usize {
+    let mut buf = [0u8; 20];
+    fmt_i64(v, &mut buf)
+}
+
+// ---------------------------------------------------------------------------------------
+// listpack: members packed in one buffer
+// ---------------------------------------------------------------------------------------
+
+/// Members back to back, each a LEB128 length then the bytes, in insertion order.
 #[derive(Debug, Clone, Default)]
+struct Packed {
+    buf: Vec<u8>,
+    len: usize,
+}
+
+fn put_varint(out: &mut Vec<u8>, mut n: usize) {
+    while n >= 0x80 {
+        out.push((n as u8) | 0x80);
+        n >>= 7;
+    }
+    out.push(n as u8);
+}
+
+/// Decode the entry starting at `pos`: (member start, member end).
+#[inline]
+fn entry_at(buf: &[u8], pos: usize) -> Option<(usize, usize)> {
+    let mut n: usize = 0;
+    let mut shift = 0u32;
+    let mut p = pos;
+    loop {
+        let b = *buf.get(p)?;
+        p += 1;
+        n |= ((b & 0x7f) as usize).checked_shl(shift)?;
+        if b & 0x80 == 0 {
+            break;
+        }
+        shift += 7;
+    }
+    let end = p.checked_add(n)?;
+    (end <= buf.len()).then_some((p, end))
+}
+
+/// Iterator over a packed buffer's members.
+#[derive(Debug, Clone)]
+struct PackedIter<'a> {
+    buf: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Iterator for PackedIter<'a> {
+    type Item = &'a [u8];
+    #[inline]
+    fn next(&mut self) -> Option<&'a [u8]> {
+        let (s, e) = entry_at(self.buf, self.pos)?;
+        self.pos = e;
+        self.buf.get(s..e)
+    }
+}
+
+impl Packed {
+    fn iter(&self) -> PackedIter<'_> {
+        PackedIter {
+            buf: &self.buf,
+            pos: 0,
+        }
+    }
+
+    /// The byte range (entry header included) of `m`, if present.
+    fn find(&self, m: &[u8]) -> Option<(usize, usize)> {
+        let mut pos = 0;
+        while let Some((s, e)) = entry_at(&self.buf, pos) {
+            if e - s == m.len() && self.buf.get(s..e) == Some(m) {
+                return Some((pos, e));
+            }
+            pos = e;
+        }
+        None
+    }
+
+    fn push(&mut self, m: &[u8]) {
+        put_varint(&mut self.buf, m.len());
+        self.buf.extend_from_slice(m);
+        self.len += 1;
+    }
+
+    fn remove_range(&mut self, (s, e): (usize, usize)) {
+        self.buf.drain(s..e);
+        self.len -= 1;
+    }
+
+    /// Start offsets of every entry plus the end of the buffer (for index access).
+    fn offsets(&self) -> Vec<usize> {
+        let mut v = Vec::with_capacity(self.len + 1);
+        let mut pos = 0;
+        while let Some((_, e)) = entry_at(&self.buf, pos) {
+            v.push(pos);
+            pos = e;
+        }
+        v.push(pos);
+        v
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// hashtable: slab + index
+// ---------------------------------------------------------------------------------------
+
+const EPOCH_SHIFT: u32 = 48;
+const INDEX_MASK: u64 = (1 << EPOCH_SHIFT) - 1;
+
+/// The hashtable encoding. See the module docs.
+#[derive(Debug, Clone, Default)]
+struct Table {
+    slots: Vec<Option<Box<[u8]>>>,
+    free: Vec<u32>,
+    index: HashTable<u32>,
+    hasher: DefaultHashBuilder,
+    len: usize,
+    /// Sum of member lengths (for the memory estimate).
+    bytes: usize,
+    /// Bumped by each compaction; cursors carry it.
+    epoch: u16,
+    /// Old slot numbers, ascending, of the members kept by the last compaction.
+    moved_from: Vec<u32>,
+}
+
+impl Table {
+    fn with_capacity(n: usize) -> Table {
+        Table {
+            slots: Vec::with_capacity(n),
+            index: HashTable::with_capacity(n),
+            ..Table::default()
+        }
+    }
+
+    #[inline]
+    fn find(&self, m: &[u8]) -> Option<u32> {
+        let h = self.hasher.hash_one(m);
+        let slots = &self.slots;
+        self.index
+            .find(h, |&i| {
+                slots.get(i as usize).and_then(|s| s.as_deref()) == Some(m)
+            })
+            .copied()
+    }
+
+    #[inline]
+    fn contains(&self, m: &[u8]) -> bool {
+        self.find(m).is_some()
+    }
+
+    /// Insert `m` if absent; true if inserted.
+    fn insert(&mut self, m: &[u8]) -> bool {
+        let h = self.hasher.hash_one(m);
+        let Table {
+            slots,
+            free,
+            index,
+            hasher,
+            ..
+        } = self;
+        let entry = index.entry(
+            h,
+            |&i| slots.get(i as usize).and_then(|s| s.as_deref()) == Some(m),
+            |&i| {
+                slots
+                    .get(i as usize)
+                    .and_then(|s| s.as_deref())
+                    .map_or(0, |b| hasher.hash_one(b))
+            },
+        );
+        match entry {
+            hashbrown::hash_table::Entry::Occupied(_) => false,
+            hashbrown::hash_table::Entry::Vacant(v) => {
+                let boxed: Box<[u8]> = m.into();
+                let slot = match free.pop() {
+                    Some(s) => {
+                        if let Some(x) = slots.get_mut(s as usize) {
+                            *x = Some(boxed);
+                        }
+                        s
+                    }
+                    None => {
+                        slots.push(Some(boxed));
+                        (slots.len() - 1) as u32
+                    }
+                };
+                v.insert(slot);
+                self.len += 1;
+                self.bytes += m.len();
+                true
+            }
+        }
+    }
+
+    /// Remove `m`; true if it was present.
+    fn remove(&mut self, m: &[u8]) -> bool {
+        let h = self.hasher.hash_one(m);
+        let slots = &self.slots;
+        let Ok(found) = self.index.find_entry(h, |&i| {
+            slots.get(i as usize).and_then(|s| s.as_deref()) == Some(m)
+        }) else {
+            return false;
+        };
+        let (slot, _) = found.remove();
+        self.take_slot(slot);
+        true
+    }
+
+    /// Empty `slot` (already unlinked from the index) and maybe compact.
+    fn take_slot(&mut self, slot: u32) -> Option<Box<[u8]>> {
+        let v = self.slots.get_mut(slot as usize).and_then(Option::take)?;
+        self.free.push(slot);
+        self.len -= 1;
+        self.bytes -= v.len();
+        self.maybe_compact();
+        Some(v)
+    }
+
+    /// Remove the member in `slot`, returning it.
+    fn remove_slot(&mut self, slot: u32) -> Option<Box<[u8]>> {
+        let m = self.slots.get(slot as usize)?.as_deref()?;
+        let h = self.hasher.hash_one(m);
+        if let Ok(e) = self.index.find_entry(h, |&i| i == slot) {
+            e.remove();
+        }
+        self.take_slot(slot)
+    }
+
+    fn maybe_compact(&mut self) {
+        if self.slots.len() <= 64 || self.len * 8 >= self.slots.len() {
+            return;
+        }
+        let mut moved_from = Vec::with_capacity(self.len);
+        let mut kept = Vec::with_capacity(self.len * 2);
+        for (i, s) in self.slots.drain(..).enumerate() {
+            if let Some(b) = s {
+                moved_from.push(i as u32);
+                kept.push(Some(b));
+            }
+        }
+        self.slots = kept;
+        self.free = Vec::new();
+        self.moved_from = moved_from;
+        self.epoch = self.epoch.wrapping_add(1);
+        let mut index = HashTable::with_capacity(self.len);
+        let hasher = &self.hasher;
+        for (i, s) in self.slots.iter().enumerate() {
+            if let Some(b) = s {
+                let slots = &self.slots;
+                index.insert_unique(hasher.hash_one(&**b), i as u32, |&j| {
+                    slots
+                        .get(j as usize)
+                        .and_then(|s| s.as_deref())
+                        .map_or(0, |b| hasher.hash_one(b))
+                });
+            }
+        }
+        self.index = index;
+    }
+
+    /// A uniformly random occupied slot (the table must not be empty).
+    fn random_slot(&self, rng: &mut Rng) -> Option<u32> {
+        let n = self.slots.len() as u64;
+        if self.len == 0 || n == 0 {
+            return None;
+        }
+        // At least one slot in eight is occupied (compaction), so this rarely loops long.
+        for _ in 0..256 {
+            let i = rng.below(n) as usize;
+            if matches!(self.slots.get(i), Some(Some(_))) {
+                return Some(i as u32);
+            }
+        }
+        let start = rng.below(n) as usize;
+        (0..self.slots.len())
+            .map(|k| (start + k) % self.slots.len())
+            .find(|&i| matches!(self.slots.get(i), Some(Some(_))))
+            .map(|i| i as u32)
+    }
+
+    fn get_slot(&self, slot: u32) -> Option<&[u8]> {
+        self.slots.get(slot as usize)?.as_deref()
+    }
+
+    fn cursor_to_slot(&self, cursor: u64) -> usize {
+        let epoch = (cursor >> EPOCH_SHIFT) as u16;
+        let idx = (cursor & INDEX_MASK) as usize;
+        if epoch == self.epoch {
+            idx
+        } else if epoch == self.epoch.wrapping_sub(1) {
+            self.moved_from.partition_point(|&p| (p as usize) < idx)
+        } else {
+            0
+        }
+    }
+
+    fn scan(&self, cursor: u64, count: usize, mut f: impl FnMut(&[u8])) -> u64 {
+        let mut i = self.cursor_to_slot(cursor);
+        let mut found = 0;
+        let mut visited = 0usize;
+        let budget = count.saturating_mul(10);
+        while i < self.slots.len() && found < count && visited < budget {
+            if let Some(Some(m)) = self.slots.get(i) {
+                f(m);
+                found += 1;
+            }
+            i += 1;
+            visited += 1;
+        }
+        if i >= self.slots.len() {
+            0
+        } else {
+            ((self.epoch as u64) << EPOCH_SHIFT) | i as u64
+        }
+    }
+
+    fn mem(&self) -> usize {
+        64 + self.slots.len() * 16
+            + self.index.capacity() * 5
+            + self.free.len() * 4
+            + self.bytes
+            + self.len * 16
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Set
+// ---------------------------------------------------------------------------------------
+
+/// `k` distinct positions out of `0..n`, ascending, uniformly at random (Knuth's
+/// selection sampling, as Redis's `lpNextRandom`).
+pub fn sample_positions(n: usize, k: usize, rng: &mut Rng) -> Vec<usize> {
+    let mut need = k.min(n);
+    let mut out = Vec::with_capacity(need);
+    for i in 0..n {
+        if need == 0 {
+            break;
+        }
+        if rng.below((n - i) as u64) < need as u64 {
+            out.push(i);
+            need -= 1;
+        }
+    }
+    out
+}
+
+#[derive(Debug, Clone)]
+enum Repr {
+    Intset(Vec<i64>),
+    Listpack(Packed),
+    Hashtable(Box<Table>),
+}
+
+/// A set value. See the module docs.
+#[derive(Debug, Clone)]
 pub struct Set {
-    /// The members.
-    pub members: hashbrown::HashSet<Vec<u8>>,
+    repr: Repr,
+}
+
+impl Default for Set {
+    /// An empty intset (what Redis starts union/diff results with).
+    fn default() -> Self {
+        Set {
+            repr: Repr::Intset(Vec::new()),
+        }
+    }
+}
+
+/// Iterator over a set's members (see [`Set::iter`]).
+pub struct Iter<'a>(IterRepr<'a>);
+
+enum IterRepr<'a> {
+    Int(std::slice::Iter<'a, i64>),
+    Lp(PackedIter<'a>),
+    Ht(std::slice::Iter<'a, Option<Box<[u8]>>>),
+}
+
+impl<'a> Iterator for Iter<'a> {
+    type Item = Member<'a>;
+    #[inline]
+    fn next(&mut self) -> Option<Member<'a>> {
+        match &mut self.0 {
+            IterRepr::Int(it) => it.next().map(|&v| Member::Int(v)),
+            IterRepr::Lp(it) => it.next().map(Member::Str),
+            IterRepr::Ht(it) => it.find_map(|s| s.as_deref()).map(Member::Str),
+        }
+    }
 }
 
 impl Set {
+    /// An empty intset.
+    pub fn new() -> Set {
+        Set::default()
+    }
+
+    /// An empty listpack-encoded set.
+    pub fn new_listpack() -> Set {
+        Set {
+            repr: Repr::Listpack(Packed::default()),
+        }
+    }
+
+    /// An empty hashtable-encoded set sized for `n` members.
+    pub fn new_hashtable(n: usize) -> Set {
+        Set {
+            repr: Repr::Hashtable(Box::new(Table::with_capacity(n))),
+        }
+    }
+
+    /// Redis's `setTypeCreate`: an empty set able to hold `first`, chosen for about
+    /// `size_hint` members.
+    pub fn create(first: &[u8], size_hint: usize, lim: &SetLimits) -> Set {
+        if size_hint <= lim.intset_entries && parse_i64(first).is_some() {
+            Set::new()
+        } else if size_hint <= lim.listpack_entries {
+            Set::new_listpack()
+        } else {
+            Set::new_hashtable(size_hint)
+        }
+    }
+
+    /// A set of `members` (duplicates ignored), encoded as Redis would after adding
+    /// them one by one to a set created for them.
+    pub fn from_members<'m>(members: impl IntoIterator<Item = &'m [u8]>, lim: &SetLimits) -> Set {
+        let mut it = members.into_iter().peekable();
+        let (lo, _) = it.size_hint();
+        let Some(&first) = it.peek() else {
+            return Set::new();
+        };
+        let mut s = Set::create(first, lo.max(1), lim);
+        for m in it {
+            s.add(m, lim);
+        }
+        s
+    }
+
     /// The name `OBJECT ENCODING` reports.
     pub fn encoding(&self) -> &'static str {
-        "listpack"
+        match self.repr {
+            Repr::Intset(_) => "intset",
+            Repr::Listpack(_) => "listpack",
+            Repr::Hashtable(_) => "hashtable",
+        }
     }
-    /// Approximate memory use in bytes.
+
+    /// Approximate memory use in bytes (O(1)).
     pub fn mem_usage(&self) -> usize {
-        16 + self.members.iter().map(|m| m.len() + 24).sum::<usize>()
+        match &self.repr {
+            Repr::Intset(v) => 24 + v.len() * 8,
+            Repr::Listpack(p) => 32 + p.buf.len(),
+            Repr::Hashtable(t) => t.mem(),
+        }
+    }
+
+    /// Number of members.
+    #[inline]
+    pub fn len(&self) -> usize {
+        match &self.repr {
+            Repr::Intset(v) => v.len(),
+            Repr::Listpack(p) => p.len,
+            Repr::Hashtable(t) => t.len,
+        }
+    }
+
+    /// Whether the set has no members.
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Whether this is an intset.
+    pub fn is_intset(&self) -> bool {
+        matches!(self.repr, Repr::Intset(_))
+    }
+
+    /// Whether this is a listpack.
+    pub fn is_listpack(&self) -> bool {
+        matches!(self.repr, Repr::Listpack(_))
+    }
+
+    /// The members, in the encoding's order (ascending for intsets, insertion order for
+    /// listpacks, slot order for hashtables).
+    pub fn iter(&self) -> Iter<'_> {
+        Iter(match &self.repr {
+            Repr::Intset(v) => IterRepr::Int(v.iter()),
+            Repr::Listpack(p) => IterRepr::Lp(p.iter()),
+            Repr::Hashtable(t) => IterRepr::Ht(t.slots.iter()),
+        })
+    }
+
+    /// The members as byte strings.
+    pub fn iter_bytes(&self) -> impl Iterator<Item = MemberBytes<'_>> {
+        self.iter().map(Member::bytes)
+    }
+
+    /// Whether `m` is a member.
+    #[inline]
+    pub fn contains(&self, m: &[u8]) -> bool {
+        match &self.repr {
+            Repr::Intset(v) => parse_i64(m).is_some_and(|i| v.binary_search(&i).is_ok()),
+            Repr::Listpack(p) => p.find(m).is_some(),
+            Repr::Hashtable(t) => t.contains(m),
+        }
+    }
+
+    /// Whether `m` (from another set) is a member; integers skip formatting for intsets.
+    #[inline]
+    pub fn contains_member(&self, m: Member<'_>) -> bool {
+        match (&self.repr, m) {
+            (Repr::Intset(v), Member::Int(i)) => v.binary_search(&i).is_ok(),
+            (_, m) => self.contains(&m.bytes()),
+        }
+    }
+
+    /// Redis's `setTypeMaybeConvert`: go to a hashtable now when about `size_hint`
+    /// members are coming that would not fit the current encoding.
+    pub fn maybe_convert(&mut self, size_hint: usize, lim: &SetLimits) {
+        let convert = match &self.repr {
+            Repr::Listpack(_) => size_hint > lim.listpack_entries,
+            Repr::Intset(_) => size_hint > lim.intset_entries,
+            Repr::Hashtable(_) => false,
+        };
+        if convert {
+            self.to_hashtable(size_hint);
+        }
+    }
+
+    /// Convert to a hashtable presized for `cap` members.
+    fn to_hashtable(&mut self, cap: usize) {
+        let mut t = Table::with_capacity(cap.max(self.len()));
+        for m in self.iter() {
+            t.insert(&m.bytes());
+        }
+        self.repr = Repr::Hashtable(Box::new(t));
+    }
+
+    /// Add `m`; true if it was not a member (Redis's `setTypeAdd`).
+    pub fn add(&mut self, m: &[u8], lim: &SetLimits) -> bool {
+        match &mut self.repr {
+            Repr::Hashtable(t) => t.insert(m),
+            Repr::Listpack(p) => {
+                if p.find(m).is_some() {
+                    return false;
+                }
+                if p.len < lim.listpack_entries
+                    && m.len() <= lim.listpack_value
+                    && p.buf.len() + m.len() < LISTPACK_MAX_SAFETY_SIZE
+                {
+                    p.push(m);
+                } else {
+                    let n = p.len + 1;
+                    self.to_hashtable(n);
+                    if let Repr::Hashtable(t) = &mut self.repr {
+                        t.insert(m);
+                    }
+                }
+                true
+            }
+            Repr::Intset(v) => {
+                if let Some(i) = parse_i64(m) {
+                    return self.add_int(i, lim);
+                }
+                // A non-integer: a listpack if everything fits, else a hashtable.
+                let n = v.len();
+                let (maxelelen, totsize) = match (v.first(), v.last()) {
+                    (Some(&lo), Some(&hi)) => {
+                        let l = sdigits10(lo).max(sdigits10(hi));
+                        (l, (l + 2) * n)
+                    }
+                    _ => (0, 0),
+                };
+                if n < lim.listpack_entries
+                    && m.len() <= lim.listpack_value
+                    && maxelelen <= lim.listpack_value
+                    && totsize + m.len() < LISTPACK_MAX_SAFETY_SIZE
+                {
+                    let mut p = Packed {
+                        buf: Vec::with_capacity(totsize + m.len() + 2),
+                        len: 0,
+                    };
+                    let mut buf = [0u8; 20];
+                    for &i in v.iter() {
+                        let k = fmt_i64(i, &mut buf);
+                        p.push(&buf[..k]);
+                    }
+                    p.push(m);
+                    self.repr = Repr::Listpack(p);
+                } else {
+                    self.to_hashtable(n + 1);
+                    if let Repr::Hashtable(t) = &mut self.repr {
+                        t.insert(m);
+                    }
+                }
+                true
+            }
+        }
+    }
+
+    /// Add the integer `i`; true if it was not a member.
+    pub fn add_int(&mut self, i: i64, lim: &SetLimits) -> bool {
+        match &mut self.repr {
+            Repr::Intset(v) => match v.binary_search(&i) {
+                Ok(_) => false,
+                Err(pos) => {
+                    v.insert(pos, i);
+                    if v.len() > lim.intset_max() {
+                        let n = v.len();
+                        self.to_hashtable(n);
+                    }
+                    true
+                }
+            },
+            _ => {
+                let mut buf = [0u8; 20];
+                let k = fmt_i64(i, &mut buf);
+                self.add(&buf[..k], lim)
+            }
+        }
+    }
+
+    /// Add a member taken from another set.
+    #[inline]
+    pub fn add_member(&mut self, m: Member<'_>, lim: &SetLimits) -> bool {
+        match m {
+            Member::Int(i) => self.add_int(i, lim),
+            Member::Str(s) => self.add(s, lim),
+        }
+    }
+
+    /// Remove `m`; true if it was a member.
+    pub fn remove(&mut self, m: &[u8]) -> bool {
+        match &mut self.repr {
+            Repr::Intset(v) => match parse_i64(m).map(|i| v.binary_search(&i)) {
+                Some(Ok(pos)) => {
+                    v.remove(pos);
+                    true
+                }
+                _ => false,
+            },
+            Repr::Listpack(p) => match p.find(m) {
+                Some(r) => {
+                    p.remove_range(r);
+                    true
+                }
+                None => false,
+            },
+            Repr::Hashtable(t) => t.remove(m),
+        }
+    }
+
+    /// Remove a member taken from another set.
+    pub fn remove_member(&mut self, m: Member<'_>) -> bool {
+        match (&mut self.repr, m) {
+            (Repr::Intset(v), Member::Int(i)) => match v.binary_search(&i) {
+                Ok(pos) => {
+                    v.remove(pos);
+                    true
+                }
+                Err(_) => false,
+            },
+            (_, m) => self.remove(&m.bytes()),
+        }
+    }
+
+    /// A uniformly random member (None when empty).
+    pub fn random(&self, rng: &mut Rng) -> Option<Member<'_>> {
+        match &self.repr {
+            Repr::Intset(v) => v
+                .get(rng.below(v.len() as u64) as usize)
+                .map(|&i| Member::Int(i)),
+            Repr::Listpack(p) => {
+                if p.len == 0 {
+                    return None;
+                }
+                p.iter()
+                    .nth(rng.below(p.len as u64) as usize)
+                    .map(Member::Str)
+            }
+            Repr::Hashtable(t) => t
+                .random_slot(rng)
+                .and_then(|s| t.get_slot(s))
+                .map(Member::Str),
+        }
+    }
+
+    /// Remove and return a uniformly random member (None when empty).
+    pub fn pop_random(&mut self, rng: &mut Rng) -> Option<Vec<u8>> {
+        match &mut self.repr {
+            Repr::Intset(v) => {
+                if v.is_empty() {
+                    return None;
+                }
+                let i = rng.below(v.len() as u64) as usize;
+                Some(Member::Int(v.remove(i)).to_vec())
+            }
+            Repr::Listpack(p) => {
+                if p.len == 0 {
+                    return None;
+                }
+                let k = rng.below(p.len as u64) as usize;
+                let mut pos = 0;
+                for _ in 0..k {
+                    pos = entry_at(&p.buf, pos)?.1;
+                }
+                let (s, e) = entry_at(&p.buf, pos)?;
+                let m = p.buf.get(s..e)?.to_vec();
+                p.remove_range((pos, e));
+                Some(m)
+            }
+            Repr::Hashtable(t) => {
+                let s = t.random_slot(rng)?;
+                t.remove_slot(s).map(Vec::from)
+            }
+        }
+    }
+
+    /// `k` distinct members picked at random, in the set's order (Redis's listpack
+    /// sampling); at most `len` of them.
+    pub fn sample_in_order(&self, k: usize, rng: &mut Rng) -> Vec<Member<'_>> {
+        let pos = sample_positions(self.len(), k, rng);
+        let mut out = Vec::with_capacity(pos.len());
+        let mut want = pos.iter().peekable();
+        for (i, m) in self.iter().enumerate() {
+            match want.peek() {
+                Some(&&p) if p == i => {
+                    out.push(m);
+                    want.next();
+                }
+                Some(_) => {}
+                None => break,
+            }
+        }
+        out
+    }
+
+    /// Members by position for repeated random access: a vector of every member.
+    pub fn members_vec(&self) -> Vec<Member<'_>> {
+        self.iter().collect()
+    }
+
+    /// For listpacks, member `i` in O(1) after [`Set::listpack_offsets`]; a helper for
+    /// sampling with replacement.
+    fn listpack_member(&self, offsets: &[usize], i: usize) -> Option<Member<'_>> {
+        let Repr::Listpack(p) = &self.repr else {
+            return None;
+        };
+        let pos = *offsets.get(i)?;
+        let (s, e) = entry_at(&p.buf, pos)?;
+        p.buf.get(s..e).map(Member::Str)
+    }
+
+    /// `count` members drawn with replacement (SRANDMEMBER with a negative count).
+    pub fn random_with_replacement(
+        &self,
+        count: usize,
+        rng: &mut Rng,
+        mut f: impl FnMut(Member<'_>),
+    ) {
+        let n = self.len();
+        if n == 0 {
+            return;
+        }
+        match &self.repr {
+            Repr::Listpack(p) => {
+                let offsets = p.offsets();
+                for _ in 0..count {
+                    let i = rng.below(n as u64) as usize;
+                    if let Some(m) = self.listpack_member(&offsets, i) {
+                        f(m);
+                    }
+                }
+            }
+            _ => {
+                for _ in 0..count {
+                    if let Some(m) = self.random(rng) {
+                        f(m);
+                    }
+                }
+            }
+        }
+    }
+
+    /// `count` distinct random members (count < len), in no particular order, for
+    /// intsets and hashtables (Redis's SRANDMEMBER cases 3 and 4).
+    pub fn random_distinct(&self, count: usize, rng: &mut Rng) -> Vec<Member<'_>> {
+        let n = self.len();
+        let count = count.min(n);
+        if count.saturating_mul(3) > n {
+            // Case 3: start from everything and drop random members.
+            let mut all = self.members_vec();
+            while all.len() > count {
+                let i = rng.below(all.len() as u64) as usize;
+                all.swap_remove(i);
+            }
+            return all;
+        }
+        // Case 4: draw until enough distinct ones.
+        let mut picked: hashbrown::HashSet<usize> = hashbrown::HashSet::with_capacity(count);
+        let mut out = Vec::with_capacity(count);
+        while out.len() < count {
+            let (key, m) = match &self.repr {
+                Repr::Intset(v) => {
+                    let i = rng.below(n as u64) as usize;
+                    (i, v.get(i).map(|&x| Member::Int(x)))
+                }
+                Repr::Hashtable(t) => match t.random_slot(rng) {
+                    Some(s) => (s as usize, t.get_slot(s).map(Member::Str)),
+                    None => break,
+                },
+                Repr::Listpack(p) => {
+                    let i = rng.below(n as u64) as usize;
+                    (i, p.iter().nth(i).map(Member::Str))
+                }
+            };
+            if let Some(m) = m {
+                if picked.insert(key) {
+                    out.push(m);
+                }
+            } else {
+                break;
+            }
+        }
+        out
+    }
+
+    /// Remove the members at the ascending positions `pos` (in iteration order) and
+    /// return them in that order (SPOP's whole-listpack strategies).
+    pub fn remove_positions(&mut self, pos: &[usize]) -> Vec<Vec<u8>> {
+        let mut out = Vec::with_capacity(pos.len());
+        if let Repr::Listpack(p) = &mut self.repr {
+            let mut buf = Vec::with_capacity(p.buf.len());
+            let mut k = 0;
+            let mut at = 0;
+            let mut i = 0;
+            while let Some((s, e)) = entry_at(&p.buf, at) {
+                let entry = p.buf.get(at..e).unwrap_or_default();
+                if pos.get(k) == Some(&i) {
+                    k += 1;
+                    out.push(p.buf.get(s..e).unwrap_or_default().to_vec());
+                } else {
+                    buf.extend_from_slice(entry);
+                }
+                at = e;
+                i += 1;
+            }
+            p.len -= out.len();
+            p.buf = buf;
+            return out;
+        }
+        let picked: Vec<Vec<u8>> = {
+            let mut k = 0;
+            self.iter()
+                .enumerate()
+                .filter_map(|(i, m)| {
+                    (pos.get(k) == Some(&i)).then(|| {
+                        k += 1;
+                        m.to_vec()
+                    })
+                })
+                .collect()
+        };
+        for m in &picked {
+            self.remove(m);
+        }
+        out.extend(picked);
+        out
+    }
+
+    /// Redis's `maybeConvertToIntset`: when every member is an integer and there are few
+    /// enough, become an intset.
+    pub fn maybe_convert_to_intset(&mut self, lim: &SetLimits) {
+        if self.is_intset() || self.len() > lim.intset_max() {
+            return;
+        }
+        let mut v = Vec::with_capacity(self.len());
+        for m in self.iter() {
+            match m.as_int() {
+                Some(i) => v.push(i),
+                None => return,
+            }
+        }
+        v.sort_unstable();
+        self.repr = Repr::Intset(v);
+    }
+
+    /// One step of SSCAN for hashtables: calls `f` for about `count` members from
+    /// `cursor`, returns the next cursor (0 when done). Other encodings return every
+    /// member and cursor 0, as Redis does.
+    pub fn scan(&self, cursor: u64, count: usize, mut f: impl FnMut(Member<'_>)) -> u64 {
+        match &self.repr {
+            Repr::Hashtable(t) => t.scan(cursor, count.max(1), |m| f(Member::Str(m))),
+            _ => {
+                for m in self.iter() {
+                    f(m);
+                }
+                0
+            }
+        }
+    }
+
+    /// Number of hashtable slots, holes included (tests of compaction).
+    #[cfg(test)]
+    fn debug_slots(&self) -> usize {
+        match &self.repr {
+            Repr::Hashtable(t) => t.slots.len(),
+            _ => self.len(),
+        }
+    }
+
+    /// Shrink a hashtable's index after many removals (cheap no-op otherwise).
+    pub fn shrink(&mut self) {
+        if let Repr::Hashtable(t) = &mut self.repr {
+            let Table {
+                index,
+                slots,
+                hasher,
+                ..
+            } = &mut **t;
+            index.shrink_to_fit(|&j| {
+                slots
+                    .get(j as usize)
+                    .and_then(|s| s.as_deref())
+                    .map_or(0, |b| hasher.hash_one(b))
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lim() -> SetLimits {
+        SetLimits::default()
+    }
+
+    fn members(s: &Set) -> Vec<Vec<u8>> {
+        s.iter().map(|m| m.to_vec()).collect()
+    }
+
+    #[test]
+    fn intset_stays_sorted_and_converts_past_the_limit() {
+        let l = SetLimits {
+            intset_entries: 4,
+            ..lim()
+        };
+        let mut s = Set::create(b"5", 1, &l);
+        for m in ["5", "3", "-7", "10"] {
+            assert!(s.add(m.as_bytes(), &l));
+        }
+        assert!(!s.add(b"3", &l));
+        assert_eq!(s.encoding(), "intset");
+        assert_eq!(members(&s), [&b"-7"[..], b"3", b"5", b"10"]);
+        assert!(s.add(b"11", &l));
+        assert_eq!(s.encoding(), "hashtable");
+        assert_eq!(s.len(), 5);
+        assert!(s.contains(b"-7") && s.contains(b"11") && !s.contains(b"12"));
+    }
+
+    #[test]
+    fn strict_integers_only_in_intsets() {
+        let mut s = Set::new();
+        assert!(s.add(b"1", &lim()));
+        assert!(s.add(b"01", &lim()));
+        assert_eq!(s.encoding(), "listpack");
+        assert_eq!(members(&s), [&b"1"[..], b"01"]);
+        assert!(s.contains(b"01") && s.contains(b"1") && !s.contains(b"+1"));
+    }
+
+    #[test]
+    fn listpack_keeps_insertion_order_and_converts_on_long_or_many() {
+        let mut s = Set::create(b"a", 1, &lim());
+        for m in ["c", "a", "b"] {
+            s.add(m.as_bytes(), &lim());
+        }
+        assert_eq!(members(&s), [&b"c"[..], b"a", b"b"]);
+        assert!(s.remove(b"a"));
+        assert_eq!(members(&s), [&b"c"[..], b"b"]);
+        assert!(s.add(&[b'x'; 65], &lim()));
+        assert_eq!(s.encoding(), "hashtable");
+        let mut s = Set::new_listpack();
+        for i in 0..128 {
+            s.add(format!("m{i}").as_bytes(), &lim());
+        }
+        assert_eq!(s.encoding(), "listpack");
+        s.add(b"one-more", &lim());
+        assert_eq!(s.encoding(), "hashtable");
+        assert_eq!(s.len(), 129);
+    }
+
+    #[test]
+    fn intset_to_listpack_or_hashtable_on_a_string() {
+        let mut s = Set::new();
+        for i in 0..127 {
+            s.add_int(i, &lim());
+        }
+        s.add(b"x", &lim());
+        assert_eq!(s.encoding(), "listpack");
+        let mut s = Set::new();
+        for i in 0..128 {
+            s.add_int(i, &lim());
+        }
+        s.add(b"x", &lim());
+        assert_eq!(s.encoding(), "hashtable");
+    }
+
+    #[test]
+    fn hashtable_scan_survives_compaction() {
+        let mut s = Set::new_hashtable(0);
+        for i in 0..2000 {
+            s.add(format!("k{i}").as_bytes(), &lim());
+        }
+        // Start a scan, then delete most members (forcing compaction), then finish it.
+        let mut seen = hashbrown::HashSet::new();
+        let mut cur = s.scan(0, 100, |m| {
+            seen.insert(m.to_vec());
+        });
+        for i in 0..2000 {
+            if i % 10 != 0 {
+                s.remove(format!("k{i}").as_bytes());
+            }
+        }
+        assert!(s.debug_slots() < 2000, "compacted");
+        while cur != 0 {
+            cur = s.scan(cur, 50, |m| {
+                seen.insert(m.to_vec());
+            });
+        }
+        for i in (0..2000).step_by(10) {
+            assert!(seen.contains(format!("k{i}").as_bytes()), "k{i} missing");
+        }
+    }
+
+    #[test]
+    fn pop_random_empties_every_encoding() {
+        let mut rng = Rng::seeded(1);
+        for start in [&b"1"[..], b"a"] {
+            let mut s = Set::create(start, 1, &lim());
+            for i in 0..300 {
+                s.add(format!("{i}").as_bytes(), &lim());
+            }
+            s.add(start, &lim());
+            let n = s.len();
+            let mut got = hashbrown::HashSet::new();
+            while let Some(m) = s.pop_random(&mut rng) {
+                assert!(got.insert(m));
+            }
+            assert_eq!(got.len(), n);
+            assert!(s.is_empty());
+        }
+    }
+
+    #[test]
+    fn sampling_is_in_order_and_distinct() {
+        let mut rng = Rng::seeded(3);
+        let mut s = Set::new_listpack();
+        for i in 0..50 {
+            s.add(format!("m{i:02}").as_bytes(), &lim());
+        }
+        let got: Vec<Vec<u8>> = s
+            .sample_in_order(10, &mut rng)
+            .into_iter()
+            .map(|m| m.to_vec())
+            .collect();
+        assert_eq!(got.len(), 10);
+        let mut sorted = got.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(sorted, got);
+        let d = s.random_distinct(40, &mut rng);
+        let mut v: Vec<Vec<u8>> = d.iter().map(|m| m.to_vec()).collect();
+        v.sort();
+        v.dedup();
+        assert_eq!(v.len(), 40);
+    }
+
+    #[test]
+    fn member_bytes_format_integers() {
+        assert_eq!(&*Member::Int(i64::MIN).bytes(), b"-9223372036854775808");
+        assert_eq!(&*Member::Int(0).bytes(), b"0");
+        assert_eq!(&*Member::Str(b"ab").bytes(), b"ab");
+        assert_eq!(sdigits10(-12), 3);
     }
 }
