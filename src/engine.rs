@@ -107,6 +107,11 @@ impl Engine {
                 prop_overridden: false,
                 blocked: Default::default(),
                 pubsub: Default::default(),
+                scripts: {
+                    let mut r = crate::script::Registry::default();
+                    crate::script::builtins::register(&mut r);
+                    r
+                },
                 watched_keys: Default::default(),
                 dirty_cas: Default::default(),
                 ready_keys: Default::default(),
@@ -411,6 +416,11 @@ impl Engine {
                 }
             }
         }
+        if matches!(cmd.name(), "fcall" | "fcall_ro" | "eval" | "evalsha" | "eval_ro" | "evalsha_ro") {
+            sess.last_cmd = cmd.name();
+            self.st.stats.total_commands_processed += 1;
+            return self.run_hook(sess, args, now, cmd.name());
+        }
         let Some(handler) = cmd.handler else {
             return Err(CmdError::WrongArity(cmd.name().into()));
         };
@@ -434,6 +444,108 @@ impl Engine {
                 p.push((sess.db, args.to_vecs()));
             }
         }
+        r
+    }
+
+    /// Register a scripting hook callable with `FCALL name numkeys key... arg...`.
+    pub fn register_function(
+        &mut self,
+        name: &str,
+        read_only: bool,
+        func: std::rc::Rc<crate::script::HookFn>,
+    ) {
+        self.st.scripts.functions.insert(
+            name.to_string(),
+            crate::script::Hook { name: name.to_string(), read_only, func, library: "host".into() },
+        );
+    }
+
+    /// Make `EVAL <body>` / `EVALSHA <sha1>` run the registered function `function`.
+    /// Returns the body's SHA1.
+    pub fn register_script(&mut self, body: &[u8], function: &str) -> String {
+        let sha = crate::script::sha1_hex(body);
+        self.st.scripts.scripts.insert(sha.clone(), function.to_string());
+        sha
+    }
+
+    /// FCALL / EVAL and their read-only variants: run a hook atomically.
+    fn run_hook(&mut self, sess: &mut Session, args: &Args, now: i64, which: &str) -> Result<Reply, CmdError> {
+        let ro_cmd = which.ends_with("_ro");
+        let name = args.get(1);
+        let hook = if which.starts_with("fcall") {
+            let n = String::from_utf8_lossy(name);
+            self.st.scripts.functions.get(n.as_ref()).cloned().ok_or_else(|| CmdError::err("Function not found"))?
+        } else {
+            let sha = if which.starts_with("evalsha") {
+                String::from_utf8_lossy(name).to_ascii_lowercase()
+            } else {
+                crate::script::sha1_hex(name)
+            };
+            let Some(fname) = self.st.scripts.scripts.get(&sha) else {
+                return Err(if which.starts_with("evalsha") {
+                    CmdError::raw("NOSCRIPT No matching script. Please use EVAL.")
+                } else {
+                    crate::cmd::scripting::no_interpreter(&sha)
+                });
+            };
+            self.st
+                .scripts
+                .functions
+                .get(fname)
+                .cloned()
+                .ok_or_else(|| CmdError::err("Function not found"))?
+        };
+        let numkeys = crate::cmd::parse_i64(args.get(2))?;
+        if numkeys < 0 {
+            return Err(CmdError::err("Number of keys can't be negative"));
+        }
+        let numkeys = numkeys as usize;
+        if numkeys > args.len() - 3 {
+            return Err(CmdError::err("Number of keys can't be greater than number of args"));
+        }
+        if ro_cmd && !hook.read_only {
+            return Err(CmdError::err("Can not execute a script with write flag using *_ro command."));
+        }
+        let keys: Vec<Vec<u8>> = (3..3 + numkeys).map(|i| args.get(i).to_vec()).collect();
+        let argv: Vec<Vec<u8>> = (3 + numkeys..args.len()).map(|i| args.get(i).to_vec()).collect();
+        let prop_start = self.st.propagation.as_ref().map(|p| p.len());
+        let can_block = sess.can_block;
+        sess.can_block = false;
+        let result = {
+            let mut sctx = crate::script::ScriptCtx { engine: self, sess: &mut *sess, read_only: hook.read_only || ro_cmd, now };
+            (hook.func)(&mut sctx, &keys, &argv)
+        };
+        sess.can_block = can_block;
+        if let (Some(start), Some(p)) = (prop_start, self.st.propagation.as_mut()) {
+            if p.len() > start {
+                let db = p[start].0;
+                p.insert(start, (db, vec![b"MULTI".to_vec()]));
+                p.push((sess.db, vec![b"EXEC".to_vec()]));
+            }
+        }
+        result
+    }
+
+    /// A command run from a hook (`ScriptCtx::call`).
+    pub(crate) fn script_call(&mut self, sess: &mut Session, args: &Args, read_only: bool, now: i64) -> Reply {
+        use crate::cmd::spec_types::{F_NOSCRIPT, F_WRITE};
+        let cmd = match table().lookup(args.get(0)) {
+            Some(c) => c,
+            None => return Reply::Error("ERR Unknown Redis command called from script".into()),
+        };
+        let cmd = if cmd.is_container() { cmd.sub(args.get(1)).unwrap_or(cmd) } else { cmd };
+        if cmd.spec.flags & F_NOSCRIPT != 0 {
+            return Reply::Error("ERR This Redis command is not allowed from script".into());
+        }
+        if read_only && cmd.spec.flags & F_WRITE != 0 {
+            return Reply::Error("ERR Write commands are not allowed from read-only scripts.".into());
+        }
+        let saved_multi = std::mem::replace(&mut sess.in_multi, false);
+        let r = match self.dispatch(sess, args, now) {
+            Ok(r) => r,
+            Err(e) => Reply::Error(e.into_text()),
+        };
+        sess.in_multi = saved_multi;
         r
     }
 

@@ -27,6 +27,7 @@ pub mod glob;
 pub mod reply;
 pub mod resp;
 pub mod rng;
+pub mod script;
 pub mod session;
 pub mod types;
 

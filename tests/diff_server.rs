@@ -180,6 +180,29 @@ fn connection_and_database_commands_match() {
 }
 
 #[test]
+fn ping_and_reset_in_subscribed_and_transaction_contexts() {
+    let mut p = Pair::new();
+    p.check_all(&[
+        &["SUBSCRIBE", "ch"],
+        &["PING"],
+        &["PING", "x"],
+        &["RESET"],
+        &["PING"],
+        &["PUBSUB", "NUMSUB", "ch"],
+        &["SELECT", "2"],
+        &["MULTI"],
+        &["SET", "a", "1"],
+        &["RESET"],
+        &["EXEC"],
+        &["GET", "a"],
+        &["CLIENT", "GETNAME"],
+    ]);
+    let (r, c) = both(&mut p, &["CLIENT", "INFO"]);
+    assert_eq!(client_fields(&c), client_fields(&r));
+    assert!(c.text().contains(" db=0 ") && c.text().contains(" flags=N "));
+}
+
+#[test]
 fn time_has_the_same_shape() {
     let mut p = Pair::new();
     let (r, c) = both(&mut p, &["TIME"]);

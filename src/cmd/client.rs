@@ -182,7 +182,11 @@ pub fn client_line(st: &State, s: &Session, now: i64, argv_mem: usize) -> String
     let multi_mem: usize = s
         .multi_queue
         .iter()
-        .map(|a| a.args().iter().map(<[u8]>::len).sum::<usize>())
+        // As Redis's `argv_len_sums`: the bytes plus one pointer per argument.
+        .map(|a| {
+            let args = a.args();
+            args.iter().map(<[u8]>::len).sum::<usize>() + args.len() * size_of::<usize>()
+        })
         .sum();
     // Fixed stand-ins for the reply buffer Redis preallocates per client.
     let (rbs, rbp) = (16384usize, 16384usize);

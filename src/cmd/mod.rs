@@ -16,8 +16,10 @@ pub mod keyspec;
 pub mod lists;
 pub mod multi;
 pub mod pubsub;
+pub mod scripting;
 pub mod server;
 pub mod sets;
+pub mod sort;
 pub mod spec;
 pub mod spec_types;
 pub mod strings;
@@ -111,6 +113,8 @@ pub struct State {
     pub watched_keys: std::collections::HashMap<(usize, Vec<u8>), Vec<u64>>,
     /// Clients whose watched keys were modified (their EXEC will fail).
     pub dirty_cas: std::collections::HashSet<u64>,
+    /// Registered scripting hooks.
+    pub scripts: crate::script::Registry,
     /// Subscriptions and undelivered messages.
     pub pubsub: crate::pubsub::PubSub,
     /// Clients parked by blocking commands.

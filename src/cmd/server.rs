@@ -86,8 +86,6 @@ pub fn reset(ctx: &mut Ctx, _args: &Args) -> CmdResult {
     ctx.sess.sub_patterns.clear();
     ctx.sess.sub_shard.clear();
     let requirepass_empty = ctx.st.config.requirepass.is_empty();
-    crate::cmd::multi::reset_multi(ctx);
-    crate::cmd::multi::unwatch_all(ctx);
     let s = &mut *ctx.sess;
     s.db = 0;
     s.resp = 2;
@@ -139,6 +137,23 @@ pub fn swapdb(ctx: &mut Ctx, args: &Args) -> CmdResult {
     let (a, b) = (db_index(ctx, a)?, db_index(ctx, b)?);
     ctx.signal_db_swapped(a, b);
     ctx.st.dbs.swap(a, b);
+    // Clients blocked on a key that the swap brought in are served (Redis's
+    // scanDatabaseForReadyKeys).
+    let st = &mut *ctx.st;
+    let ready: Vec<(usize, Vec<u8>)> = st
+        .blocked
+        .by_key
+        .keys()
+        .filter(|(d, k)| {
+            (*d == a || *d == b) && st.dbs.get(*d).is_some_and(|db| db.ks.get(k).is_some())
+        })
+        .cloned()
+        .collect();
+    for r in ready {
+        if !st.ready_keys.contains(&r) {
+            st.ready_keys.push_back(r);
+        }
+    }
     ctx.dirty(1);
     Ok(Reply::Ok)
 }

@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 
 use super::spec::SPECS;
 use super::spec_types::CommandSpec;
-use super::{Handler, multi, pubsub, hashes, lists, sets, zsets, client, command, config_cmd, info, keys, server, strings};
+use super::{Handler, multi, pubsub, scripting, hashes, lists, sets, sort, zsets, client, command, config_cmd, info, keys, server, strings};
 
 /// One servable command (or container of subcommands).
 pub struct Command {
@@ -60,9 +60,11 @@ fn families() -> impl Iterator<Item = &'static (&'static str, Handler)> {
         .chain(keys::COMMANDS.iter())
         .chain(multi::COMMANDS.iter())
         .chain(pubsub::COMMANDS.iter())
+        .chain(scripting::COMMANDS.iter())
         .chain(lists::COMMANDS.iter())
         .chain(hashes::COMMANDS.iter())
         .chain(sets::COMMANDS.iter())
+        .chain(sort::COMMANDS.iter())
         .chain(zsets::COMMANDS.iter())
         .chain(server::COMMANDS.iter())
         .chain(command::COMMANDS.iter())

@@ -219,7 +219,7 @@ test('connection and server commands', async () => {
   if (atLeast(7, 2)) {
     // ioredis sends CLIENT SETINFO LIB-NAME/LIB-VER while connecting.
     assert.match(info, / lib-name=ioredis /);
-    assert.match(info, new RegExp(` lib-ver=${IOREDIS_VERSION.replace(/\./g, '\\.')} `));
+    assert.match(info, new RegExp(` lib-ver=${IOREDIS_VERSION.replace(/\./g, '\\.')}\\s`));
   }
   assert.match(await r.client('LIST'), new RegExp(`id=${id} `));
   const [secs, micros] = await r.time();
