@@ -120,7 +120,7 @@ pub async fn serve(shared: Rc<Shared>, mut stream: TcpStream, peer: SocketAddr) 
         shared.after_batch();
         // 3. One write for the whole batch.
         if !out.is_empty() {
-            if stream.write_all(&out).await.is_err() {
+            if !write_unless_killed(&mut stream, &out, &link).await {
                 break 'conn;
             }
             out.clear();
@@ -166,7 +166,7 @@ pub async fn serve(shared: Rc<Shared>, mut stream: TcpStream, peer: SocketAddr) 
                     break 'conn;
                 }
                 let pending = std::mem::take(&mut *link.outbox.borrow_mut());
-                if !pending.is_empty() && stream.write_all(&pending).await.is_err() {
+                if !pending.is_empty() && !write_unless_killed(&mut stream, &pending, &link).await {
                     break 'conn;
                 }
                 if blocked && !shared.engine.borrow().is_blocked(handle) {
@@ -179,4 +179,21 @@ pub async fn serve(shared: Rc<Shared>, mut stream: TcpStream, peer: SocketAddr) 
     shared.links.borrow_mut().remove(&handle.id);
     shared.engine.borrow_mut().disconnect(handle);
     let _ = stream.shutdown().await;
+}
+
+/// Write `bytes`, giving up if the client is killed meanwhile (a subscriber that never
+/// reads must not pin the server's memory). Returns false if the connection must close.
+async fn write_unless_killed(stream: &mut TcpStream, bytes: &[u8], link: &ClientLink) -> bool {
+    if link.killed.get() {
+        // Killed (possibly by its own CLIENT KILL): flush what it is owed, briefly, then close.
+        let _ = tokio::time::timeout(std::time::Duration::from_millis(500), stream.write_all(bytes)).await;
+        return false;
+    }
+    link.unsent.set(bytes.len());
+    let ok = tokio::select! {
+        r = stream.write_all(bytes) => r.is_ok(),
+        _ = link.kill.notified() => false,
+    };
+    link.unsent.set(0);
+    ok && !link.killed.get()
 }

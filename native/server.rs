@@ -18,9 +18,6 @@ use tokio::sync::Notify;
 use crate::config::Startup;
 use crate::connection;
 
-/// `client-output-buffer-limit pubsub` hard limit (Redis's default 32mb).
-pub const PUBSUB_HARD_LIMIT: usize = 32 * 1024 * 1024;
-
 /// How the server reaches one connection task from elsewhere.
 #[derive(Default)]
 pub struct ClientLink {
@@ -30,6 +27,10 @@ pub struct ClientLink {
     pub outbox: RefCell<Vec<u8>>,
     /// CLIENT KILL asked for it to be closed.
     pub killed: std::cell::Cell<bool>,
+    /// Fired with `killed`, to interrupt a write that a client never reads.
+    pub kill: Notify,
+    /// Bytes handed to a write that has not completed (counted against the limit).
+    pub unsent: std::cell::Cell<usize>,
 }
 
 /// State shared by all connection tasks on the server thread.
@@ -66,15 +67,19 @@ impl Shared {
     pub fn after_batch(&self) {
         let messages = self.engine.borrow_mut().take_messages();
         if !messages.is_empty() {
+            let limit = cinnabar::config::pubsub_hard_limit(
+                self.engine.borrow().state().config.get("client-output-buffer-limit").unwrap_or(""),
+            );
             let links = self.links.borrow();
             for (id, bytes) in messages {
                 if let Some(l) = links.get(&id) {
                     let mut ob = l.outbox.borrow_mut();
                     // client-output-buffer-limit pubsub: a subscriber that does not read
                     // is disconnected instead of growing memory without bound.
-                    if ob.len() + bytes.len() > PUBSUB_HARD_LIMIT {
+                    if limit > 0 && ob.len() + bytes.len() + l.unsent.get() > limit {
                         ob.clear();
                         l.killed.set(true);
+                        l.kill.notify_one();
                         log(&format!("Client id={id} scheduled to be closed ASAP for overcoming of output buffer limits."));
                     } else {
                         ob.extend_from_slice(&bytes);
@@ -103,6 +108,7 @@ impl Shared {
             for id in ev.kill {
                 if let Some(l) = links.get(&id) {
                     l.killed.set(true);
+                    l.kill.notify_one();
                     l.wake.notify_one();
                 }
             }

@@ -66,6 +66,12 @@ pub static PARAMS: &[Param] = &[
     p!("maxclients", Kind::Int(1, i32::MAX as i64), "10000", true),
     p!("timeout", Kind::Int(0, i32::MAX as i64), "0", true),
     p!("tcp-keepalive", Kind::Int(0, i32::MAX as i64), "300", true),
+    p!(
+        "client-output-buffer-limit",
+        Kind::Str,
+        "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60",
+        true
+    ),
     p!("hz", Kind::Int(1, 500), "10", true),
     p!("maxmemory", Kind::Memory, "0", true),
     p!("maxmemory-policy", Kind::Enum(POLICIES), "noeviction", true),
@@ -123,6 +129,16 @@ pub fn parse_memory(s: &str) -> Option<u64> {
         _ => return None,
     };
     num.parse::<u64>().ok()?.checked_mul(mul)
+}
+
+/// The pubsub class's hard limit in bytes from a `client-output-buffer-limit` value
+/// (`class hard soft seconds` triples; units allowed); 0 = no limit.
+pub fn pubsub_hard_limit(value: &str) -> usize {
+    let w: Vec<&str> = value.split_whitespace().collect();
+    w.chunks(4)
+        .find(|c| c.len() == 4 && c[0].eq_ignore_ascii_case("pubsub"))
+        .and_then(|c| parse_memory(c[1]))
+        .unwrap_or(32 * 1024 * 1024) as usize
 }
 
 /// Why a value was refused.

@@ -30,6 +30,8 @@ pub mod rng;
 pub mod script;
 pub mod session;
 pub mod types;
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
 
 pub use config::Config;
 pub use engine::{ClientHandle, Engine};

@@ -125,3 +125,25 @@ fn keyspace_notifications() {
     same_read(&mut rs, &mut cs);
     p.check(&["CONFIG", "SET", "notify-keyspace-events", "Q"]);
 }
+
+#[test]
+fn subscriber_that_never_reads_is_disconnected_and_memory_stays_bounded() {
+    let srv = common::start_cinnabar(&["--client-output-buffer-limit", "pubsub 1mb 256kb 60"]);
+    let mut sub = Conn::connect(srv.port);
+    assert!(sub.cmd(&["SUBSCRIBE", "firehose"]).starts_with(b"*3"));
+    // `sub` never reads again. Publish ~64 MB at it.
+    let mut publisher = Conn::connect(srv.port);
+    let payload = "x".repeat(64 * 1024);
+    let mut receivers_hit_zero = false;
+    for _ in 0..1024 {
+        let r = publisher.cmd(&["PUBLISH", "firehose", &payload]);
+        if r == b":0\r\n" {
+            receivers_hit_zero = true;
+            break;
+        }
+    }
+    assert!(receivers_hit_zero, "the slow subscriber was never disconnected");
+    let rss = common::rss_kib(srv.child.id());
+    assert!(rss < 48 * 1024, "server RSS {rss} KiB");
+    assert_eq!(publisher.cmd(&["PUBSUB", "NUMSUB", "firehose"]), b"*2\r\n$8\r\nfirehose\r\n:0\r\n");
+}

@@ -5,9 +5,8 @@
 
 use cinnabar::clock::ManualClock;
 use cinnabar::cmd::ArgvBuf;
-use cinnabar::db::{ENTRY_OVERHEAD_BYTES, NO_EXPIRE};
+use cinnabar::db::keyspace::ENTRY_OVERHEAD;
 use cinnabar::rng::Rng;
-use cinnabar::types::Value;
 use cinnabar::{ClientHandle, Config, Engine, Reply};
 
 const T0: i64 = 1_700_000_000_000;
@@ -38,8 +37,10 @@ impl T {
 
     fn with_limits(entries: &str, value: &str) -> T {
         let mut cfg = Config::default();
-        cfg.set("hash-max-listpack-entries", entries, false).expect("config");
-        cfg.set("hash-max-listpack-value", value, false).expect("config");
+        cfg.set("hash-max-listpack-entries", entries, false)
+            .expect("config");
+        cfg.set("hash-max-listpack-value", value, false)
+            .expect("config");
         T::with_config(cfg)
     }
 
@@ -102,7 +103,12 @@ impl T {
     }
 
     fn encoding(&self, key: &str) -> &'static str {
-        self.e.state().dbs[0].ks.get(key.as_bytes()).expect("key present").value.encoding()
+        self.e.state().dbs[0]
+            .ks
+            .get(key.as_bytes())
+            .expect("key present")
+            .value
+            .encoding()
     }
 
     fn make_string(&mut self, key: &str) {
@@ -114,7 +120,7 @@ impl T {
         let ks = &self.e.state().dbs[0].ks;
         let recount: usize = ks
             .iter()
-            .map(|e| e.key.len() + e.value.mem_usage() + ENTRY_OVERHEAD_BYTES)
+            .map(|e| e.key.len() + e.value.mem_usage() + ENTRY_OVERHEAD)
             .sum();
         assert_eq!(ks.mem(), recount, "incremental memory estimate drifted");
     }
@@ -123,7 +129,11 @@ impl T {
         self.e
             .take_propagated()
             .into_iter()
-            .map(|c| c.into_iter().map(|a| String::from_utf8_lossy(&a).into_owned()).collect())
+            .map(|c| {
+                c.into_iter()
+                    .map(|a| String::from_utf8_lossy(&a).into_owned())
+                    .collect()
+            })
             .filter(|c: &Vec<String>| !c[0].eq_ignore_ascii_case("select"))
             .collect()
     }
@@ -145,7 +155,10 @@ fn hset_hget_and_friends() {
     assert_eq!(t.bulk(&["HGET", "h", "a"]).as_deref(), Some("10"));
     assert_eq!(t.bulk(&["HGET", "h", "zz"]), None);
     assert_eq!(t.bulk(&["HGET", "nokey", "a"]), None);
-    assert_eq!(t.run(&["HMGET", "h", "a", "zz", "c"]), bulks(&[Some("10"), None, Some("3")]));
+    assert_eq!(
+        t.run(&["HMGET", "h", "a", "zz", "c"]),
+        bulks(&[Some("10"), None, Some("3")])
+    );
     assert_eq!(t.run(&["HMGET", "nokey", "a", "b"]), bulks(&[None, None]));
     assert_eq!(t.int(&["HLEN", "h"]), 3);
     assert_eq!(t.int(&["HLEN", "nokey"]), 0);
@@ -157,7 +170,10 @@ fn hset_hget_and_friends() {
     assert_eq!(t.int(&["HSTRLEN", "nokey", "a"]), 0);
     assert_eq!(t.strs(&["HKEYS", "h"]), v(&["a", "b", "c"]));
     assert_eq!(t.strs(&["HVALS", "h"]), v(&["10", "2", "3"]));
-    assert_eq!(t.strs(&["HGETALL", "h"]), v(&["a", "10", "b", "2", "c", "3"]));
+    assert_eq!(
+        t.strs(&["HGETALL", "h"]),
+        v(&["a", "10", "b", "2", "c", "3"])
+    );
     assert!(matches!(t.run(&["HGETALL", "h"]), Reply::Map(m) if m.len() == 3));
     assert_eq!(t.run(&["HGETALL", "nokey"]), Reply::Map(vec![]));
     assert_eq!(t.run(&["HKEYS", "nokey"]), Reply::Array(vec![]));
@@ -192,10 +208,22 @@ fn hsetnx_sets_only_new_fields() {
 #[test]
 fn arity_and_type_errors() {
     let mut t = T::new();
-    assert_eq!(t.err(&["HSET", "h", "a"]), "ERR wrong number of arguments for 'hset' command");
-    assert_eq!(t.err(&["HSET", "h", "a", "1", "b"]), "ERR wrong number of arguments for 'hset' command");
-    assert_eq!(t.err(&["HMSET", "h", "a", "1", "b"]), "ERR wrong number of arguments for 'hmset' command");
-    assert_eq!(t.err(&["HGET", "h"]), "ERR wrong number of arguments for 'hget' command");
+    assert_eq!(
+        t.err(&["HSET", "h", "a"]),
+        "ERR wrong number of arguments for 'hset' command"
+    );
+    assert_eq!(
+        t.err(&["HSET", "h", "a", "1", "b"]),
+        "ERR wrong number of arguments for 'hset' command"
+    );
+    assert_eq!(
+        t.err(&["HMSET", "h", "a", "1", "b"]),
+        "ERR wrong number of arguments for 'hmset' command"
+    );
+    assert_eq!(
+        t.err(&["HGET", "h"]),
+        "ERR wrong number of arguments for 'hget' command"
+    );
     t.make_string("s");
     for cmd in [
         &["HSET", "s", "a", "1"][..],
@@ -233,34 +261,91 @@ fn hincrby_parses_checks_and_overflows() {
     let mut t = T::new();
     assert_eq!(t.int(&["HINCRBY", "h", "n", "5"]), 5);
     assert_eq!(t.int(&["HINCRBY", "h", "n", "-7"]), -2);
-    t.int(&["HSET", "h", "s", "abc", "sp", " 1", "big", "9223372036854775806"]);
-    assert_eq!(t.err(&["HINCRBY", "h", "s", "1"]), "ERR hash value is not an integer");
-    assert_eq!(t.err(&["HINCRBY", "h", "sp", "1"]), "ERR hash value is not an integer");
-    assert_eq!(t.err(&["HINCRBY", "h", "n", "x"]), "ERR value is not an integer or out of range");
-    assert_eq!(t.err(&["HINCRBY", "h", "n", "1.5"]), "ERR value is not an integer or out of range");
+    t.int(&[
+        "HSET",
+        "h",
+        "s",
+        "abc",
+        "sp",
+        " 1",
+        "big",
+        "9223372036854775806",
+    ]);
+    assert_eq!(
+        t.err(&["HINCRBY", "h", "s", "1"]),
+        "ERR hash value is not an integer"
+    );
+    assert_eq!(
+        t.err(&["HINCRBY", "h", "sp", "1"]),
+        "ERR hash value is not an integer"
+    );
+    assert_eq!(
+        t.err(&["HINCRBY", "h", "n", "x"]),
+        "ERR value is not an integer or out of range"
+    );
+    assert_eq!(
+        t.err(&["HINCRBY", "h", "n", "1.5"]),
+        "ERR value is not an integer or out of range"
+    );
     assert_eq!(t.int(&["HINCRBY", "h", "big", "1"]), i64::MAX);
-    assert_eq!(t.err(&["HINCRBY", "h", "big", "1"]), "ERR increment or decrement would overflow");
+    assert_eq!(
+        t.err(&["HINCRBY", "h", "big", "1"]),
+        "ERR increment or decrement would overflow"
+    );
     t.int(&["HSET", "h", "small", "-9223372036854775808"]);
-    assert_eq!(t.err(&["HINCRBY", "h", "small", "-1"]), "ERR increment or decrement would overflow");
-    assert_eq!(t.bulk(&["HGET", "h", "big"]).as_deref(), Some("9223372036854775807"));
+    assert_eq!(
+        t.err(&["HINCRBY", "h", "small", "-1"]),
+        "ERR increment or decrement would overflow"
+    );
+    assert_eq!(
+        t.bulk(&["HGET", "h", "big"]).as_deref(),
+        Some("9223372036854775807")
+    );
 }
 
 #[test]
 fn hincrbyfloat_formats_like_redis_and_propagates_hset() {
     let mut t = T::new();
-    assert_eq!(t.bulk(&["HINCRBYFLOAT", "h", "f", "10.5"]).as_deref(), Some("10.5"));
-    assert_eq!(t.bulk(&["HINCRBYFLOAT", "h", "f", "0.1"]).as_deref(), Some("10.6"));
-    assert_eq!(t.bulk(&["HINCRBYFLOAT", "h", "f", "-10.6"]).as_deref(), Some("0"));
-    assert_eq!(t.bulk(&["HINCRBYFLOAT", "h", "f", "5.0e3"]).as_deref(), Some("5000"));
-    t.int(&["HSET", "h", "i", "3", "s", "x"]);
-    assert_eq!(t.bulk(&["HINCRBYFLOAT", "h", "i", "1.25"]).as_deref(), Some("4.25"));
-    assert_eq!(t.err(&["HINCRBYFLOAT", "h", "s", "1"]), "ERR hash value is not a float");
-    assert_eq!(t.err(&["HINCRBYFLOAT", "h", "f", "x"]), "ERR value is not a valid float");
-    assert_eq!(t.err(&["HINCRBYFLOAT", "h", "f", "nan"]), "ERR value is not a valid float");
-    assert_eq!(t.err(&["HINCRBYFLOAT", "h", "f", "inf"]), "ERR value is NaN or Infinity");
-    t.int(&["HSET", "h", "huge", "1e4931"]);
     assert_eq!(
-        t.err(&["HINCRBYFLOAT", "h", "huge", "1e4931"]),
+        t.bulk(&["HINCRBYFLOAT", "h", "f", "10.5"]).as_deref(),
+        Some("10.5")
+    );
+    assert_eq!(
+        t.bulk(&["HINCRBYFLOAT", "h", "f", "0.1"]).as_deref(),
+        Some("10.6")
+    );
+    assert_eq!(
+        t.bulk(&["HINCRBYFLOAT", "h", "f", "-10.6"]).as_deref(),
+        Some("0")
+    );
+    assert_eq!(
+        t.bulk(&["HINCRBYFLOAT", "h", "f", "5.0e3"]).as_deref(),
+        Some("5000")
+    );
+    t.int(&["HSET", "h", "i", "3", "s", "x"]);
+    assert_eq!(
+        t.bulk(&["HINCRBYFLOAT", "h", "i", "1.25"]).as_deref(),
+        Some("4.25")
+    );
+    assert_eq!(
+        t.err(&["HINCRBYFLOAT", "h", "s", "1"]),
+        "ERR hash value is not a float"
+    );
+    assert_eq!(
+        t.err(&["HINCRBYFLOAT", "h", "f", "x"]),
+        "ERR value is not a valid float"
+    );
+    assert_eq!(
+        t.err(&["HINCRBYFLOAT", "h", "f", "nan"]),
+        "ERR value is not a valid float"
+    );
+    assert_eq!(
+        t.err(&["HINCRBYFLOAT", "h", "f", "inf"]),
+        "ERR value is NaN or Infinity"
+    );
+    t.int(&["HSET", "h", "huge", "1e4932"]);
+    assert_eq!(
+        t.err(&["HINCRBYFLOAT", "h", "huge", "1e4932"]),
         "ERR increment would produce NaN or Infinity"
     );
     t.propagated();
@@ -286,7 +371,9 @@ fn encodings_follow_the_thresholds() {
     t.int(&["HINCRBY", "i", "field-name-9", "1"]);
     assert_eq!(t.encoding("i"), "hashtable");
     // A batch with more pairs than the entry limit converts, even with duplicates.
-    t.int(&["HSET", "d", "a", "1", "a", "1", "a", "1", "a", "1", "a", "1"]);
+    t.int(&[
+        "HSET", "d", "a", "1", "a", "1", "a", "1", "a", "1", "a", "1",
+    ]);
     assert_eq!(t.encoding("d"), "hashtable");
     assert_eq!(t.int(&["HLEN", "d"]), 1);
     // Never converted back.
@@ -295,7 +382,10 @@ fn encodings_follow_the_thresholds() {
     assert_eq!(t.strs(&["HGETALL", "h"]), v(&["e", "5"]));
     assert_eq!(t.run(&["OBJECT", "ENCODING", "h"]), b("hashtable"));
     // CONFIG SET changes the thresholds at runtime.
-    assert_eq!(t.run(&["CONFIG", "SET", "hash-max-listpack-entries", "1"]), Reply::Ok);
+    assert_eq!(
+        t.run(&["CONFIG", "SET", "hash-max-listpack-entries", "1"]),
+        Reply::Ok
+    );
     t.int(&["HSET", "c", "a", "1"]);
     assert_eq!(t.encoding("c"), "listpack");
     t.int(&["HSET", "c", "b", "1"]);
@@ -307,7 +397,10 @@ fn encodings_follow_the_thresholds() {
 fn large_hashes_work_in_the_hashtable_encoding() {
     let mut t = T::new();
     for i in 0..1000 {
-        assert_eq!(t.int(&["HSET", "big", &format!("f{i}"), &format!("v{i}")]), 1);
+        assert_eq!(
+            t.int(&["HSET", "big", &format!("f{i}"), &format!("v{i}")]),
+            1
+        );
     }
     assert_eq!(t.encoding("big"), "hashtable");
     assert_eq!(t.int(&["HLEN", "big"]), 1000);
@@ -334,7 +427,9 @@ fn large_hashes_work_in_the_hashtable_encoding() {
 fn hrandfield_counts_and_shapes() {
     for limit in ["128", "2"] {
         let mut t = T::with_limits(limit, "64");
-        t.int(&["HSET", "h", "a", "1", "b", "2", "c", "3", "d", "4", "e", "5"]);
+        t.int(&[
+            "HSET", "h", "a", "1", "b", "2", "c", "3", "d", "4", "e", "5",
+        ]);
         let one = t.bulk(&["HRANDFIELD", "h"]).expect("a field");
         assert!(["a", "b", "c", "d", "e"].contains(&one.as_str()));
         assert_eq!(t.bulk(&["HRANDFIELD", "nokey"]), None);
@@ -365,7 +460,10 @@ fn hrandfield_counts_and_shapes() {
         match t.run(&["HRANDFIELD", "h", "3", "WITHVALUES"]) {
             Reply::Array(a) => {
                 assert_eq!(a.len(), 3);
-                assert!(a.iter().all(|p| matches!(p, Reply::Array(x) if x.len() == 2)));
+                assert!(
+                    a.iter()
+                        .all(|p| matches!(p, Reply::Array(x) if x.len() == 2))
+                );
             }
             other => panic!("{other:?}"),
         }
@@ -380,13 +478,22 @@ fn hrandfield_counts_and_shapes() {
 fn hrandfield_errors() {
     let mut t = T::new();
     t.int(&["HSET", "h", "a", "1"]);
-    assert_eq!(t.err(&["HRANDFIELD", "h", "x"]), "ERR value is not an integer or out of range");
+    assert_eq!(
+        t.err(&["HRANDFIELD", "h", "x"]),
+        "ERR value is not an integer or out of range"
+    );
     assert_eq!(
         t.err(&["HRANDFIELD", "h", "-9223372036854775808"]),
         "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807"
     );
-    assert_eq!(t.err(&["HRANDFIELD", "h", "1", "WITHSCORES"]), "ERR syntax error");
-    assert_eq!(t.err(&["HRANDFIELD", "h", "1", "WITHVALUES", "x"]), "ERR syntax error");
+    assert_eq!(
+        t.err(&["HRANDFIELD", "h", "1", "WITHSCORES"]),
+        "ERR syntax error"
+    );
+    assert_eq!(
+        t.err(&["HRANDFIELD", "h", "1", "WITHVALUES", "x"]),
+        "ERR syntax error"
+    );
     assert_eq!(
         t.err(&["HRANDFIELD", "h", "-9223372036854775807", "WITHVALUES"]),
         "ERR value is out of range"
@@ -396,7 +503,10 @@ fn hrandfield_errors() {
         "ERR value is out of range"
     );
     // A huge positive count is just "everything".
-    assert_eq!(t.strs(&["HRANDFIELD", "h", "9223372036854775807"]), v(&["a"]));
+    assert_eq!(
+        t.strs(&["HRANDFIELD", "h", "9223372036854775807"]),
+        v(&["a"])
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -407,15 +517,33 @@ fn hrandfield_errors() {
 fn hscan_listpack_returns_everything_at_once() {
     let mut t = T::new();
     t.int(&["HSET", "h", "a", "1", "b", "2", "ab", "3"]);
-    assert_eq!(t.strs(&["HSCAN", "h", "0"]), v(&["0", "a", "1", "b", "2", "ab", "3"]));
-    assert_eq!(t.strs(&["HSCAN", "h", "0", "MATCH", "a*"]), v(&["0", "a", "1", "ab", "3"]));
-    assert_eq!(t.strs(&["HSCAN", "h", "0", "NOVALUES"]), v(&["0", "a", "b", "ab"]));
-    assert_eq!(t.strs(&["HSCAN", "h", "0", "COUNT", "1", "MATCH", "b", "NOVALUES"]), v(&["0", "b"]));
+    assert_eq!(
+        t.strs(&["HSCAN", "h", "0"]),
+        v(&["0", "a", "1", "b", "2", "ab", "3"])
+    );
+    assert_eq!(
+        t.strs(&["HSCAN", "h", "0", "MATCH", "a*"]),
+        v(&["0", "a", "1", "ab", "3"])
+    );
+    assert_eq!(
+        t.strs(&["HSCAN", "h", "0", "NOVALUES"]),
+        v(&["0", "a", "b", "ab"])
+    );
+    assert_eq!(
+        t.strs(&["HSCAN", "h", "0", "COUNT", "1", "MATCH", "b", "NOVALUES"]),
+        v(&["0", "b"])
+    );
     assert_eq!(t.strs(&["HSCAN", "nokey", "0"]), v(&["0"]));
     // A missing key is answered before the options are checked, as in Redis.
     assert_eq!(t.strs(&["HSCAN", "nokey", "0", "COUNT", "0"]), v(&["0"]));
-    assert_eq!(t.err(&["HSCAN", "h", "0", "COUNT", "0"]), "ERR syntax error");
-    assert_eq!(t.err(&["HSCAN", "h", "0", "COUNT", "x"]), "ERR value is not an integer or out of range");
+    assert_eq!(
+        t.err(&["HSCAN", "h", "0", "COUNT", "0"]),
+        "ERR syntax error"
+    );
+    assert_eq!(
+        t.err(&["HSCAN", "h", "0", "COUNT", "x"]),
+        "ERR value is not an integer or out of range"
+    );
     assert_eq!(t.err(&["HSCAN", "h", "0", "MATCH"]), "ERR syntax error");
     assert_eq!(t.err(&["HSCAN", "h", "0", "BOGUS"]), "ERR syntax error");
     assert_eq!(t.err(&["HSCAN", "h", "x"]), "ERR invalid cursor");
@@ -446,7 +574,9 @@ fn hscan_hashtable_iterates_to_completion() {
     assert!(rounds > 5, "a COUNT of 20 should take several calls");
     assert_eq!(seen.len(), 500);
     assert_eq!(seen.get("f123").map(String::as_str), Some("123"));
-    let m = t.strs(&["HSCAN", "h", "0", "COUNT", "1000", "MATCH", "f1?", "NOVALUES"]);
+    let m = t.strs(&[
+        "HSCAN", "h", "0", "COUNT", "1000", "MATCH", "f1?", "NOVALUES",
+    ]);
     let mut got: Vec<String> = m[1..].to_vec();
     got.sort();
     assert_eq!(got, (10..20).map(|i| format!("f{i}")).collect::<Vec<_>>());
@@ -460,12 +590,24 @@ fn hscan_hashtable_iterates_to_completion() {
 fn hexpire_sets_ttls_and_fields_expire_lazily() {
     let mut t = T::new();
     t.int(&["HSET", "h", "a", "1", "b", "2", "c", "3"]);
-    assert_eq!(t.run(&["HEXPIRE", "h", "10", "FIELDS", "2", "a", "zz"]), ints(&[1, -2]));
+    assert_eq!(
+        t.run(&["HEXPIRE", "h", "10", "FIELDS", "2", "a", "zz"]),
+        ints(&[1, -2])
+    );
     assert_eq!(t.encoding("h"), "listpackex");
-    assert_eq!(t.run(&["HTTL", "h", "FIELDS", "3", "a", "b", "zz"]), ints(&[10, -1, -2]));
+    assert_eq!(
+        t.run(&["HTTL", "h", "FIELDS", "3", "a", "b", "zz"]),
+        ints(&[10, -1, -2])
+    );
     assert_eq!(t.run(&["HPTTL", "h", "FIELDS", "1", "a"]), ints(&[10_000]));
-    assert_eq!(t.run(&["HEXPIRETIME", "h", "FIELDS", "1", "a"]), ints(&[T0 / 1000 + 10]));
-    assert_eq!(t.run(&["HPEXPIRETIME", "h", "FIELDS", "2", "a", "b"]), ints(&[T0 + 10_000, -1]));
+    assert_eq!(
+        t.run(&["HEXPIRETIME", "h", "FIELDS", "1", "a"]),
+        ints(&[T0 / 1000 + 10])
+    );
+    assert_eq!(
+        t.run(&["HPEXPIRETIME", "h", "FIELDS", "2", "a", "b"]),
+        ints(&[T0 + 10_000, -1])
+    );
     t.clock.advance(1500);
     assert_eq!(t.run(&["HTTL", "h", "FIELDS", "1", "a"]), ints(&[9]));
     assert_eq!(t.run(&["HPTTL", "h", "FIELDS", "1", "a"]), ints(&[8500]));
@@ -493,7 +635,10 @@ fn every_read_hides_expired_fields() {
     assert_eq!(t.strs(&["HKEYS", "h"]), v(&["b"]));
     assert_eq!(t.strs(&["HVALS", "h"]), v(&["2"]));
     assert_eq!(t.strs(&["HSCAN", "h", "0"]), v(&["0", "b", "2"]));
-    assert_eq!(t.strs(&["HRANDFIELD", "h", "-5"]), v(&["b", "b", "b", "b", "b"]));
+    assert_eq!(
+        t.strs(&["HRANDFIELD", "h", "-5"]),
+        v(&["b", "b", "b", "b", "b"])
+    );
     // HINCRBY on an expired field starts from zero.
     t.int(&["HSET", "h", "n", "41"]);
     t.run(&["HPEXPIRE", "h", "5", "FIELDS", "1", "n"]);
@@ -529,21 +674,60 @@ fn hexpire_conditions() {
     let mut t = T::new();
     t.int(&["HSET", "h", "a", "1", "b", "2"]);
     // No TTL yet: NX and LT pass, XX and GT fail.
-    assert_eq!(t.run(&["HEXPIRE", "h", "100", "XX", "FIELDS", "1", "a"]), ints(&[0]));
-    assert_eq!(t.run(&["HEXPIRE", "h", "100", "GT", "FIELDS", "1", "a"]), ints(&[0]));
-    assert_eq!(t.run(&["HEXPIRE", "h", "100", "nx", "FIELDS", "1", "a"]), ints(&[1]));
-    assert_eq!(t.run(&["HEXPIRE", "h", "100", "LT", "FIELDS", "1", "b"]), ints(&[1]));
+    assert_eq!(
+        t.run(&["HEXPIRE", "h", "100", "XX", "FIELDS", "1", "a"]),
+        ints(&[0])
+    );
+    assert_eq!(
+        t.run(&["HEXPIRE", "h", "100", "GT", "FIELDS", "1", "a"]),
+        ints(&[0])
+    );
+    assert_eq!(
+        t.run(&["HEXPIRE", "h", "100", "nx", "FIELDS", "1", "a"]),
+        ints(&[1])
+    );
+    assert_eq!(
+        t.run(&["HEXPIRE", "h", "100", "LT", "FIELDS", "1", "b"]),
+        ints(&[1])
+    );
     // With a TTL of 100s.
-    assert_eq!(t.run(&["HEXPIRE", "h", "50", "NX", "FIELDS", "1", "a"]), ints(&[0]));
-    assert_eq!(t.run(&["HEXPIRE", "h", "50", "GT", "FIELDS", "1", "a"]), ints(&[0]));
-    assert_eq!(t.run(&["HEXPIRE", "h", "100", "GT", "FIELDS", "1", "a"]), ints(&[0]));
-    assert_eq!(t.run(&["HEXPIRE", "h", "200", "GT", "FIELDS", "1", "a"]), ints(&[1]));
-    assert_eq!(t.run(&["HEXPIRE", "h", "300", "LT", "FIELDS", "1", "a"]), ints(&[0]));
-    assert_eq!(t.run(&["HEXPIRE", "h", "150", "LT", "FIELDS", "1", "a"]), ints(&[1]));
-    assert_eq!(t.run(&["HEXPIRE", "h", "120", "XX", "FIELDS", "2", "a", "c"]), ints(&[1, -2]));
-    assert_eq!(t.run(&["HTTL", "h", "FIELDS", "2", "a", "b"]), ints(&[120, 100]));
+    assert_eq!(
+        t.run(&["HEXPIRE", "h", "50", "NX", "FIELDS", "1", "a"]),
+        ints(&[0])
+    );
+    assert_eq!(
+        t.run(&["HEXPIRE", "h", "50", "GT", "FIELDS", "1", "a"]),
+        ints(&[0])
+    );
+    assert_eq!(
+        t.run(&["HEXPIRE", "h", "100", "GT", "FIELDS", "1", "a"]),
+        ints(&[0])
+    );
+    assert_eq!(
+        t.run(&["HEXPIRE", "h", "200", "GT", "FIELDS", "1", "a"]),
+        ints(&[1])
+    );
+    assert_eq!(
+        t.run(&["HEXPIRE", "h", "300", "LT", "FIELDS", "1", "a"]),
+        ints(&[0])
+    );
+    assert_eq!(
+        t.run(&["HEXPIRE", "h", "150", "LT", "FIELDS", "1", "a"]),
+        ints(&[1])
+    );
+    assert_eq!(
+        t.run(&["HEXPIRE", "h", "120", "XX", "FIELDS", "2", "a", "c"]),
+        ints(&[1, -2])
+    );
+    assert_eq!(
+        t.run(&["HTTL", "h", "FIELDS", "2", "a", "b"]),
+        ints(&[120, 100])
+    );
     // Missing key: -2 for every field.
-    assert_eq!(t.run(&["HEXPIRE", "nokey", "100", "FIELDS", "2", "a", "b"]), ints(&[-2, -2]));
+    assert_eq!(
+        t.run(&["HEXPIRE", "nokey", "100", "FIELDS", "2", "a", "b"]),
+        ints(&[-2, -2])
+    );
     assert!(!t.present("nokey"));
 }
 
@@ -551,11 +735,23 @@ fn hexpire_conditions() {
 fn hexpire_in_the_past_deletes() {
     let mut t = T::new();
     t.int(&["HSET", "h", "a", "1", "b", "2", "c", "3"]);
-    assert_eq!(t.run(&["HEXPIRE", "h", "0", "FIELDS", "2", "a", "zz"]), ints(&[2, -2]));
-    assert_eq!(t.run(&["HPEXPIREAT", "h", &T0.to_string(), "FIELDS", "1", "b"]), ints(&[2]));
-    assert_eq!(t.run(&["HEXPIREAT", "h", "1", "GT", "FIELDS", "1", "c"]), ints(&[0]));
+    assert_eq!(
+        t.run(&["HEXPIRE", "h", "0", "FIELDS", "2", "a", "zz"]),
+        ints(&[2, -2])
+    );
+    assert_eq!(
+        t.run(&["HPEXPIREAT", "h", &T0.to_string(), "FIELDS", "1", "b"]),
+        ints(&[2])
+    );
+    assert_eq!(
+        t.run(&["HEXPIREAT", "h", "1", "GT", "FIELDS", "1", "c"]),
+        ints(&[0])
+    );
     assert_eq!(t.strs(&["HKEYS", "h"]), v(&["c"]));
-    assert_eq!(t.run(&["HEXPIREAT", "h", "1", "FIELDS", "1", "c"]), ints(&[2]));
+    assert_eq!(
+        t.run(&["HEXPIREAT", "h", "1", "FIELDS", "1", "c"]),
+        ints(&[2])
+    );
     assert!(!t.present("h"));
     t.check_mem();
 }
@@ -565,19 +761,34 @@ fn field_expiry_argument_errors() {
     let mut t = T::new();
     t.int(&["HSET", "h", "a", "1"]);
     let e = |t: &mut T, a: &[&str]| t.err(a);
-    assert_eq!(e(&mut t, &["HEXPIRE", "h", "x", "FIELDS", "1", "a"]), "ERR value is not an integer or out of range");
-    assert_eq!(e(&mut t, &["HEXPIRE", "h", "-1", "FIELDS", "1", "a"]), "ERR invalid expire time, must be >= 0");
+    assert_eq!(
+        e(&mut t, &["HEXPIRE", "h", "x", "FIELDS", "1", "a"]),
+        "ERR value is not an integer or out of range"
+    );
+    assert_eq!(
+        e(&mut t, &["HEXPIRE", "h", "-1", "FIELDS", "1", "a"]),
+        "ERR invalid expire time, must be >= 0"
+    );
     assert_eq!(
         e(&mut t, &["HEXPIRE", "h", "70368744177", "FIELDS", "1", "a"]),
         "ERR invalid expire time in 'hexpire' command"
     );
     assert_eq!(
-        e(&mut t, &["HPEXPIREAT", "h", "70368744177664", "FIELDS", "1", "a"]),
+        e(
+            &mut t,
+            &["HPEXPIREAT", "h", "70368744177664", "FIELDS", "1", "a"]
+        ),
         "ERR invalid expire time in 'hpexpireat' command"
     );
-    assert_eq!(t.run(&["HPEXPIREAT", "h", "70368744177663", "FIELDS", "1", "a"]), ints(&[1]));
     assert_eq!(
-        e(&mut t, &["HEXPIREAT", "h", "70368744178", "FIELDS", "1", "a"]),
+        t.run(&["HPEXPIREAT", "h", "70368744177663", "FIELDS", "1", "a"]),
+        ints(&[1])
+    );
+    assert_eq!(
+        e(
+            &mut t,
+            &["HEXPIREAT", "h", "70368744178", "FIELDS", "1", "a"]
+        ),
         "ERR invalid expire time in 'hexpireat' command"
     );
     assert_eq!(
@@ -600,18 +811,30 @@ fn field_expiry_argument_errors() {
         e(&mut t, &["HEXPIRE", "h", "10", "FIELDS", "1", "a", "b"]),
         "ERR The `numfields` parameter must match the number of arguments"
     );
-    assert_eq!(e(&mut t, &["HEXPIRE", "h", "10", "FIELDS", "1"]), "ERR wrong number of arguments for 'hexpire' command");
+    assert_eq!(
+        e(&mut t, &["HEXPIRE", "h", "10", "FIELDS", "1"]),
+        "ERR wrong number of arguments for 'hexpire' command"
+    );
     assert_eq!(
         e(&mut t, &["HTTL", "h", "FIELDZ", "1", "a"]),
         "ERR Mandatory argument FIELDS is missing or not at the right position"
     );
-    assert_eq!(e(&mut t, &["HTTL", "h", "FIELDS", "0", "a"]), "ERR Number of fields must be a positive integer");
-    assert_eq!(e(&mut t, &["HPERSIST", "h", "FIELDS", "-1", "a"]), "ERR Number of fields must be a positive integer");
+    assert_eq!(
+        e(&mut t, &["HTTL", "h", "FIELDS", "0", "a"]),
+        "ERR Number of fields must be a positive integer"
+    );
+    assert_eq!(
+        e(&mut t, &["HPERSIST", "h", "FIELDS", "-1", "a"]),
+        "ERR Number of fields must be a positive integer"
+    );
     assert_eq!(
         e(&mut t, &["HPTTL", "h", "FIELDS", "3", "a", "b"]),
         "ERR The `numfields` parameter must match the number of arguments"
     );
-    assert_eq!(e(&mut t, &["HTTL", "h", "FIELDS", "1"]), "ERR wrong number of arguments for 'httl' command");
+    assert_eq!(
+        e(&mut t, &["HTTL", "h", "FIELDS", "1"]),
+        "ERR wrong number of arguments for 'httl' command"
+    );
     assert_eq!(
         e(&mut t, &["HGETDEL", "h", "FIELDS", "abc", "a"]),
         "ERR Number of fields must be a positive integer"
@@ -621,9 +844,18 @@ fn field_expiry_argument_errors() {
         "ERR Mandatory argument FIELDS is missing or not at the right position"
     );
     // Missing keys answer -2 per field after the checks.
-    assert_eq!(t.run(&["HTTL", "nokey", "FIELDS", "2", "a", "b"]), ints(&[-2, -2]));
-    assert_eq!(t.run(&["HPERSIST", "nokey", "FIELDS", "1", "a"]), ints(&[-2]));
-    assert_eq!(t.err(&["HTTL", "nokey", "FIELDS", "2", "a"]), "ERR The `numfields` parameter must match the number of arguments");
+    assert_eq!(
+        t.run(&["HTTL", "nokey", "FIELDS", "2", "a", "b"]),
+        ints(&[-2, -2])
+    );
+    assert_eq!(
+        t.run(&["HPERSIST", "nokey", "FIELDS", "1", "a"]),
+        ints(&[-2])
+    );
+    assert_eq!(
+        t.err(&["HTTL", "nokey", "FIELDS", "2", "a"]),
+        "ERR The `numfields` parameter must match the number of arguments"
+    );
 }
 
 #[test]
@@ -631,10 +863,16 @@ fn hpersist_codes() {
     let mut t = T::new();
     t.int(&["HSET", "h", "a", "1", "b", "2"]);
     // A plain listpack answers without changing encoding.
-    assert_eq!(t.run(&["HPERSIST", "h", "FIELDS", "2", "a", "zz"]), ints(&[-1, -2]));
+    assert_eq!(
+        t.run(&["HPERSIST", "h", "FIELDS", "2", "a", "zz"]),
+        ints(&[-1, -2])
+    );
     assert_eq!(t.encoding("h"), "listpack");
     t.run(&["HEXPIRE", "h", "100", "FIELDS", "1", "a"]);
-    assert_eq!(t.run(&["HPERSIST", "h", "FIELDS", "3", "a", "b", "zz"]), ints(&[1, -1, -2]));
+    assert_eq!(
+        t.run(&["HPERSIST", "h", "FIELDS", "3", "a", "b", "zz"]),
+        ints(&[1, -1, -2])
+    );
     assert_eq!(t.run(&["HTTL", "h", "FIELDS", "1", "a"]), ints(&[-1]));
     assert_eq!(t.run(&["HPERSIST", "h", "FIELDS", "1", "a"]), ints(&[-1]));
     t.clock.advance(200_000);
@@ -657,7 +895,10 @@ fn listpackex_orders_fields_by_expiry() {
     assert_eq!(t.int(&["HINCRBY", "h", "n", "1"]), 2);
     assert_eq!(t.run(&["HTTL", "h", "FIELDS", "1", "n"]), ints(&[50]));
     assert_eq!(t.strs(&["HKEYS", "h"]), v(&["n", "c", "b", "d", "a"]));
-    assert_eq!(t.bulk(&["HINCRBYFLOAT", "h", "n", "0.5"]).as_deref(), Some("2.5"));
+    assert_eq!(
+        t.bulk(&["HINCRBYFLOAT", "h", "n", "0.5"]).as_deref(),
+        Some("2.5")
+    );
     assert_eq!(t.run(&["HTTL", "h", "FIELDS", "1", "n"]), ints(&[50]));
     t.check_mem();
 }
@@ -671,9 +912,15 @@ fn field_ttls_in_the_hashtable_encoding() {
     assert_eq!(t.encoding("h"), "hashtable");
     for i in 0..20 {
         let ms = (100 * (i + 1)).to_string();
-        assert_eq!(t.run(&["HPEXPIRE", "h", &ms, "FIELDS", "1", &format!("f{i}")]), ints(&[1]));
+        assert_eq!(
+            t.run(&["HPEXPIRE", "h", &ms, "FIELDS", "1", &format!("f{i}")]),
+            ints(&[1])
+        );
     }
-    assert_eq!(t.run(&["HPTTL", "h", "FIELDS", "2", "f0", "f39"]), ints(&[100, -1]));
+    assert_eq!(
+        t.run(&["HPTTL", "h", "FIELDS", "2", "f0", "f39"]),
+        ints(&[100, -1])
+    );
     t.clock.advance(1050);
     assert_eq!(t.int(&["HLEN", "h"]), 30);
     assert_eq!(t.bulk(&["HGET", "h", "f9"]), None);
@@ -688,7 +935,10 @@ fn field_ttls_in_the_hashtable_encoding() {
     u.run(&["HPEXPIRE", "g", "100", "FIELDS", "1", "a"]);
     u.int(&["HSET", "g", "c", "3", "d", "4"]);
     assert_eq!(u.encoding("g"), "hashtable");
-    assert_eq!(u.run(&["HPTTL", "g", "FIELDS", "2", "a", "b"]), ints(&[100, -1]));
+    assert_eq!(
+        u.run(&["HPTTL", "g", "FIELDS", "2", "a", "b"]),
+        ints(&[100, -1])
+    );
     u.clock.advance(101);
     assert_eq!(u.int(&["HLEN", "g"]), 3);
     t.check_mem();
@@ -699,28 +949,65 @@ fn field_ttls_in_the_hashtable_encoding() {
 fn hgetex_options() {
     let mut t = T::new();
     t.int(&["HSET", "h", "a", "1", "b", "2", "c", "3"]);
-    assert_eq!(t.run(&["HGETEX", "h", "FIELDS", "2", "a", "zz"]), bulks(&[Some("1"), None]));
+    assert_eq!(
+        t.run(&["HGETEX", "h", "FIELDS", "2", "a", "zz"]),
+        bulks(&[Some("1"), None])
+    );
     assert_eq!(t.encoding("h"), "listpack");
-    assert_eq!(t.run(&["HGETEX", "h", "EX", "10", "FIELDS", "2", "a", "zz"]), bulks(&[Some("1"), None]));
-    assert_eq!(t.run(&["HTTL", "h", "FIELDS", "2", "a", "zz"]), ints(&[10, -2]));
+    assert_eq!(
+        t.run(&["HGETEX", "h", "EX", "10", "FIELDS", "2", "a", "zz"]),
+        bulks(&[Some("1"), None])
+    );
+    assert_eq!(
+        t.run(&["HTTL", "h", "FIELDS", "2", "a", "zz"]),
+        ints(&[10, -2])
+    );
     t.run(&["HGETEX", "h", "PX", "2500", "FIELDS", "1", "b"]);
     assert_eq!(t.run(&["HPTTL", "h", "FIELDS", "1", "b"]), ints(&[2500]));
-    t.run(&["HGETEX", "h", "EXAT", &(T0 / 1000 + 20).to_string(), "FIELDS", "1", "c"]);
+    t.run(&[
+        "HGETEX",
+        "h",
+        "EXAT",
+        &(T0 / 1000 + 20).to_string(),
+        "FIELDS",
+        "1",
+        "c",
+    ]);
     assert_eq!(t.run(&["HTTL", "h", "FIELDS", "1", "c"]), ints(&[20]));
-    t.run(&["HGETEX", "h", "PXAT", &(T0 + 7).to_string(), "FIELDS", "1", "c"]);
+    t.run(&[
+        "HGETEX",
+        "h",
+        "PXAT",
+        &(T0 + 7).to_string(),
+        "FIELDS",
+        "1",
+        "c",
+    ]);
     assert_eq!(t.run(&["HPTTL", "h", "FIELDS", "1", "c"]), ints(&[7]));
-    assert_eq!(t.run(&["HGETEX", "h", "PERSIST", "FIELDS", "1", "c"]), bulks(&[Some("3")]));
+    assert_eq!(
+        t.run(&["HGETEX", "h", "PERSIST", "FIELDS", "1", "c"]),
+        bulks(&[Some("3")])
+    );
     assert_eq!(t.run(&["HTTL", "h", "FIELDS", "1", "c"]), ints(&[-1]));
     // A time in the past deletes the fields after reading them.
-    assert_eq!(t.run(&["HGETEX", "h", "EX", "0", "FIELDS", "2", "a", "a"]), bulks(&[Some("1"), None]));
+    assert_eq!(
+        t.run(&["HGETEX", "h", "EX", "0", "FIELDS", "2", "a", "a"]),
+        bulks(&[Some("1"), None])
+    );
     assert_eq!(t.strs(&["HKEYS", "h"]), v(&["b", "c"]));
-    assert_eq!(t.run(&["HGETEX", "nokey", "EX", "5", "FIELDS", "1", "a"]), bulks(&[None]));
+    assert_eq!(
+        t.run(&["HGETEX", "nokey", "EX", "5", "FIELDS", "1", "a"]),
+        bulks(&[None])
+    );
     assert!(!t.present("nokey"));
     assert_eq!(
         t.err(&["HGETEX", "h", "EX", "x", "FIELDS", "1", "a"]),
         "ERR value is not an integer or out of range"
     );
-    assert_eq!(t.err(&["HGETEX", "h", "EX", "-1", "FIELDS", "1", "a"]), "ERR invalid expire time, must be >= 0");
+    assert_eq!(
+        t.err(&["HGETEX", "h", "EX", "-1", "FIELDS", "1", "a"]),
+        "ERR invalid expire time, must be >= 0"
+    );
     assert_eq!(
         t.err(&["HGETEX", "h", "EX", "10", "FIELDS"]),
         "ERR Number of fields must be a positive integer"
@@ -734,37 +1021,96 @@ fn hgetex_options() {
         "ERR The `numfields` parameter must match the number of arguments"
     );
     t.clock.advance(3000);
-    assert_eq!(t.run(&["HGETEX", "h", "FIELDS", "2", "b", "c"]), bulks(&[None, Some("3")]));
+    assert_eq!(
+        t.run(&["HGETEX", "h", "FIELDS", "2", "b", "c"]),
+        bulks(&[None, Some("3")])
+    );
 }
 
 #[test]
 fn hsetex_conditions_and_expiry() {
     let mut t = T::new();
-    assert_eq!(t.int(&["HSETEX", "h", "FIELDS", "2", "a", "1", "b", "2"]), 1);
+    assert_eq!(
+        t.int(&["HSETEX", "h", "FIELDS", "2", "a", "1", "b", "2"]),
+        1
+    );
     assert_eq!(t.run(&["HTTL", "h", "FIELDS", "1", "a"]), ints(&[-1]));
-    assert_eq!(t.int(&["HSETEX", "h", "FNX", "FIELDS", "2", "a", "x", "c", "3"]), 0);
-    assert_eq!(t.int(&["HSETEX", "h", "FXX", "FIELDS", "2", "a", "x", "c", "3"]), 0);
+    assert_eq!(
+        t.int(&["HSETEX", "h", "FNX", "FIELDS", "2", "a", "x", "c", "3"]),
+        0
+    );
+    assert_eq!(
+        t.int(&["HSETEX", "h", "FXX", "FIELDS", "2", "a", "x", "c", "3"]),
+        0
+    );
     assert_eq!(t.bulk(&["HGET", "h", "a"]).as_deref(), Some("1"));
     assert!(t.bulk(&["HGET", "h", "c"]).is_none());
-    assert_eq!(t.int(&["HSETEX", "h", "FXX", "EX", "100", "FIELDS", "2", "a", "x", "b", "y"]), 1);
-    assert_eq!(t.run(&["HTTL", "h", "FIELDS", "2", "a", "b"]), ints(&[100, 100]));
-    assert_eq!(t.int(&["HSETEX", "h", "FNX", "PX", "500", "FIELDS", "1", "c", "3"]), 1);
+    assert_eq!(
+        t.int(&[
+            "HSETEX", "h", "FXX", "EX", "100", "FIELDS", "2", "a", "x", "b", "y"
+        ]),
+        1
+    );
+    assert_eq!(
+        t.run(&["HTTL", "h", "FIELDS", "2", "a", "b"]),
+        ints(&[100, 100])
+    );
+    assert_eq!(
+        t.int(&["HSETEX", "h", "FNX", "PX", "500", "FIELDS", "1", "c", "3"]),
+        1
+    );
     assert_eq!(t.run(&["HPTTL", "h", "FIELDS", "1", "c"]), ints(&[500]));
     // KEEPTTL keeps, no option clears.
-    assert_eq!(t.int(&["HSETEX", "h", "KEEPTTL", "FIELDS", "1", "a", "k"]), 1);
+    assert_eq!(
+        t.int(&["HSETEX", "h", "KEEPTTL", "FIELDS", "1", "a", "k"]),
+        1
+    );
     assert_eq!(t.run(&["HTTL", "h", "FIELDS", "1", "a"]), ints(&[100]));
     assert_eq!(t.int(&["HSETEX", "h", "FIELDS", "1", "a", "n"]), 1);
     assert_eq!(t.run(&["HTTL", "h", "FIELDS", "1", "a"]), ints(&[-1]));
-    assert_eq!(t.int(&["HSETEX", "h", "EXAT", &(T0 / 1000 + 9).to_string(), "FIELDS", "1", "e", "5"]), 1);
+    assert_eq!(
+        t.int(&[
+            "HSETEX",
+            "h",
+            "EXAT",
+            &(T0 / 1000 + 9).to_string(),
+            "FIELDS",
+            "1",
+            "e",
+            "5"
+        ]),
+        1
+    );
     assert_eq!(t.run(&["HTTL", "h", "FIELDS", "1", "e"]), ints(&[9]));
-    assert_eq!(t.int(&["HSETEX", "h", "PXAT", &(T0 + 9).to_string(), "FIELDS", "1", "e", "5"]), 1);
+    assert_eq!(
+        t.int(&[
+            "HSETEX",
+            "h",
+            "PXAT",
+            &(T0 + 9).to_string(),
+            "FIELDS",
+            "1",
+            "e",
+            "5"
+        ]),
+        1
+    );
     assert_eq!(t.run(&["HPTTL", "h", "FIELDS", "1", "e"]), ints(&[9]));
     // FXX on a missing key creates nothing; a time in the past sets then deletes.
-    assert_eq!(t.int(&["HSETEX", "nokey", "FXX", "FIELDS", "1", "a", "1"]), 0);
+    assert_eq!(
+        t.int(&["HSETEX", "nokey", "FXX", "FIELDS", "1", "a", "1"]),
+        0
+    );
     assert!(!t.present("nokey"));
-    assert_eq!(t.int(&["HSETEX", "gone", "PX", "0", "FIELDS", "1", "a", "1"]), 1);
+    assert_eq!(
+        t.int(&["HSETEX", "gone", "PX", "0", "FIELDS", "1", "a", "1"]),
+        1
+    );
     assert!(!t.present("gone"));
-    assert_eq!(t.int(&["HSETEX", "h", "EX", "0", "FIELDS", "1", "a", "1"]), 1);
+    assert_eq!(
+        t.int(&["HSETEX", "h", "EX", "0", "FIELDS", "1", "a", "1"]),
+        1
+    );
     assert!(t.bulk(&["HGET", "h", "a"]).is_none());
     t.check_mem();
 }
@@ -772,86 +1118,95 @@ fn hsetex_conditions_and_expiry() {
 #[test]
 fn hsetex_argument_errors() {
     let mut t = T::new();
-    let e = |t: &mut T, a: &[&str]| t.err(a);
-    assert_eq!(
-        e(&mut t, &["HSETEX", "h", "EX", "1", "PX", "1", "FIELDS", "1", "a", "b"]),
-        "ERR Only one of EX, PX, EXAT, PXAT or KEEPTTL arguments can be specified"
-    );
-    assert_eq!(
-        e(&mut t, &["HSETEX", "h", "KEEPTTL", "EX", "1", "FIELDS", "1", "a", "b"]),
-        "ERR Only one of EX, PX, EXAT, PXAT or KEEPTTL arguments can be specified"
-    );
-    assert_eq!(
-        e(&mut t, &["HSETEX", "h", "FNX", "FXX", "FIELDS", "1", "a", "b"]),
-        "ERR Only one of FXX or FNX arguments can be specified"
-    );
-    assert_eq!(e(&mut t, &["HSETEX", "h", "FNX", "FIELDS", "x", "a", "b"]), "ERR invalid number of fields");
-    assert_eq!(e(&mut t, &["HSETEX", "h", "FIELDS", "0", "a", "b"]), "ERR invalid number of fields");
-    assert_eq!(
-        e(&mut t, &["HSETEX", "h", "FIELDS", "2", "a", "b"]),
-        "ERR wrong number of arguments for 'hsetex' command"
-    );
-    assert_eq!(
-        e(&mut t, &["HSETEX", "h", "FIELDS", "1", "a", "b", "c"]),
-        "ERR wrong number of arguments for 'hsetex' command"
-    );
-    assert_eq!(e(&mut t, &["HSETEX", "h", "BOGUS", "FIELDS", "1", "a", "b"]), "ERR unknown argument: BOGUS");
-    assert_eq!(e(&mut t, &["HSETEX", "h", "FNX", "KEEPTTL", "FXX", "PX"]), "ERR Only one of FXX or FNX arguments can be specified");
-    assert_eq!(e(&mut t, &["HSETEX", "h", "FNX", "KEEPTTL", "a", "PX"]), "ERR unknown argument: a");
-    assert_eq!(e(&mut t, &["HSETEX", "h", "FNX", "KEEPTTL", "FIELDZ", "PX"]), "ERR unknown argument: FIELDZ");
-    assert_eq!(e(&mut t, &["HSETEX", "h", "FNX", "FXX", "a", "EX"]), "ERR Only one of FXX or FNX arguments can be specified");
-    assert_eq!(e(&mut t, &["HSETEX", "h", "a", "b", "c", "EX"]), "ERR unknown argument: a");
-    assert_eq!(e(&mut t, &["HSETEX", "h", "FNX", "a", "b", "EX"]), "ERR unknown argument: a");
-    assert_eq!(e(&mut t, &["HSETEX", "h", "FNX", "KEEPTTL", "FNX", "EX"]), "ERR Only one of FXX or FNX arguments can be specified");
-    assert_eq!(e(&mut t, &["HSETEX", "h", "FXX", "KEEPTTL", "KEEPTTL", "EX"]), "ERR Only one of EX, PX, EXAT, PXAT or KEEPTTL arguments can be specified");
-    assert_eq!(e(&mut t, &["HSETEX", "h", "FXX", "FNX", "x", "EX"]), "ERR Only one of FXX or FNX arguments can be specified");
-    assert_eq!(e(&mut t, &["HSETEX", "h", "KEEPTTL", "FXX", "x", "EX"]), "ERR unknown argument: x");
-    assert_eq!(e(&mut t, &["HSETEX", "h", "KEEPTTL", "FXX", "KEEPTTL", "EX"]), "ERR Only one of EX, PX, EXAT, PXAT or KEEPTTL arguments can be specified");
-    assert_eq!(e(&mut t, &["HSETEX", "h", "FXX", "KEEPTTL", "FNX", "EX"]), "ERR Only one of FXX or FNX arguments can be specified");
-    assert_eq!(e(&mut t, &["HSETEX", "h", "FXX", "x", "FNX", "EX"]), "ERR unknown argument: x");
-    assert_eq!(e(&mut t, &["HSETEX", "h", "FXX", "KEEPTTL", "PXAT", "x"]), "ERR value is not an integer or out of range");
-    assert_eq!(e(&mut t, &["HSETEX", "h", "FXX", "KEEPTTL", "x", "PX"]), "ERR unknown argument: x");
-    assert_eq!(e(&mut t, &["HSETEX", "h", "FXX", "EX", "10", "PX"]), "ERR Only one of EX, PX, EXAT, PXAT or KEEPTTL arguments can be specified");
-    assert_eq!(e(&mut t, &["HSETEX", "h", "FXX", "FNX", "10", "PX"]), "ERR Only one of FXX or FNX arguments can be specified");
-    assert_eq!(e(&mut t, &["HSETEX", "h", "FXX", "KEEPTTL", "FXX", "PX"]), "ERR Only one of FXX or FNX arguments can be specified");
-    assert_eq!(e(&mut t, &["HSETEX", "h", "FNX", "x", "y", "z"]), "ERR unknown argument: x");
-    assert_eq!(e(&mut t, &["HSETEX", "h", "FNX", "KEEPTTL", "PX", "10"]), "ERR Only one of EX, PX, EXAT, PXAT or KEEPTTL arguments can be specified");
-    assert_eq!(e(&mut t, &["HSETEX", "h", "FNX", "FXX", "PX", "10"]), "ERR Only one of FXX or FNX arguments can be specified");
-    assert_eq!(e(&mut t, &["HSETEX", "h", "FNX", "EX", "10", "PX"]), "ERR Only one of EX, PX, EXAT, PXAT or KEEPTTL arguments can be specified");
-    assert_eq!(e(&mut t, &["HSETEX", "h", "FNX", "EX", "10", "KEEPTTL"]), "ERR Only one of EX, PX, EXAT, PXAT or KEEPTTL arguments can be specified");
-    assert_eq!(e(&mut t, &["HSETEX", "h", "FNX", "EX", "10", "FNX"]), "ERR Only one of FXX or FNX arguments can be specified");
-    assert_eq!(e(&mut t, &["HSETEX", "h", "FNX", "EX", "-1", "FIELDS", "1", "a", "b"]), "ERR invalid expire time, must be >= 0");
-    assert_eq!(
-        e(&mut t, &["HSETEX", "h", "EX", "70368744177", "FIELDS", "1", "a", "b"]),
-        "ERR invalid expire time in 'hsetex' command"
-    );
-    assert_eq!(e(&mut t, &["HSETEX", "h", "FNX", "EX", "10", "EX"]), "ERR Only one of EX, PX, EXAT, PXAT or KEEPTTL arguments can be specified");
-    assert_eq!(e(&mut t, &["HSETEX", "h", "FNX", "KEEPTTL", "FXX", "EX"]), "ERR Only one of FXX or FNX arguments can be specified");
-    assert_eq!(e(&mut t, &["HSETEX", "h", "KEEPTTL", "FNX", "EX", "10"]), "ERR Only one of EX, PX, EXAT, PXAT or KEEPTTL arguments can be specified");
-    assert_eq!(e(&mut t, &["HSETEX", "h", "FNX", "FNX", "PX", "10"]), "ERR Only one of FXX or FNX arguments can be specified");
-    assert_eq!(e(&mut t, &["HSETEX", "h", "FNX", "PX", "10", "PX"]), "ERR Only one of EX, PX, EXAT, PXAT or KEEPTTL arguments can be specified");
-    assert_eq!(e(&mut t, &["HSETEX", "h", "FNX", "KEEPTTL", "FNX", "x"]), "ERR Only one of FXX or FNX arguments can be specified");
-    assert_eq!(e(&mut t, &["HSETEX", "h", "FNX", "PX", "10", "FIELDS"]), "ERR wrong number of arguments for 'hsetex' command");
-    assert_eq!(e(&mut t, &["HSETEX", "h", "FNX", "EX", "10", "EX"]), "ERR Only one of EX, PX, EXAT, PXAT or KEEPTTL arguments can be specified");
-    // "missing expire time": the time would be past the last argument.
-    assert_eq!(e(&mut t, &["HSETEX", "h", "FNX", "KEEPTTL", "FIELDS", "EX"]), "ERR wrong number of arguments for 'hsetex' command");
-    assert_eq!(e(&mut t, &["HSETEX", "h", "FNX", "a", "b", "EX"]), "ERR unknown argument: a");
+    let one_exp = "ERR Only one of EX, PX, EXAT, PXAT or KEEPTTL arguments can be specified";
+    let one_cond = "ERR Only one of FXX or FNX arguments can be specified";
+    let arity = "ERR wrong number of arguments for 'hsetex' command";
+    for (args, want) in [
+        (
+            &["HSETEX", "h", "EX", "1", "PX", "1", "FIELDS", "1", "a", "b"][..],
+            one_exp,
+        ),
+        (
+            &["HSETEX", "h", "KEEPTTL", "EX", "1", "FIELDS", "1", "a", "b"],
+            one_exp,
+        ),
+        (
+            &[
+                "HSETEX", "h", "PXAT", "1", "KEEPTTL", "FIELDS", "1", "a", "b",
+            ],
+            one_exp,
+        ),
+        // The conflict is found before the time is parsed.
+        (&["HSETEX", "h", "FXX", "KEEPTTL", "PXAT", "x"], one_exp),
+        (
+            &["HSETEX", "h", "FNX", "FXX", "FIELDS", "1", "a", "b"],
+            one_cond,
+        ),
+        (
+            &["HSETEX", "h", "fxx", "fxx", "FIELDS", "1", "a", "b"],
+            one_cond,
+        ),
+        (
+            &["HSETEX", "h", "FNX", "FIELDS", "x", "a", "b"],
+            "ERR invalid number of fields",
+        ),
+        (
+            &["HSETEX", "h", "FIELDS", "0", "a", "b"],
+            "ERR invalid number of fields",
+        ),
+        (
+            &["HSETEX", "h", "FIELDS", "2147483648", "a", "b"],
+            "ERR invalid number of fields",
+        ),
+        (&["HSETEX", "h", "FIELDS", "2", "a", "b"], arity),
+        (&["HSETEX", "h", "FIELDS", "1", "a", "b", "c"], arity),
+        (&["HSETEX", "h", "FNX", "PX", "10", "FIELDS"], arity),
+        (&["HSETEX", "h", "FNX", "FIELDS", "1", "a"], arity),
+        (
+            &["HSETEX", "h", "BOGUS", "FIELDS", "1", "a", "b"],
+            "ERR unknown argument: BOGUS",
+        ),
+        (
+            &["HSETEX", "h", "FNX", "a", "b", "EX"],
+            "ERR unknown argument: a",
+        ),
+        (
+            &["HSETEX", "h", "EX", "x", "FIELDS", "1", "a", "b"],
+            "ERR value is not an integer or out of range",
+        ),
+        (
+            &["HSETEX", "h", "EX", "-1", "FIELDS", "1", "a", "b"],
+            "ERR invalid expire time, must be >= 0",
+        ),
+        (
+            &["HSETEX", "h", "EX", "70368744177", "FIELDS", "1", "a", "b"],
+            "ERR invalid expire time in 'hsetex' command",
+        ),
+        (
+            &[
+                "HSETEX",
+                "h",
+                "PXAT",
+                "70368744177664",
+                "FIELDS",
+                "1",
+                "a",
+                "b",
+            ],
+            "ERR invalid expire time in 'hsetex' command",
+        ),
+        (&["HSETEX", "h", "FIELDS", "1", "a"], arity),
+    ] {
+        assert_eq!(t.err(args), want, "{args:?}");
+    }
     assert!(!t.present("h"));
-}
-
-#[test]
-fn hsetex_missing_expire_time() {
-    let mut t = T::new();
-    // Only reachable when EX is the very last argument.
-    assert_eq!(t.err(&["HSETEX", "h", "FNX", "KEEPTTL", "FXX", "EX"]), "ERR Only one of FXX or FNX arguments can be specified");
-    assert_eq!(t.err(&["HSETEX", "h", "FNX", "a1", "b2", "EX"]), "ERR unknown argument: a1");
-    assert_eq!(t.err(&["HSETEX", "h", "FXX", "FIELDS", "1", "EX"]), "ERR wrong number of arguments for 'hsetex' command");
-    assert_eq!(t.err(&["HSETEX", "h", "KEEPTTL", "FXX", "FNX", "EX"]), "ERR Only one of FXX or FNX arguments can be specified");
-    assert_eq!(t.err(&["HSETEX", "h", "FXX", "KEEPTTL", "KEEPTTL", "EX"]), "ERR Only one of EX, PX, EXAT, PXAT or KEEPTTL arguments can be specified");
-    assert_eq!(t.err(&["HSETEX", "h", "FXX", "PXAT", "1", "EX"]), "ERR Only one of EX, PX, EXAT, PXAT or KEEPTTL arguments can be specified");
-    assert_eq!(t.err(&["HSETEX", "h", "FXX", "k", "l", "EX"]), "ERR unknown argument: k");
-    assert_eq!(t.err(&["HSETEX", "h", "FNX", "FIELDZ", "l", "EX"]), "ERR unknown argument: FIELDZ");
-    assert_eq!(t.err(&["HSETEX", "h", "EXAT"]), "ERR wrong number of arguments for 'hsetex' command");
+    // Arguments are checked before the key's type.
+    t.make_string("s");
+    assert_eq!(
+        t.err(&["HSETEX", "s", "BOGUS", "FIELDS", "1", "a", "b"]),
+        "ERR unknown argument: BOGUS"
+    );
+    assert_eq!(t.err(&["HSETEX", "s", "FIELDS", "1", "a", "b"]), WRONGTYPE);
 }
 
 #[test]
@@ -863,8 +1218,14 @@ fn hgetdel_reads_and_deletes() {
         bulks(&[Some("1"), None, None])
     );
     assert_eq!(t.strs(&["HKEYS", "h"]), v(&["b", "c"]));
-    assert_eq!(t.run(&["HGETDEL", "nokey", "FIELDS", "2", "a", "b"]), bulks(&[None, None]));
-    assert_eq!(t.run(&["HGETDEL", "h", "FIELDS", "2", "b", "c"]), bulks(&[Some("2"), Some("3")]));
+    assert_eq!(
+        t.run(&["HGETDEL", "nokey", "FIELDS", "2", "a", "b"]),
+        bulks(&[None, None])
+    );
+    assert_eq!(
+        t.run(&["HGETDEL", "h", "FIELDS", "2", "b", "c"]),
+        bulks(&[Some("2"), Some("3")])
+    );
     assert!(!t.present("h"));
     t.check_mem();
 }
@@ -877,11 +1238,17 @@ fn hgetdel_reads_and_deletes() {
 fn propagation_is_deterministic() {
     let mut t = T::new();
     t.int(&["HSET", "h", "a", "1", "b", "2", "c", "3"]);
-    assert_eq!(t.propagated(), vec![v(&["HSET", "h", "a", "1", "b", "2", "c", "3"])]);
+    assert_eq!(
+        t.propagated(),
+        vec![v(&["HSET", "h", "a", "1", "b", "2", "c", "3"])]
+    );
     // Relative and second-based times become absolute ms; only fields set are named.
     t.run(&["HEXPIRE", "h", "10", "NX", "FIELDS", "3", "a", "zz", "b"]);
     let at = (T0 + 10_000).to_string();
-    assert_eq!(t.propagated(), vec![v(&["HPEXPIREAT", "h", &at, "NX", "FIELDS", "2", "a", "b"])]);
+    assert_eq!(
+        t.propagated(),
+        vec![v(&["HPEXPIREAT", "h", &at, "NX", "FIELDS", "2", "a", "b"])]
+    );
     // Nothing set: nothing propagated.
     t.run(&["HEXPIRE", "h", "10", "NX", "FIELDS", "1", "a"]);
     assert!(t.propagated().is_empty());
@@ -889,11 +1256,17 @@ fn propagation_is_deterministic() {
     t.run(&["HEXPIRE", "h", "0", "FIELDS", "1", "c"]);
     assert_eq!(t.propagated(), vec![v(&["HDEL", "h", "c"])]);
     t.run(&["HPERSIST", "h", "FIELDS", "1", "b"]);
-    assert_eq!(t.propagated(), vec![v(&["HPERSIST", "h", "FIELDS", "1", "b"])]);
+    assert_eq!(
+        t.propagated(),
+        vec![v(&["HPERSIST", "h", "FIELDS", "1", "b"])]
+    );
     // Lazy expiry of a field is an HDEL before the command's own propagation.
     t.clock.advance(10_001);
     t.int(&["HSET", "h", "d", "4"]);
-    assert_eq!(t.propagated(), vec![v(&["HDEL", "h", "a"]), v(&["HSET", "h", "d", "4"])]);
+    assert_eq!(
+        t.propagated(),
+        vec![v(&["HDEL", "h", "a"]), v(&["HSET", "h", "d", "4"])]
+    );
     // Reads that reclaim a field propagate only the HDEL.
     t.run(&["HPEXPIRE", "h", "5", "FIELDS", "1", "d"]);
     t.propagated();
@@ -910,24 +1283,41 @@ fn propagation_is_deterministic() {
     // HGETEX -> HPEXPIREAT / HPERSIST; a plain HGETEX is not propagated.
     t.run(&["HGETEX", "h", "EX", "5", "FIELDS", "1", "b"]);
     let at = (t.e.now() + 5000).to_string();
-    assert_eq!(t.propagated(), vec![v(&["HPEXPIREAT", "h", &at, "FIELDS", "1", "b"])]);
+    assert_eq!(
+        t.propagated(),
+        vec![v(&["HPEXPIREAT", "h", &at, "FIELDS", "1", "b"])]
+    );
     t.run(&["HGETEX", "h", "PERSIST", "FIELDS", "1", "b"]);
-    assert_eq!(t.propagated(), vec![v(&["HPERSIST", "h", "FIELDS", "1", "b"])]);
+    assert_eq!(
+        t.propagated(),
+        vec![v(&["HPERSIST", "h", "FIELDS", "1", "b"])]
+    );
     t.run(&["HGETEX", "h", "FIELDS", "1", "b"]);
     assert!(t.propagated().is_empty());
     // HSETEX EX -> PXAT; KEEPTTL and PXAT verbatim; a past time -> HDEL only.
     t.int(&["HSETEX", "h", "FNX", "EX", "3", "FIELDS", "1", "y", "1"]);
     let at = (t.e.now() + 3000).to_string();
-    assert_eq!(t.propagated(), vec![v(&["HSETEX", "h", "FNX", "PXAT", &at, "FIELDS", "1", "y", "1"])]);
+    assert_eq!(
+        t.propagated(),
+        vec![v(&[
+            "HSETEX", "h", "FNX", "PXAT", &at, "FIELDS", "1", "y", "1"
+        ])]
+    );
     t.int(&["HSETEX", "h", "KEEPTTL", "FIELDS", "1", "y", "2"]);
-    assert_eq!(t.propagated(), vec![v(&["HSETEX", "h", "KEEPTTL", "FIELDS", "1", "y", "2"])]);
+    assert_eq!(
+        t.propagated(),
+        vec![v(&["HSETEX", "h", "KEEPTTL", "FIELDS", "1", "y", "2"])]
+    );
     t.int(&["HSETEX", "h", "PX", "0", "FIELDS", "1", "y", "3"]);
     assert_eq!(t.propagated(), vec![v(&["HDEL", "h", "y"])]);
     // HINCRBYFLOAT on a field with a TTL keeps it on replay.
     t.int(&["HSETEX", "h", "EX", "100", "FIELDS", "1", "f", "1"]);
     t.propagated();
     t.bulk(&["HINCRBYFLOAT", "h", "f", "1.5"]);
-    assert_eq!(t.propagated(), vec![v(&["HSETEX", "h", "KEEPTTL", "FIELDS", "1", "f", "2.5"])]);
+    assert_eq!(
+        t.propagated(),
+        vec![v(&["HSETEX", "h", "KEEPTTL", "FIELDS", "1", "f", "2.5"])]
+    );
     // Failed or no-op writes are not propagated.
     t.run(&["HDEL", "h", "nope"]);
     t.run(&["HSETNX", "h", "b", "x"]);
@@ -991,13 +1381,4 @@ fn memory_accounting_stays_exact_through_everything() {
         }
         t.check_mem();
     }
-}
-
-#[test]
-fn values_of_other_types_are_untouched() {
-    let mut t = T::new();
-    let st = t.e.state_mut();
-    st.dbs[0].ks.insert(b"l", Value::List(Box::default()), NO_EXPIRE);
-    assert_eq!(t.err(&["HSET", "l", "a", "1"]), WRONGTYPE);
-    assert_eq!(t.run(&["TYPE", "l"]), Reply::Simple("list".into()));
 }

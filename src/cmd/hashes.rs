@@ -27,8 +27,8 @@ use crate::db::NO_EXPIRE;
 use crate::glob::glob_match;
 use crate::reply::{CmdError, CmdResult, Reply};
 use crate::rng::Rng;
-use crate::types::hash::{Hash, Limits};
 use crate::types::Value;
+use crate::types::hash::{Hash, Limits};
 use crate::types::string::i64_bytes;
 
 /// Handlers of this family.
@@ -149,7 +149,11 @@ pub(crate) fn with_hash<R>(
 
 /// [`with_hash`] for commands that only read.
 #[inline]
-fn read_hash<R>(ctx: &mut Ctx, key: &[u8], f: impl FnOnce(&mut Hash) -> R) -> Result<Option<R>, CmdError> {
+fn read_hash<R>(
+    ctx: &mut Ctx,
+    key: &[u8],
+    f: impl FnOnce(&mut Hash) -> R,
+) -> Result<Option<R>, CmdError> {
     Ok(with_hash(ctx, key, false, f)?.map(|(r, _)| r))
 }
 
@@ -163,7 +167,9 @@ pub(crate) fn drop_if_empty(ctx: &mut Ctx, key: &[u8], empty: bool) {
 
 /// Store a new hash at `key` (known to be absent).
 pub(crate) fn create_hash(ctx: &mut Ctx, key: &[u8], h: Hash) {
-    ctx.db().ks.insert_new(key.into(), Value::Hash(Box::new(h)), NO_EXPIRE);
+    ctx.db()
+        .ks
+        .insert_new(key.into(), Value::Hash(Box::new(h)), NO_EXPIRE);
 }
 
 fn bulk(b: &[u8]) -> Reply {
@@ -198,7 +204,7 @@ pub fn hset(ctx: &mut Ctx, args: &Args) -> CmdResult {
         }
         created
     };
-    let created = match with_hash(ctx, key, true, &apply)? {
+    let created = match with_hash(ctx, key, true, apply)? {
         Some((c, _)) => c,
         None => {
             let mut h = Hash::new();
@@ -269,7 +275,9 @@ pub fn hmget(ctx: &mut Ctx, args: &Args) -> CmdResult {
             .map(|i| h.get(args.get(i)).map_or(Reply::Nil, bulk))
             .collect::<Vec<_>>()
     })?;
-    Ok(Reply::Array(r.unwrap_or_else(|| vec![Reply::Nil; fields.len()])))
+    Ok(Reply::Array(
+        r.unwrap_or_else(|| vec![Reply::Nil; fields.len()]),
+    ))
 }
 
 /// ```text
@@ -331,7 +339,9 @@ pub fn hexists(ctx: &mut Ctx, args: &Args) -> CmdResult {
 /// HKEYS key
 /// ```
 pub fn hkeys(ctx: &mut Ctx, args: &Args) -> CmdResult {
-    let r = read_hash(ctx, args.get(1), |h| h.iter().map(|(f, _, _)| bulk(f)).collect())?;
+    let r = read_hash(ctx, args.get(1), |h| {
+        h.iter().map(|(f, _, _)| bulk(f)).collect()
+    })?;
     Ok(Reply::Array(r.unwrap_or_default()))
 }
 
@@ -339,7 +349,9 @@ pub fn hkeys(ctx: &mut Ctx, args: &Args) -> CmdResult {
 /// HVALS key
 /// ```
 pub fn hvals(ctx: &mut Ctx, args: &Args) -> CmdResult {
-    let r = read_hash(ctx, args.get(1), |h| h.iter().map(|(_, v, _)| bulk(v)).collect())?;
+    let r = read_hash(ctx, args.get(1), |h| {
+        h.iter().map(|(_, v, _)| bulk(v)).collect()
+    })?;
     Ok(Reply::Array(r.unwrap_or_default()))
 }
 
@@ -349,7 +361,9 @@ pub fn hvals(ctx: &mut Ctx, args: &Args) -> CmdResult {
 ///
 /// A map in RESP3, a flat field/value array in RESP2.
 pub fn hgetall(ctx: &mut Ctx, args: &Args) -> CmdResult {
-    let r = read_hash(ctx, args.get(1), |h| h.iter().map(|(f, v, _)| (bulk(f), bulk(v))).collect())?;
+    let r = read_hash(ctx, args.get(1), |h| {
+        h.iter().map(|(f, v, _)| (bulk(f), bulk(v))).collect()
+    })?;
     Ok(Reply::Map(r.unwrap_or_default()))
 }
 
@@ -403,7 +417,9 @@ pub fn hincrbyfloat(ctx: &mut Ctx, args: &Args) -> CmdResult {
     let lim = limits(ctx);
     let apply = |h: &mut Hash| -> Result<(Vec<u8>, bool), CmdError> {
         let cur = match h.get(field) {
-            Some(v) => longdouble::parse(v).ok_or_else(|| CmdError::err("hash value is not a float"))?,
+            Some(v) => {
+                longdouble::parse(v).ok_or_else(|| CmdError::err("hash value is not a float"))?
+            }
             None => LongDouble::ZERO,
         };
         let out = cur
@@ -428,12 +444,23 @@ pub fn hincrbyfloat(ctx: &mut Ctx, args: &Args) -> CmdResult {
     ctx.dirty(1);
     if ctx.st.propagation.is_some() {
         let cmd: Vec<Vec<u8>> = if has_ttl {
-            [&b"HSETEX"[..], key, b"KEEPTTL", b"FIELDS", b"1", field, &out]
+            [
+                &b"HSETEX"[..],
+                key,
+                b"KEEPTTL",
+                b"FIELDS",
+                b"1",
+                field,
+                &out,
+            ]
+            .iter()
+            .map(|a| a.to_vec())
+            .collect()
+        } else {
+            [&b"HSET"[..], key, field, &out]
                 .iter()
                 .map(|a| a.to_vec())
                 .collect()
-        } else {
-            [&b"HSET"[..], key, field, &out].iter().map(|a| a.to_vec()).collect()
         };
         ctx.propagate(vec![cmd]);
     }
@@ -450,7 +477,9 @@ pub fn hrandfield(ctx: &mut Ctx, args: &Args) -> CmdResult {
     let key = args.get(1);
     if args.len() == 2 {
         let mut rng = Rng::seeded(ctx.rand());
-        let r = read_hash(ctx, key, |h| h.random_pair(&mut || rng.next_u64()).map(|(f, _)| bulk(f)))?;
+        let r = read_hash(ctx, key, |h| {
+            h.random_pair(&mut || rng.next_u64()).map(|(f, _)| bulk(f))
+        })?;
         return Ok(r.flatten().unwrap_or(Reply::Nil));
     }
     let l = parse_i64(args.get(2))?;
@@ -465,7 +494,7 @@ pub fn hrandfield(ctx: &mut Ctx, args: &Args) -> CmdResult {
     if args.len() > 4 || (args.len() == 4 && !withvalues) {
         return Err(CmdError::Syntax);
     }
-    if withvalues && (l < -i64::MAX / 2 || l > i64::MAX / 2) {
+    if withvalues && !(-i64::MAX / 2..=i64::MAX / 2).contains(&l) {
         return Err(CmdError::err("value is out of range"));
     }
     let count = l.unsigned_abs();
@@ -515,7 +544,10 @@ pub fn hscan(ctx: &mut Ctx, args: &Args) -> CmdResult {
     // Redis answers a missing key before looking at the options.
     let exists = read_hash(ctx, key, |_| ())?.is_some();
     if !exists {
-        return Ok(Reply::Array(vec![Reply::bulk("0"), Reply::Array(Vec::new())]));
+        return Ok(Reply::Array(vec![
+            Reply::bulk("0"),
+            Reply::Array(Vec::new()),
+        ]));
     }
     let mut count: i64 = 10;
     let mut pat: Option<&[u8]> = None;
@@ -554,5 +586,8 @@ pub fn hscan(ctx: &mut Ctx, args: &Args) -> CmdResult {
         (next, out)
     })?;
     let (next, out) = r.unwrap_or((0, Vec::new()));
-    Ok(Reply::Array(vec![Reply::bulk(next.to_string()), Reply::Array(out)]))
+    Ok(Reply::Array(vec![
+        Reply::bulk(next.to_string()),
+        Reply::Array(out),
+    ]))
 }

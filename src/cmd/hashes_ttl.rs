@@ -25,7 +25,8 @@ use std::ops::Range;
 /// (`EB_EXPIRE_TIME_MAX >> 2`, two bits being reserved).
 pub const HFE_MAX_ABS_TIME_MS: i64 = ((1i64 << 48) - 1) >> 2;
 
-const ERR_FIELDS_MISSING: &str = "Mandatory argument FIELDS is missing or not at the right position";
+const ERR_FIELDS_MISSING: &str =
+    "Mandatory argument FIELDS is missing or not at the right position";
 const ERR_NUMFIELDS_POSITIVE: &str = "Number of fields must be a positive integer";
 const ERR_NUMFIELDS_GT0: &str = "Parameter `numFields` should be greater than 0";
 const ERR_NUMFIELDS_MATCH: &str = "The `numfields` parameter must match the number of arguments";
@@ -201,7 +202,15 @@ fn hexpire_generic(ctx: &mut Ctx, args: &Args, basetime: i64, seconds: bool) -> 
     }
     ctx.dirty((set.len() + deleted.len()) as u64);
     ctx.signal_modified(key);
-    ctx.notify('h', if deleted.is_empty() { "hexpire" } else { "hdel" }, key);
+    ctx.notify(
+        'h',
+        if deleted.is_empty() {
+            "hexpire"
+        } else {
+            "hdel"
+        },
+        key,
+    );
     drop_if_empty(ctx, key, empty);
     if ctx.st.propagation.is_some() {
         let mut cmds: Vec<Vec<Vec<u8>>> = deleted
@@ -383,7 +392,10 @@ pub fn hgetex(ctx: &mut Ctx, args: &Args) -> CmdResult {
     check_type(ctx, key)?;
     let now = ctx.now;
     let timed = |unit_s: bool, base: i64| -> Result<(GetExOp, usize), CmdError> {
-        Ok((GetExOp::At(parse_expire_time(ctx, args.get(3), unit_s, base)?), 5))
+        Ok((
+            GetExOp::At(parse_expire_time(ctx, args.get(3), unit_s, base)?),
+            5,
+        ))
     };
     let (op, count_at) = if args.is(2, "ex") {
         timed(true, now)?
@@ -486,7 +498,8 @@ struct SetExTime {
 /// Replies 1 when the fields were set, 0 when FNX/FXX refused (FNX: none of the fields
 /// may exist; FXX: all must). Without an expiration option the fields lose their TTLs.
 pub fn hsetex(ctx: &mut Ctx, args: &Args) -> CmdResult {
-    const ONE_EXPIRATION: &str = "Only one of EX, PX, EXAT, PXAT or KEEPTTL arguments can be specified";
+    const ONE_EXPIRATION: &str =
+        "Only one of EX, PX, EXAT, PXAT or KEEPTTL arguments can be specified";
     let key = args.get(1);
     let now = ctx.now;
     let mut fnx = false;
@@ -531,7 +544,11 @@ pub fn hsetex(ctx: &mut Ctx, args: &Args) -> CmdResult {
             }
             i += 1;
             let at = parse_expire_time(ctx, args.get(i), seconds, base)?;
-            time = Some(SetExTime { at, pos: i, is_pxat });
+            time = Some(SetExTime {
+                at,
+                pos: i,
+                is_pxat,
+            });
         } else if a.eq_ignore_ascii_case(b"keepttl") {
             if time.is_some() || keepttl {
                 return Err(CmdError::err(ONE_EXPIRATION));
@@ -539,7 +556,9 @@ pub fn hsetex(ctx: &mut Ctx, args: &Args) -> CmdResult {
             keepttl = true;
         } else if a.eq_ignore_ascii_case(b"fxx") || a.eq_ignore_ascii_case(b"fnx") {
             if fnx || fxx {
-                return Err(CmdError::err("Only one of FXX or FNX arguments can be specified"));
+                return Err(CmdError::err(
+                    "Only one of FXX or FNX arguments can be specified",
+                ));
             }
             if a.eq_ignore_ascii_case(b"fxx") {
                 fxx = true;
@@ -596,7 +615,7 @@ pub fn hsetex(ctx: &mut Ctx, args: &Args) -> CmdResult {
         }
         Some((updated, deleted))
     };
-    let (outcome, empty) = match with_hash(ctx, key, true, &apply)? {
+    let (outcome, empty) = match with_hash(ctx, key, true, apply)? {
         Some((o, empty)) => (o, empty),
         None if fxx => return Ok(Reply::Int(0)),
         None => {
@@ -618,7 +637,15 @@ pub fn hsetex(ctx: &mut Ctx, args: &Args) -> CmdResult {
     ctx.signal_modified(key);
     ctx.notify('h', "hset", key);
     if updated > 0 || !deleted.is_empty() {
-        ctx.notify('h', if deleted.is_empty() { "hexpire" } else { "hdel" }, key);
+        ctx.notify(
+            'h',
+            if deleted.is_empty() {
+                "hexpire"
+            } else {
+                "hdel"
+            },
+            key,
+        );
     }
     if empty {
         if ctx.db().ks.get(key).is_some() {
@@ -629,7 +656,10 @@ pub fn hsetex(ctx: &mut Ctx, args: &Args) -> CmdResult {
     }
     if ctx.st.propagation.is_some() {
         if !deleted.is_empty() {
-            let cmds = deleted.iter().map(|&j| owned(&[b"HDEL", key, args.get(j)])).collect();
+            let cmds = deleted
+                .iter()
+                .map(|&j| owned(&[b"HDEL", key, args.get(j)]))
+                .collect();
             ctx.propagate(cmds);
         } else if let Some(t) = time.filter(|t| !t.is_pxat) {
             let mut cmd = args.to_vecs();
@@ -654,4 +684,3 @@ mod tests {
         assert_eq!(HFE_MAX_ABS_TIME_MS, 70_368_744_177_663);
     }
 }
-

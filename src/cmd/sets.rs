@@ -405,7 +405,8 @@ pub fn spop(ctx: &mut Ctx, args: &Args) -> CmdResult {
 const SPOP_MOVE_STRATEGY_MUL: usize = 5;
 
 fn spop_count(ctx: &mut Ctx, args: &Args) -> CmdResult {
-    let count = parse_i64(args.get(2))?;
+    // getPositiveLongFromObjectOrReply: one message for every bad count.
+    let count = parse_i64(args.get(2)).map_err(|_| CmdError::NotPositive)?;
     if count < 0 {
         return Err(CmdError::NotPositive);
     }
@@ -533,7 +534,7 @@ fn srandmember_count(ctx: &mut Ctx, args: &Args) -> CmdResult {
     let l = parse_i64(args.get(2))?;
     if l == i64::MIN {
         return Err(CmdError::err(format!(
-            "value is out of range, must be between {} and {}",
+            "value is out of range, value must between {} and {}",
             -i64::MAX,
             i64::MAX
         )));

@@ -390,7 +390,11 @@ fn rank_generic(ctx: &mut Ctx, args: &Args, rev: bool) -> CmdResult {
     } else {
         false
     };
-    let missing = if withscore { Reply::NilArray } else { Reply::Nil };
+    let missing = if withscore {
+        Reply::NilArray
+    } else {
+        Reply::Nil
+    };
     let Some(z) = read_zset(ctx, args.get(1))? else {
         return Ok(missing);
     };
@@ -445,7 +449,11 @@ pub fn zremrangebyrank(ctx: &mut Ctx, args: &Args) -> CmdResult {
     let end = parse_i64(args.get(3))?;
     remrange_generic(ctx, args.get(1), "zremrangebyrank", |z| {
         let n = z.len() as i64;
-        let mut start = if start < 0 { n.saturating_add(start) } else { start };
+        let mut start = if start < 0 {
+            n.saturating_add(start)
+        } else {
+            start
+        };
         let end = if end < 0 { n.saturating_add(end) } else { end };
         if start < 0 {
             start = 0;

@@ -66,6 +66,9 @@ pub struct Keyspace {
     new_lru: u32,
     /// Keep an overwritten entry's `lru` (LFU counters survive overwrites, as in Redis).
     keep_lru_on_overwrite: bool,
+    /// While set, live entries never move (no compaction): a background snapshot walks
+    /// the slots in order (see `persist::snapshot`).
+    hold_compaction: bool,
 }
 
 /// Bookkeeping bytes per entry beyond key and value (slot, index, allocation headers).
@@ -241,6 +244,29 @@ impl Keyspace {
         }
     }
 
+    // --- Slot access for background snapshots (persist::snapshot) ----------------------
+
+    /// Keep live entries in place (no compaction) while `on`; compaction resumes on a
+    /// later removal once released.
+    pub fn hold_compaction(&mut self, on: bool) {
+        self.hold_compaction = on;
+    }
+
+    /// Number of slots (live entries and holes).
+    pub fn slot_count(&self) -> usize {
+        self.slots.len()
+    }
+
+    /// The entry in slot `i`, if any.
+    pub fn slot_entry(&self, i: usize) -> Option<&Entry> {
+        self.slots.get(i)?.as_ref()
+    }
+
+    /// The slot holding `key`.
+    pub fn slot_of(&self, key: &[u8]) -> Option<usize> {
+        self.find_slot(key).map(|s| s as usize)
+    }
+
     /// Set or clear (`NO_EXPIRE`) the expiry of an existing key. Returns false if absent.
     pub fn set_expire(&mut self, key: &[u8], expire: i64) -> bool {
         match self.find_slot(key) {
@@ -262,6 +288,9 @@ impl Keyspace {
     }
 
     fn maybe_compact(&mut self) {
+        if self.hold_compaction {
+            return;
+        }
         let holes = self.slots.len() - self.len;
         if self.slots.len() < 64 || holes <= self.len {
             return;

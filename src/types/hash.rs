@@ -44,7 +44,10 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_entries: 128, max_value: 64 }
+        Limits {
+            max_entries: 128,
+            max_value: 64,
+        }
     }
 }
 
@@ -118,7 +121,11 @@ fn ttl_code(ttl: Option<i64>) -> u64 {
 
 #[inline]
 fn ttl_decode(code: u64) -> Option<i64> {
-    if code == 0 { None } else { Some(i64::try_from(code - 1).unwrap_or(i64::MAX)) }
+    if code == 0 {
+        None
+    } else {
+        Some(i64::try_from(code - 1).unwrap_or(i64::MAX))
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -171,7 +178,16 @@ impl Listpack {
         if end > b.len() {
             return None;
         }
-        Some(LpPos { start: p, f, flen, vhdr, v, vlen, ttl, end })
+        Some(LpPos {
+            start: p,
+            f,
+            flen,
+            vhdr,
+            v,
+            vlen,
+            ttl,
+            end,
+        })
     }
 
     #[inline]
@@ -190,7 +206,8 @@ impl Listpack {
 
     #[inline]
     fn find(&self, field: &[u8]) -> Option<LpPos> {
-        self.positions().find(|e| e.flen == field.len() && self.field(e) == field)
+        self.positions()
+            .find(|e| e.flen == field.len() && self.field(e) == field)
     }
 
     fn encode(out: &mut Vec<u8>, field: &[u8], value: &[u8], ex: bool, ttl: Option<i64>) {
@@ -216,7 +233,10 @@ impl Listpack {
             self.push(field, value, None);
             return;
         };
-        let at = self.positions().find(|e| e.ttl.is_none_or(|x| x >= t)).map(|e| e.start);
+        let at = self
+            .positions()
+            .find(|e| e.ttl.is_none_or(|x| x >= t))
+            .map(|e| e.start);
         match at {
             None => self.push(field, value, ttl),
             Some(p) => {
@@ -639,7 +659,9 @@ impl<'a> Iterator for Iter<'a> {
 impl Hash {
     /// An empty hash (listpack encoding).
     pub fn new() -> Hash {
-        Hash { enc: Enc::Lp(Listpack::default()) }
+        Hash {
+            enc: Enc::Lp(Listpack::default()),
+        }
     }
 
     /// The name `OBJECT ENCODING` reports: `listpack`, `listpackex` (a listpack that has
@@ -725,7 +747,12 @@ impl Hash {
     /// Redis's `hashTypeTryConversion` before a batch write of `pairs` field/value pairs
     /// whose argument lengths are `lens`: convert to a hashtable when the batch alone
     /// exceeds the entry limit or any argument is longer than the value limit.
-    pub fn prepare_batch(&mut self, pairs: usize, lens: impl IntoIterator<Item = usize>, lim: Limits) {
+    pub fn prepare_batch(
+        &mut self,
+        pairs: usize,
+        lens: impl IntoIterator<Item = usize>,
+        lim: Limits,
+    ) {
         if self.is_table() {
             return;
         }
@@ -903,7 +930,7 @@ impl Hash {
                     return 0;
                 }
                 while let Some(e) = lp.at(0) {
-                    if !e.ttl.is_some_and(|t| t < now) {
+                    if e.ttl.is_none_or(|t| t >= now) {
                         break;
                     }
                     f(lp.field(&e));
@@ -916,7 +943,10 @@ impl Hash {
                     if at >= now {
                         break;
                     }
-                    let field = t.blob(slot).map(|b| blob_field(b).to_vec()).unwrap_or_default();
+                    let field = t
+                        .blob(slot)
+                        .map(|b| blob_field(b).to_vec())
+                        .unwrap_or_default();
                     f(&field);
                     if !t.remove(&field) {
                         // Not indexed (cannot happen): drop the stale TTL record.
@@ -950,7 +980,11 @@ impl Hash {
 
     /// `count` random `(field, value)` pairs, repeats allowed (HRANDFIELD with a
     /// negative count).
-    pub fn sample_with_repeats(&self, count: usize, r: &mut dyn FnMut() -> u64) -> Vec<(&[u8], &[u8])> {
+    pub fn sample_with_repeats(
+        &self,
+        count: usize,
+        r: &mut dyn FnMut() -> u64,
+    ) -> Vec<(&[u8], &[u8])> {
         let mut out = Vec::with_capacity(count.min(1 << 16));
         match &self.enc {
             Enc::Lp(lp) => {
@@ -1006,8 +1040,12 @@ impl Hash {
             Enc::Ht(t) => {
                 if count.saturating_mul(3) > size {
                     // Take everything, then drop random entries down to `count`.
-                    let mut all: Vec<(&[u8], &[u8])> =
-                        t.slots.iter().filter_map(|s| s.as_deref()).map(split_blob).collect();
+                    let mut all: Vec<(&[u8], &[u8])> = t
+                        .slots
+                        .iter()
+                        .filter_map(|s| s.as_deref())
+                        .map(split_blob)
+                        .collect();
                     while all.len() > count {
                         let k = (r() % all.len() as u64) as usize;
                         all.swap_remove(k);
@@ -1065,7 +1103,10 @@ mod tests {
         assert!(h.set(b"c", b"3", false, lim()));
         assert!(!h.set(b"b", b"two", false, lim()));
         assert_eq!(h.get(b"b"), Some(&b"two"[..]));
-        assert_eq!(fields(&h), vec![b"a".to_vec(), b"b".to_vec(), b"c".to_vec()]);
+        assert_eq!(
+            fields(&h),
+            vec![b"a".to_vec(), b"b".to_vec(), b"c".to_vec()]
+        );
         assert!(h.remove(b"a"));
         assert!(!h.remove(b"a"));
         assert_eq!(h.len(), 2);
@@ -1075,7 +1116,10 @@ mod tests {
     #[test]
     fn converts_past_thresholds() {
         let mut h = Hash::new();
-        let l = Limits { max_entries: 4, max_value: 8 };
+        let l = Limits {
+            max_entries: 4,
+            max_value: 8,
+        };
         for i in 0..4 {
             h.set(format!("f{i}").as_bytes(), b"v", false, l);
         }
@@ -1098,10 +1142,16 @@ mod tests {
         assert!(h.set_field_ttl(b"a", 100));
         assert!(h.set_field_ttl(b"d", 200));
         assert_eq!(h.encoding(), "listpackex");
-        assert_eq!(fields(&h), vec![b"a".to_vec(), b"d".to_vec(), b"c".to_vec(), b"b".to_vec()]);
+        assert_eq!(
+            fields(&h),
+            vec![b"a".to_vec(), b"d".to_vec(), b"c".to_vec(), b"b".to_vec()]
+        );
         assert_eq!(h.min_field_expire(), Some(100));
         assert!(h.persist_field(b"d"));
-        assert_eq!(fields(&h), vec![b"a".to_vec(), b"c".to_vec(), b"b".to_vec(), b"d".to_vec()]);
+        assert_eq!(
+            fields(&h),
+            vec![b"a".to_vec(), b"c".to_vec(), b"b".to_vec(), b"d".to_vec()]
+        );
         assert_eq!(h.field_ttl(b"d"), Some(None));
         assert_eq!(h.field_ttl(b"c"), Some(Some(300)));
         assert_eq!(h.field_ttl(b"zz"), None);
@@ -1132,7 +1182,10 @@ mod tests {
     #[test]
     fn table_ttls_survive_conversion_and_compaction() {
         let mut h = Hash::new();
-        let l = Limits { max_entries: 2, max_value: 64 };
+        let l = Limits {
+            max_entries: 2,
+            max_value: 64,
+        };
         h.set(b"x", b"1", false, l);
         h.set_field_ttl(b"x", 10);
         for i in 0..500 {
@@ -1158,7 +1211,10 @@ mod tests {
     #[test]
     fn table_scan_sees_every_stable_field_across_compaction() {
         let mut h = Hash::new();
-        let l = Limits { max_entries: 1, max_value: 64 };
+        let l = Limits {
+            max_entries: 1,
+            max_value: 64,
+        };
         for i in 0..300 {
             h.set(format!("s{i}").as_bytes(), b"v", false, l);
         }
@@ -1197,7 +1253,10 @@ mod tests {
             x
         };
         for max_entries in [128usize, 1] {
-            let l = Limits { max_entries, max_value: 64 };
+            let l = Limits {
+                max_entries,
+                max_value: 64,
+            };
             let mut h = Hash::new();
             for i in 0..100 {
                 h.set(format!("f{i}").as_bytes(), b"v", false, l);

@@ -911,7 +911,8 @@ mod tests {
         l.grow_check([&b"d"[..]], 3);
         l.push(b"d", false);
         assert_eq!(l.encoding(), "quicklist");
-        assert_eq!(layout(&l), vec![(3, 7 + 6, false), (1, 7 + 2, false)]);
+        // "a" is a 6-bit string entry: 1 + 1 + backlen 1.
+        assert_eq!(layout(&l), vec![(3, 7 + 9, false), (1, 7 + 3, false)]);
         for _ in 0..3 {
             l.pop(false);
         }
@@ -920,7 +921,7 @@ mod tests {
         let big = vec![b'z'; 9000];
         l.grow_check([&big[..]], -2);
         l.push(&big, true);
-        assert_eq!(layout(&l), vec![(1, 9000, true), (1, 9, false)]);
+        assert_eq!(layout(&l), vec![(1, 9000, true), (1, 10, false)]);
         check_invariants(&l);
     }
 

@@ -111,7 +111,11 @@ pub struct Iter<'a> {
 enum IterInner<'a> {
     LpFwd(std::slice::Iter<'a, Entry>),
     LpRev(std::iter::Rev<std::slice::Iter<'a, Entry>>),
-    Sl { sl: &'a SkipList, cur: u32, rev: bool },
+    Sl {
+        sl: &'a SkipList,
+        cur: u32,
+        rev: bool,
+    },
 }
 
 impl<'a> Iterator for Iter<'a> {
@@ -661,13 +665,21 @@ impl ScoreRange {
     /// `v` is above the lower bound.
     #[inline]
     pub fn gte_min(&self, v: f64) -> bool {
-        if self.minex { v > self.min } else { v >= self.min }
+        if self.minex {
+            v > self.min
+        } else {
+            v >= self.min
+        }
     }
 
     /// `v` is below the upper bound.
     #[inline]
     pub fn lte_max(&self, v: f64) -> bool {
-        if self.maxex { v < self.max } else { v <= self.max }
+        if self.maxex {
+            v < self.max
+        } else {
+            v <= self.max
+        }
     }
 }
 
@@ -804,7 +816,14 @@ pub fn parse_c_double(s: &[u8]) -> Option<(f64, bool)> {
     };
     let lower: Vec<u8> = body.iter().map(|c| c.to_ascii_lowercase()).collect();
     let v = if lower == b"inf" || lower == b"infinity" {
-        return Some((if neg { f64::NEG_INFINITY } else { f64::INFINITY }, false));
+        return Some((
+            if neg {
+                f64::NEG_INFINITY
+            } else {
+                f64::INFINITY
+            },
+            false,
+        ));
     } else if lower.starts_with(b"nan") {
         return None;
     } else if lower.starts_with(b"0x") {
@@ -855,7 +874,8 @@ fn parse_dec(b: &[u8]) -> Option<(f64, bool)> {
     }
     let text = std::str::from_utf8(b).ok()?;
     let v: f64 = text.parse().ok()?;
-    let erange = v.is_infinite() || (v == 0.0 && nonzero) || (v != 0.0 && v.abs() < f64::MIN_POSITIVE);
+    let erange =
+        v.is_infinite() || (v == 0.0 && nonzero) || (v != 0.0 && v.abs() < f64::MIN_POSITIVE);
     Some((v, erange))
 }
 
@@ -996,7 +1016,10 @@ mod tests {
         assert!(r.minex && !r.maxex && r.min == 1.0 && r.max == f64::INFINITY);
         let r = ScoreRange::parse(b"", b" 5").expect("ok");
         assert_eq!((r.min, r.max), (0.0, 5.0));
-        assert_eq!(ScoreRange::parse(b"(", b"1e400").expect("ok").max, f64::INFINITY);
+        assert_eq!(
+            ScoreRange::parse(b"(", b"1e400").expect("ok").max,
+            f64::INFINITY
+        );
         assert!(ScoreRange::parse(b"1 ", b"2").is_none());
         assert!(ScoreRange::parse(b"nan", b"2").is_none());
         assert!(ScoreRange::parse(b"1\0x", b"2").is_some());

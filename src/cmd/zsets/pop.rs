@@ -96,7 +96,10 @@ fn generic_pop<'k>(
     for _ in 0..n {
         let Some((m, s)) = z.pop(max) else { break };
         if shape.nested {
-            items.push(Reply::Array(vec![Reply::Bulk(m.into_vec()), Reply::Double(s)]));
+            items.push(Reply::Array(vec![
+                Reply::Bulk(m.into_vec()),
+                Reply::Double(s),
+            ]));
         } else {
             items.push(Reply::Bulk(m.into_vec()));
             items.push(Reply::Double(s));
@@ -289,7 +292,11 @@ pub(crate) fn parse_timeout(ctx: &Ctx, arg: &[u8]) -> Result<i64, CmdError> {
     }
     let ms = ms.ceil();
     // C's conversion of an out-of-range value (-inf, huge negatives) gives LLONG_MIN.
-    let tval = if ms >= i64::MIN as f64 { ms as i64 } else { i64::MIN };
+    let tval = if ms >= i64::MIN as f64 {
+        ms as i64
+    } else {
+        i64::MIN
+    };
     if tval < 0 {
         return Err(CmdError::raw("ERR timeout is negative"));
     }

@@ -151,7 +151,10 @@ pub fn zscan(ctx: &mut Ctx, args: &Args) -> CmdResult {
         return Err(CmdError::err("invalid cursor"));
     };
     let Some(z) = read_zset(ctx, args.get(1))? else {
-        return Ok(Reply::Array(vec![Reply::bulk("0"), Reply::Array(Vec::new())]));
+        return Ok(Reply::Array(vec![
+            Reply::bulk("0"),
+            Reply::Array(Vec::new()),
+        ]));
     };
     let mut count: i64 = 10;
     let mut pat: Option<&[u8]> = None;

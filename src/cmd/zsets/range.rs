@@ -6,9 +6,7 @@
 //! Redis's C semantics: a negative LIMIT offset yields nothing, a negative count means
 //! no limit.
 
-use super::{
-    err_not_float_range, err_not_lex_range, limits, push_scored, read_zset, store_zset,
-};
+use super::{err_not_float_range, err_not_lex_range, limits, push_scored, read_zset, store_zset};
 use crate::cmd::{Args, Ctx, parse_i64};
 use crate::reply::{CmdError, CmdResult, Reply};
 use crate::types::zset::{LexRange, ScoreRange, ZSet};
@@ -161,7 +159,9 @@ fn generic(
         }
         Some(dst) => {
             let mut picked: Vec<(Box<[u8]>, f64)> = Vec::new();
-            walk(z, &spec, rev, offset, limit, |m, s| picked.push((m.into(), s)));
+            walk(z, &spec, rev, offset, limit, |m, s| {
+                picked.push((m.into(), s))
+            });
             if rev {
                 picked.reverse();
             }
@@ -204,8 +204,16 @@ fn walk<'z>(
     match spec {
         Spec::Rank(start, end) => {
             let n = len as i64;
-            let mut start = if *start < 0 { n.saturating_add(*start) } else { *start };
-            let end = if *end < 0 { n.saturating_add(*end) } else { *end };
+            let mut start = if *start < 0 {
+                n.saturating_add(*start)
+            } else {
+                *start
+            };
+            let end = if *end < 0 {
+                n.saturating_add(*end)
+            } else {
+                *end
+            };
             if start < 0 {
                 start = 0;
             }

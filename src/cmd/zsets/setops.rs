@@ -63,9 +63,7 @@ impl<'a> Src<'a> {
         match *self {
             Src::Missing => {}
             Src::Z(z) => z.iter().for_each(|(m, s)| f(Cow::Borrowed(m), s)),
-            Src::S(s) => s
-                .iter_bytes()
-                .for_each(|m| f(Cow::Owned(m.to_vec()), 1.0)),
+            Src::S(s) => s.iter_bytes().for_each(|m| f(Cow::Owned(m.to_vec()), 1.0)),
         }
     }
 
@@ -327,8 +325,10 @@ fn generic(
         Some(dst) => {
             let n = out.len();
             if n > 0 {
-                let owned: Vec<(Box<[u8]>, f64)> =
-                    out.into_iter().map(|(m, s)| (m.into_owned().into(), s)).collect();
+                let owned: Vec<(Box<[u8]>, f64)> = out
+                    .into_iter()
+                    .map(|(m, s)| (m.into_owned().into(), s))
+                    .collect();
                 let z = ZSet::from_sorted(owned, limits(ctx));
                 store_zset(ctx, dst, z);
                 let event = match op {

@@ -105,7 +105,11 @@ impl SkipList {
             &mut self.head[i]
         } else {
             let n = &mut self.nodes[x as usize];
-            if i == 0 { &mut n.l0 } else { &mut n.upper[i - 1] }
+            if i == 0 {
+                &mut n.l0
+            } else {
+                &mut n.upper[i - 1]
+            }
         }
     }
 
@@ -313,9 +317,8 @@ impl SkipList {
         self.link(x);
         let nodes = &self.nodes;
         let hasher = &self.hasher;
-        self.index.insert_unique(h, x, |&i| {
-            hasher.hash_one(&*nodes[i as usize].member)
-        });
+        self.index
+            .insert_unique(h, x, |&i| hasher.hash_one(&*nodes[i as usize].member));
         x
     }
 
