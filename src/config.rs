@@ -88,6 +88,17 @@ pub static PARAMS: &[Param] = &[
     p!("appendfsync", Kind::Enum(&["always", "everysec", "no"]), "everysec", true),
     p!("appendfilename", Kind::Str, "appendonly.aof", false),
     p!("appenddirname", Kind::Str, "appendonlydir", false),
+    p!("aof-load-truncated", Kind::Bool, "yes", true),
+    p!("aof-use-rdb-preamble", Kind::Bool, "yes", true),
+    p!("aof-timestamp-enabled", Kind::Bool, "no", true),
+    p!("auto-aof-rewrite-percentage", Kind::Int(0, i32::MAX as i64), "100", true),
+    p!("auto-aof-rewrite-min-size", Kind::Memory, "67108864", true),
+    p!("no-appendfsync-on-rewrite", Kind::Bool, "no", true),
+    p!("aof-rewrite-incremental-fsync", Kind::Bool, "yes", true),
+    p!("rdbcompression", Kind::Bool, "yes", true),
+    p!("rdbchecksum", Kind::Bool, "yes", true),
+    p!("rdb-del-sync-files", Kind::Bool, "no", true),
+    p!("stop-writes-on-bgsave-error", Kind::Bool, "yes", true),
     p!("loglevel", Kind::Enum(&["debug", "verbose", "notice", "warning", "nothing"]), "notice", true),
     p!("logfile", Kind::Str, "", false),
     p!("lazyfree-lazy-user-del", Kind::Bool, "no", true),
@@ -100,7 +111,7 @@ pub static PARAMS: &[Param] = &[
     p!("slowlog-max-len", Kind::Int(0, i64::MAX), "128", true),
     p!("latency-tracking", Kind::Bool, "yes", true),
     p!("list-max-listpack-size", &["list-max-ziplist-size"], Kind::Int(i32::MIN as i64, i32::MAX as i64), "-2", true),
-    p!("hash-max-listpack-entries", &["hash-max-ziplist-entries"], Kind::Int(0, i64::MAX), "128", true),
+    p!("hash-max-listpack-entries", &["hash-max-ziplist-entries"], Kind::Int(0, i64::MAX), "512", true),
     p!("hash-max-listpack-value", &["hash-max-ziplist-value"], Kind::Int(0, i64::MAX), "64", true),
     p!("set-max-intset-entries", Kind::Int(0, i64::MAX), "512", true),
     p!("set-max-listpack-entries", Kind::Int(0, i64::MAX), "128", true),
@@ -239,7 +250,7 @@ impl Default for Config {
             tracking: crate::db::lru::Tracking::default(),
             zset_max_listpack_entries: 128,
             zset_max_listpack_value: 64,
-            hash_max_listpack_entries: 128,
+            hash_max_listpack_entries: 512,
             hash_max_listpack_value: 64,
             list_max_listpack_size: -2,
             set_limits: crate::types::set::SetLimits::default(),
@@ -289,7 +300,7 @@ impl Config {
             log_factor: g("lfu-log-factor").parse().unwrap_or(10),
             decay_time: g("lfu-decay-time").parse().unwrap_or(1),
         };
-        self.hash_max_listpack_entries = g("hash-max-listpack-entries").parse().unwrap_or(128);
+        self.hash_max_listpack_entries = g("hash-max-listpack-entries").parse().unwrap_or(512);
         self.hash_max_listpack_value = g("hash-max-listpack-value").parse().unwrap_or(64);
         self.list_max_listpack_size = g("list-max-listpack-size").parse().unwrap_or(-2);
         self.set_limits = crate::types::set::SetLimits::parse(g);

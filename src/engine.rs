@@ -107,6 +107,8 @@ impl Engine {
                 prop_overridden: false,
                 blocked: Default::default(),
                 pubsub: Default::default(),
+                evict_pool: Default::default(),
+                used_memory_peak: 0,
                 scripts: {
                     let mut r = crate::script::Registry::default();
                     crate::script::builtins::register(&mut r);
@@ -116,6 +118,7 @@ impl Engine {
                 dirty_cas: Default::default(),
                 ready_keys: Default::default(),
                 block_request: None,
+                persist: crate::persist::PersistState::new(now),
             },
             clients: Clients::default(),
             next_id: 1,
@@ -387,6 +390,17 @@ impl Engine {
             }
             return Err(CmdError::raw("NOAUTH Authentication required."));
         }
+        if self.st.config.maxmemory > 0 {
+            let out = self.evict_if_needed(now);
+            if out == crate::db::evict::Outcome::Fail
+                && cmd.spec.flags & crate::cmd::spec_types::F_DENYOOM != 0
+            {
+                if sess.in_multi {
+                    sess.multi_error = true;
+                }
+                return Err(CmdError::raw("OOM command not allowed when used memory > 'maxmemory'."));
+            }
+        }
         if sess.resp == 2 && sess.subscribed() {
             match cmd.name() {
                 "ping" | "subscribe" | "ssubscribe" | "unsubscribe" | "sunsubscribe" | "psubscribe"
@@ -434,6 +448,8 @@ impl Engine {
             now,
             cmd,
         };
+        // A running background snapshot saves what this command is about to change.
+        crate::persist::snapshot::before_command(ctx.st, ctx.sess.db, cmd, args, now);
         let r = handler(&mut ctx, args);
         if !ctx.st.stats.keys.pending_expired.is_empty() {
             ctx.flush_expired();
@@ -578,6 +594,7 @@ impl Engine {
         sess.can_block = false;
         let prop_start = self.st.propagation.as_ref().map(|p| p.len());
         let mut replies = Vec::with_capacity(queue.len());
+        self.st.persist.in_exec = true;
         for argv in &queue {
             let args = argv.args();
             let r = match self.dispatch(sess, &args, now) {
@@ -590,6 +607,7 @@ impl Engine {
             replies.push(r);
         }
         sess.can_block = can_block;
+        self.st.persist.in_exec = false;
         // Propagate the transaction's writes atomically.
         if let (Some(start), Some(p)) = (prop_start, self.st.propagation.as_mut()) {
             if p.len() > start {
@@ -625,17 +643,55 @@ impl Engine {
 
     /// Notify, propagate and un-watch for a key deleted by expiry outside a command.
     fn on_key_expired(&mut self, db: usize, key: &[u8], now: i64) {
+        self.on_key_removed(db, key, now, 'x', "expired");
+    }
+
+    /// A key removed by the engine itself (expiry, eviction): propagate a DEL, break
+    /// WATCHes, emit the keyspace event.
+    fn on_key_removed(&mut self, db: usize, key: &[u8], now: i64, class: char, event: &str) {
         if let Some(p) = self.st.propagation.as_mut() {
             p.push((db, vec![b"DEL".to_vec(), key.to_vec()]));
         }
         self.st.touch_watched(db, key);
-        if self.st.config.notify_flags & crate::pubsub::notify::EXPIRED != 0 {
+        if self.st.config.notify_flags & crate::pubsub::notify::class_flag(class) != 0 {
             let Some(cmd) = table().lookup(b"del") else { return };
             let mut sess = Session::new(0, now);
             sess.db = db;
             let mut ctx = Ctx { st: &mut self.st, sess: &mut sess, clients: &self.clients, now, cmd };
-            ctx.notify('x', "expired", key);
+            ctx.notify(class, event, key);
         }
+    }
+
+    /// Evict keys if `maxmemory` is exceeded (see `db::evict`).
+    pub fn evict_if_needed(&mut self, now: i64) -> crate::db::evict::Outcome {
+        use crate::db::evict::{Outcome, Params, Policy, perform_evictions};
+        let maxmemory = self.st.config.maxmemory as usize;
+        let used = self.st.used_memory();
+        if used > self.st.used_memory_peak {
+            self.st.used_memory_peak = used;
+        }
+        if maxmemory == 0 || used <= maxmemory {
+            return Outcome::Ok;
+        }
+        let cfg = &self.st.config;
+        let p = Params {
+            maxmemory,
+            policy: Policy::parse(cfg.get("maxmemory-policy").unwrap_or("noeviction")),
+            samples: cfg.get("maxmemory-samples").and_then(|v| v.parse().ok()).unwrap_or(5),
+            now,
+            tracking: cfg.tracking,
+            overhead: crate::cmd::BASELINE_MEMORY,
+        };
+        let mut victims: Vec<(usize, Vec<u8>)> = Vec::new();
+        let st = &mut self.st;
+        let out = perform_evictions(&mut st.dbs, &p, &mut st.evict_pool, &mut st.rng, &mut |db, k| {
+            victims.push((db, k.to_vec()))
+        });
+        self.st.stats.evicted_keys += victims.len() as u64;
+        for (db, k) in victims {
+            self.on_key_removed(db, &k, now, 'e', "evicted");
+        }
+        out
     }
 
     /// Take the Pub/Sub messages waiting for delivery: (client id, encoded bytes).

@@ -22,6 +22,7 @@ pub mod cmd;
 pub mod config;
 pub mod db;
 pub mod engine;
+pub mod persist;
 pub mod pubsub;
 pub mod glob;
 pub mod reply;

@@ -15,7 +15,13 @@ use common::{Pair, parse_bulk_array, show};
 #[track_caller]
 fn check_sorted(p: &mut Pair, cmd: &[&str]) -> Vec<Vec<u8>> {
     let (r, c) = p.both(cmd);
-    assert_eq!(c.first(), r.first(), "reply type differs for {cmd:?}: {} vs {}", show(&c), show(&r));
+    assert_eq!(
+        c.first(),
+        r.first(),
+        "reply type differs for {cmd:?}: {} vs {}",
+        show(&c),
+        show(&r)
+    );
     let (mut a, mut b) = (parse_bulk_array(&r), parse_bulk_array(&c));
     a.sort();
     b.sort();
@@ -25,7 +31,10 @@ fn check_sorted(p: &mut Pair, cmd: &[&str]) -> Vec<Vec<u8>> {
 
 fn int_reply(raw: &[u8]) -> i64 {
     let s = String::from_utf8_lossy(raw);
-    s.trim_start_matches(':').trim_end().parse().unwrap_or_else(|_| panic!("not an int: {s}"))
+    s.trim_start_matches(':')
+        .trim_end()
+        .parse()
+        .unwrap_or_else(|_| panic!("not an int: {s}"))
 }
 
 const WRONGTYPE: &[&str] = &["SET", "str", "x"];
@@ -71,7 +80,16 @@ fn sadd_srem_scard_sismember_smismember() {
 #[test]
 fn intset_encoding_order_and_conversion() {
     let mut p = Pair::new();
-    p.check(&["SADD", "i", "5", "-3", "100", "0", "-9223372036854775808", "9223372036854775807"]);
+    p.check(&[
+        "SADD",
+        "i",
+        "5",
+        "-3",
+        "100",
+        "0",
+        "-9223372036854775808",
+        "9223372036854775807",
+    ]);
     p.check(&["OBJECT", "ENCODING", "i"]);
     p.check(&["SMEMBERS", "i"]);
     p.check(&["SISMEMBER", "i", "0"]);
@@ -404,7 +422,13 @@ fn srandmember_deterministic_cases_and_errors() {
     for key in ["ints", "strs", "bigstrs"] {
         let n = if key == "bigstrs" { 400 } else { 60 };
         let mut cmd = vec!["SADD".to_string(), key.to_string()];
-        cmd.extend((0..n).map(|i| if key == "ints" { i.to_string() } else { format!("m{i}") }));
+        cmd.extend((0..n).map(|i| {
+            if key == "ints" {
+                i.to_string()
+            } else {
+                format!("m{i}")
+            }
+        }));
         p.check(&cmd);
         for count in [2i64, 5, 30, 59, -3, -100] {
             let (r, c) = p.both(&["SRANDMEMBER", key, &count.to_string()]);
@@ -472,8 +496,13 @@ fn check_sorted_scan(p: &mut Pair, key: &str, opts: &[&str]) {
             let first_nl = text.windows(2).position(|w| w == b"\r\n").unwrap() + 2;
             let rest = &text[first_nl..];
             let len_nl = rest.windows(2).position(|w| w == b"\r\n").unwrap() + 2;
-            let n: usize = std::str::from_utf8(&rest[1..len_nl - 2]).unwrap().parse().unwrap();
-            let next = std::str::from_utf8(&rest[len_nl..len_nl + n]).unwrap().to_string();
+            let n: usize = std::str::from_utf8(&rest[1..len_nl - 2])
+                .unwrap()
+                .parse()
+                .unwrap();
+            let next = std::str::from_utf8(&rest[len_nl..len_nl + n])
+                .unwrap()
+                .to_string();
             let members = parse_bulk_array(&rest[len_nl + n + 2..]);
             all[side].extend(members);
             cursor = next;
@@ -486,7 +515,10 @@ fn check_sorted_scan(p: &mut Pair, key: &str, opts: &[&str]) {
         v.sort();
         v.dedup();
     }
-    assert_eq!(all[1], all[0], "SSCAN {key} {opts:?} collected different members");
+    assert_eq!(
+        all[1], all[0],
+        "SSCAN {key} {opts:?} collected different members"
+    );
 }
 
 #[test]

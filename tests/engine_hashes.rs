@@ -552,7 +552,7 @@ fn hscan_listpack_returns_everything_at_once() {
 
 #[test]
 fn hscan_hashtable_iterates_to_completion() {
-    let mut t = T::new();
+    let mut t = T::with_limits("128", "64");
     for i in 0..500 {
         t.int(&["HSET", "h", &format!("f{i}"), &format!("{i}")]);
     }

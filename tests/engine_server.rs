@@ -861,9 +861,9 @@ fn info_reports_clients_memory_persistence_stats_keyspace() {
         .expect("number");
     assert!(peak >= used);
     assert_eq!(t.info_field("memory", "maxmemory_human"), "0B");
-    t.ok(&["CONFIG", "SET", "maxmemory", "1mb"]);
-    assert_eq!(t.info_field("memory", "maxmemory"), "1048576");
-    assert_eq!(t.info_field("memory", "maxmemory_human"), "1.00M");
+    t.ok(&["CONFIG", "SET", "maxmemory", "100mb"]);
+    assert_eq!(t.info_field("memory", "maxmemory"), "104857600");
+    assert_eq!(t.info_field("memory", "maxmemory_human"), "100.00M");
     assert_eq!(t.info_field("memory", "maxmemory_policy"), "noeviction");
 
     let d0: u64 = t
@@ -1144,4 +1144,27 @@ fn client_list_shows_transactions_and_subscriptions() {
     assert_eq!(t.e.take_events().kill, vec![other.id]);
     assert_eq!(t.info_field("stats", "pubsub_channels"), "2");
     assert_eq!(t.info_field("stats", "pubsub_patterns"), "1");
+}
+
+#[test]
+fn swapdb_serves_clients_blocked_on_keys_it_brings_in() {
+    let mut t = T::new();
+    let waiter = t.e.connect();
+    t.e.session_mut(waiter).expect("waiter").can_block = true;
+    let argv = ArgvBuf::from_parts(["BLPOP", "q", "0"]);
+    let mut out = Vec::new();
+    let exec = t.e.execute_encoded(waiter, &argv.args(), &mut out);
+    assert!(matches!(exec, cinnabar::engine::Exec::Blocked));
+    // The list appears in database 1, then moves into database 0 by SWAPDB.
+    t.ok(&["SELECT", "1"]);
+    t.int(&["RPUSH", "q", "x"]);
+    assert!(t.e.serve_blocked().is_empty());
+    t.ok(&["SWAPDB", "0", "1"]);
+    let served = t.e.serve_blocked();
+    assert_eq!(served.len(), 1);
+    assert_eq!(served[0].0, waiter);
+    assert_eq!(
+        String::from_utf8_lossy(&served[0].1),
+        "*2\r\n$1\r\nq\r\n$1\r\nx\r\n"
+    );
 }

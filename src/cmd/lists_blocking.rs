@@ -28,9 +28,10 @@ pub(crate) fn parse_timeout(arg: &[u8], now: i64) -> Result<i64, CmdError> {
             f64::INFINITY
         }
     } else {
-        std::str::from_utf8(arg)
+        let s = std::str::from_utf8(arg).map_err(|_| not_float())?;
+        s.parse::<f64>()
             .ok()
-            .and_then(|s| s.parse::<f64>().ok())
+            .or_else(|| hex_f64(s))
             .ok_or_else(not_float)?
     };
     let ms = secs * 1000.0;
@@ -49,6 +50,53 @@ pub(crate) fn parse_timeout(arg: &[u8], now: i64) -> Result<i64, CmdError> {
         return Err(out_of_range());
     }
     Ok(now + tval)
+}
+
+/// The value of a hexadecimal float (`0x1.8p3`) that `strtold` accepted (sign, `0x`,
+/// hex digits with an optional point, optional binary exponent).
+fn hex_f64(s: &str) -> Option<f64> {
+    let (neg, rest) = match s.as_bytes().first() {
+        Some(b'-') => (true, &s[1..]),
+        Some(b'+') => (false, &s[1..]),
+        _ => (false, s),
+    };
+    let rest = rest
+        .strip_prefix("0x")
+        .or_else(|| rest.strip_prefix("0X"))?;
+    let (mant, exp) = match rest.find(['p', 'P']) {
+        Some(i) => (&rest[..i], Some(&rest[i + 1..])),
+        None => (rest, None),
+    };
+    let mut v = 0f64;
+    let mut scale = 0i64;
+    let mut dot = false;
+    for c in mant.chars() {
+        if c == '.' {
+            dot = true;
+            continue;
+        }
+        v = v * 16.0 + c.to_digit(16)? as f64;
+        if dot {
+            scale -= 4;
+        }
+    }
+    let e = match exp {
+        None => 0,
+        Some(e) => {
+            let (eneg, digits) = match e.as_bytes().first() {
+                Some(b'-') => (true, &e[1..]),
+                Some(b'+') => (false, &e[1..]),
+                _ => (false, e),
+            };
+            let mut x = 0i64;
+            for c in digits.chars() {
+                x = (x * 10 + c.to_digit(10)? as i64).min(1 << 20);
+            }
+            if eneg { -x } else { x }
+        }
+    };
+    let v = v * 2f64.powi((e + scale).clamp(-4000, 4000) as i32);
+    Some(if neg { -v } else { v })
 }
 
 /// Park the client on `keys` until `deadline`, or answer `unblocked` when it may not
@@ -183,6 +231,8 @@ mod tests {
         assert_eq!(parse_timeout(b"0.0001", now), Ok(now + 1));
         assert_eq!(parse_timeout(b"-0.0001", now), Ok(i64::MAX));
         assert_eq!(parse_timeout(b"1e3", now), Ok(now + 1_000_000));
+        assert_eq!(parse_timeout(b"0x10", now), Ok(now + 16_000));
+        assert_eq!(parse_timeout(b"0x1.8p-1", now), Ok(now + 750));
         let text = |r: Result<i64, crate::reply::CmdError>| r.err().map(|e| e.to_string());
         assert_eq!(
             text(parse_timeout(b"-1", now)).as_deref(),

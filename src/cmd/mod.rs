@@ -15,6 +15,7 @@ pub mod keys;
 pub mod keyspec;
 pub mod lists;
 pub mod multi;
+pub mod persist_cmds;
 pub mod pubsub;
 pub mod scripting;
 pub mod server;
@@ -113,6 +114,10 @@ pub struct State {
     pub watched_keys: std::collections::HashMap<(usize, Vec<u8>), Vec<u64>>,
     /// Clients whose watched keys were modified (their EXEC will fail).
     pub dirty_cas: std::collections::HashSet<u64>,
+    /// The eviction pool (kept between commands, as Redis's).
+    pub evict_pool: crate::db::evict::Pool,
+    /// Highest `used_memory` seen.
+    pub used_memory_peak: usize,
     /// Registered scripting hooks.
     pub scripts: crate::script::Registry,
     /// Subscriptions and undelivered messages.
@@ -125,6 +130,8 @@ pub struct State {
     pub(crate) block_request: Option<crate::blocking::BlockRequest>,
     /// Set by a handler that replaced its own propagation (`Ctx::propagate`).
     pub(crate) prop_overridden: bool,
+    /// Saving: the background snapshot, LASTSAVE, statuses, the host that writes files.
+    pub persist: crate::persist::PersistState,
 }
 
 impl State {
@@ -142,9 +149,12 @@ impl State {
     /// Approximate memory used by the data (bytes), for INFO and MEMORY.
     pub fn used_memory(&self) -> usize {
         // A fixed baseline for the engine's own structures, plus the keyspaces.
-        1024 * 1024 + self.dbs.iter().map(|d| d.ks.mem()).sum::<usize>()
+        BASELINE_MEMORY + self.dbs.iter().map(|d| d.ks.mem()).sum::<usize>()
     }
 }
+
+/// Bytes counted for the engine itself before any key is stored.
+pub const BASELINE_MEMORY: usize = 1024 * 1024;
 
 /// What a handler works with: the engine state, its client's session, the other
 /// clients (read-only), and the command's time snapshot.

@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 
 use super::spec::SPECS;
 use super::spec_types::CommandSpec;
-use super::{Handler, multi, pubsub, scripting, hashes, lists, sets, sort, zsets, client, command, config_cmd, info, keys, server, strings};
+use super::{Handler, multi, persist_cmds, pubsub, scripting, hashes, lists, sets, sort, zsets, client, command, config_cmd, info, keys, server, strings};
 
 /// One servable command (or container of subcommands).
 pub struct Command {
@@ -71,6 +71,7 @@ fn families() -> impl Iterator<Item = &'static (&'static str, Handler)> {
         .chain(client::COMMANDS.iter())
         .chain(config_cmd::COMMANDS.iter())
         .chain(info::COMMANDS.iter())
+        .chain(persist_cmds::COMMANDS.iter())
 }
 
 impl Table {

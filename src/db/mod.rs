@@ -4,6 +4,7 @@
 //! Lookup helpers are named after Redis's (`lookupKeyRead`, `lookupKeyWrite`): each one
 //! first deletes the key if its TTL has passed, counting it in `expired_keys`.
 
+pub mod evict;
 pub mod expire;
 pub mod keyspace;
 pub mod lru;

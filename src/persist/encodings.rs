@@ -116,12 +116,16 @@ pub fn listpack_entries(b: &[u8]) -> Result<Vec<Elem<'_>>, RdbError> {
             }
             0xF2 => {
                 let x = get(b, p + 1, 3)?;
-                let v = (((x[2] as i32) << 24 | (x[1] as i32) << 16 | (x[0] as i32) << 8) >> 8) as i64;
+                let v =
+                    (((x[2] as i32) << 24 | (x[1] as i32) << 16 | (x[0] as i32) << 8) >> 8) as i64;
                 (Elem::Int(v), 4)
             }
             0xF3 => {
                 let x = get(b, p + 1, 4)?;
-                (Elem::Int(i32::from_le_bytes([x[0], x[1], x[2], x[3]]) as i64), 5)
+                (
+                    Elem::Int(i32::from_le_bytes([x[0], x[1], x[2], x[3]]) as i64),
+                    5,
+                )
             }
             0xF4 => {
                 let x = get(b, p + 1, 8)?;
@@ -174,7 +178,10 @@ impl Default for ListpackWriter {
 impl ListpackWriter {
     /// An empty listpack.
     pub fn new() -> ListpackWriter {
-        ListpackWriter { buf: vec![0; LP_HDR], count: 0 }
+        ListpackWriter {
+            buf: vec![0; LP_HDR],
+            count: 0,
+        }
     }
 
     /// Bytes so far (header and entries, without the terminator).
@@ -202,7 +209,11 @@ impl ListpackWriter {
         if (0..=127).contains(&v) {
             b.push(v as u8);
         } else if (-4096..=4095).contains(&v) {
-            let u = if v < 0 { ((1i64 << 13) + v) as u64 } else { v as u64 };
+            let u = if v < 0 {
+                ((1i64 << 13) + v) as u64
+            } else {
+                v as u64
+            };
             b.push(((u >> 8) as u8) | 0xC0);
             b.push(u as u8);
         } else if (-32768..=32767).contains(&v) {
@@ -288,10 +299,18 @@ pub fn score_text(v: f64) -> Vec<u8> {
         return b"nan".to_vec();
     }
     if v.is_infinite() {
-        return if v > 0.0 { b"inf".to_vec() } else { b"-inf".to_vec() };
+        return if v > 0.0 {
+            b"inf".to_vec()
+        } else {
+            b"-inf".to_vec()
+        };
     }
     if v == 0.0 {
-        return if v.is_sign_negative() { b"-0".to_vec() } else { b"0".to_vec() };
+        return if v.is_sign_negative() {
+            b"-0".to_vec()
+        } else {
+            b"0".to_vec()
+        };
     }
     if v > -4503599627370495.0 && v < 4503599627370496.0 && v == (v as i64) as f64 {
         return (v as i64).to_string().into_bytes();
@@ -299,7 +318,11 @@ pub fn score_text(v: f64) -> Vec<u8> {
     // Shortest text that reads back as the same double (Redis 7.2's fpconv_dtoa).
     let s = format!("{v:e}");
     let plain = format!("{v}");
-    let pick = if plain.len() <= s.len() { plain } else { s.replace('e', "e+").replace("e+-", "e-") };
+    let pick = if plain.len() <= s.len() {
+        plain
+    } else {
+        s.replace('e', "e+").replace("e+-", "e-")
+    };
     pick.into_bytes()
 }
 
@@ -347,7 +370,9 @@ pub fn ziplist_entries(b: &[u8]) -> Result<Vec<Elem<'_>>, RdbError> {
             return err("Ziplist prevlen mismatch");
         }
         p += plen;
-        let enc = *b.get(p).ok_or_else(|| RdbError("Ziplist entry out of bounds".into()))?;
+        let enc = *b
+            .get(p)
+            .ok_or_else(|| RdbError("Ziplist entry out of bounds".into()))?;
         let (elem, hlen, dlen) = match enc >> 6 {
             0 => {
                 let n = (enc & 0x3F) as usize;
@@ -373,7 +398,11 @@ pub fn ziplist_entries(b: &[u8]) -> Result<Vec<Elem<'_>>, RdbError> {
                 }
                 0xD0 => {
                     let x = get(b, p + 1, 4)?;
-                    (Elem::Int(i32::from_le_bytes([x[0], x[1], x[2], x[3]]) as i64), 1, 4)
+                    (
+                        Elem::Int(i32::from_le_bytes([x[0], x[1], x[2], x[3]]) as i64),
+                        1,
+                        4,
+                    )
                 }
                 0xE0 => {
                     let x = get(b, p + 1, 8)?;
@@ -383,7 +412,8 @@ pub fn ziplist_entries(b: &[u8]) -> Result<Vec<Elem<'_>>, RdbError> {
                 }
                 0xF0 => {
                     let x = get(b, p + 1, 3)?;
-                    let v = (((x[2] as i32) << 24 | (x[1] as i32) << 16 | (x[0] as i32) << 8) >> 8) as i64;
+                    let v = (((x[2] as i32) << 24 | (x[1] as i32) << 16 | (x[0] as i32) << 8) >> 8)
+                        as i64;
                     (Elem::Int(v), 1, 3)
                 }
                 0xFE => {
@@ -478,7 +508,9 @@ pub fn zipmap_pairs(b: &[u8]) -> Result<Vec<(&[u8], &[u8])>, RdbError> {
     let mut p = 1;
     let mut out = Vec::new();
     let read_len = |p: &mut usize| -> Result<usize, RdbError> {
-        let f = *b.get(*p).ok_or_else(|| RdbError("Zipmap out of bounds".into()))?;
+        let f = *b
+            .get(*p)
+            .ok_or_else(|| RdbError("Zipmap out of bounds".into()))?;
         if f < 254 {
             *p += 1;
             Ok(f as usize)
@@ -505,7 +537,9 @@ pub fn zipmap_pairs(b: &[u8]) -> Result<Vec<(&[u8], &[u8])>, RdbError> {
         let k = get(b, p, klen)?;
         p += klen;
         let vlen = read_len(&mut p)?;
-        let free = *b.get(p).ok_or_else(|| RdbError("Zipmap out of bounds".into()))? as usize;
+        let free = *b
+            .get(p)
+            .ok_or_else(|| RdbError("Zipmap out of bounds".into()))? as usize;
         p += 1;
         let v = get(b, p, vlen)?;
         p += vlen;
@@ -522,7 +556,23 @@ mod tests {
 
     #[test]
     fn listpack_roundtrip_all_encodings() {
-        let ints = [0i64, 127, 128, -1, -4096, 4095, 4096, -32768, 32767, 40000, -8388608, 8388607, 1 << 30, i64::MIN, i64::MAX];
+        let ints = [
+            0i64,
+            127,
+            128,
+            -1,
+            -4096,
+            4095,
+            4096,
+            -32768,
+            32767,
+            40000,
+            -8388608,
+            8388607,
+            1 << 30,
+            i64::MIN,
+            i64::MAX,
+        ];
         let long = vec![b'z'; 5000];
         let mid = vec![b'y'; 200];
         let mut w = ListpackWriter::new();
@@ -551,7 +601,10 @@ mod tests {
         let mut w = ListpackWriter::new();
         w.push(b"a");
         w.push(b"1");
-        assert_eq!(w.finish(), [0x0b, 0, 0, 0, 2, 0, 0x81, b'a', 2, 0x01, 1, 0xff]);
+        assert_eq!(
+            w.finish(),
+            [0x0c, 0, 0, 0, 2, 0, 0x81, b'a', 2, 0x01, 1, 0xff]
+        );
     }
 
     #[test]
@@ -587,8 +640,20 @@ mod tests {
         zl.extend_from_slice(&4u16.to_le_bytes());
         zl.extend_from_slice(&e);
         zl.push(0xFF);
-        let got: Vec<Vec<u8>> = ziplist_entries(&zl).expect("valid").iter().map(|e| e.to_vec()).collect();
-        assert_eq!(got, [b"a".to_vec(), b"5".to_vec(), b"300".to_vec(), b"bb".to_vec()]);
+        let got: Vec<Vec<u8>> = ziplist_entries(&zl)
+            .expect("valid")
+            .iter()
+            .map(|e| e.to_vec())
+            .collect();
+        assert_eq!(
+            got,
+            [
+                b"a".to_vec(),
+                b"5".to_vec(),
+                b"300".to_vec(),
+                b"bb".to_vec()
+            ]
+        );
         for cut in 0..zl.len() {
             assert!(ziplist_entries(&zl[..cut]).is_err());
         }
@@ -596,7 +661,11 @@ mod tests {
 
     #[test]
     fn intset_roundtrip() {
-        for set in [vec![1i64, 2, 3], vec![-70000, 5], vec![i64::MIN, 0, i64::MAX]] {
+        for set in [
+            vec![1i64, 2, 3],
+            vec![-70000, 5],
+            vec![i64::MIN, 0, i64::MAX],
+        ] {
             let b = intset_blob(&set);
             assert_eq!(intset_members(&b).expect("valid"), set);
         }
@@ -610,7 +679,9 @@ mod tests {
     #[test]
     fn zipmap_decodes() {
         // zmlen 2, "foo" -> "bar" (free 1), "k" -> "" ; end
-        let zm = [2, 3, b'f', b'o', b'o', 3, 1, b'b', b'a', b'r', 0, 1, b'k', 0, 0, 255];
+        let zm = [
+            2, 3, b'f', b'o', b'o', 3, 1, b'b', b'a', b'r', 0, 1, b'k', 0, 0, 255,
+        ];
         let got = zipmap_pairs(&zm).expect("valid");
         assert_eq!(got, [(&b"foo"[..], &b"bar"[..]), (&b"k"[..], &b""[..])]);
         assert!(zipmap_pairs(&zm[..zm.len() - 1]).is_err());
@@ -624,6 +695,12 @@ mod tests {
         assert_eq!(score_text(f64::INFINITY), b"inf");
         assert_eq!(score_text(0.1).as_slice(), b"0.1");
         let t = score_text(1e300);
-        assert_eq!(String::from_utf8(t).expect("utf8").parse::<f64>().expect("f64"), 1e300);
+        assert_eq!(
+            String::from_utf8(t)
+                .expect("utf8")
+                .parse::<f64>()
+                .expect("f64"),
+            1e300
+        );
     }
 }

@@ -227,7 +227,9 @@ mod tests {
         roundtrip(b"abc");
         roundtrip(b"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
         roundtrip(&b"hello world ".repeat(200));
-        let noise: Vec<u8> = (0..5000u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect();
+        let noise: Vec<u8> = (0..5000u32)
+            .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
+            .collect();
         roundtrip(&noise);
         let mut mixed = noise.clone();
         mixed.extend_from_slice(&b"xyz".repeat(3000));

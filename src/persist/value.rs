@@ -21,7 +21,9 @@
 //! constructors, so encodings follow our configured thresholds.
 
 use super::encodings::{self, Elem, ListpackWriter};
-use super::rdb::{self, QUICKLIST_NODE_PACKED, QUICKLIST_NODE_PLAIN, RdbError, Reader, WriteOpts, err, ty};
+use super::rdb::{
+    self, QUICKLIST_NODE_PACKED, QUICKLIST_NODE_PLAIN, RdbError, Reader, WriteOpts, err, ty,
+};
 use crate::config::Config;
 use crate::types::set::{Member, SetLimits};
 use crate::types::{Hash, List, Set, StrValue, Value, ZSet, hash, zset};
@@ -50,9 +52,15 @@ impl Limits {
     pub fn from_config(c: &Config) -> Limits {
         Limits {
             list_fill: c.list_max_listpack_size,
-            hash: hash::Limits { max_entries: c.hash_max_listpack_entries, max_value: c.hash_max_listpack_value },
+            hash: hash::Limits {
+                max_entries: c.hash_max_listpack_entries,
+                max_value: c.hash_max_listpack_value,
+            },
             set: c.set_limits,
-            zset: zset::Limits { max_entries: c.zset_max_listpack_entries, max_value: c.zset_max_listpack_value },
+            zset: zset::Limits {
+                max_entries: c.zset_max_listpack_entries,
+                max_value: c.zset_max_listpack_value,
+            },
         }
     }
 }
@@ -80,6 +88,11 @@ pub fn type_byte(v: &Value) -> u8 {
 pub fn write_value(out: &mut Vec<u8>, v: &Value, opts: WriteOpts) {
     let t = type_byte(v);
     out.push(t);
+    write_body(out, v, t, opts);
+}
+
+/// Append the encoding of `v` for type byte `t` (from [`type_byte`]), without the type.
+pub fn write_body(out: &mut Vec<u8>, v: &Value, t: u8, opts: WriteOpts) {
     match v {
         Value::Str(s) => write_str_value(out, s, opts),
         Value::List(l) => write_list(out, l, opts),
@@ -215,7 +228,11 @@ pub fn read_value(r: &mut Reader<'_>, t: u8, lim: &Limits) -> Result<Option<Valu
             let mut items = Vec::with_capacity(n);
             for _ in 0..n {
                 let m = r.string()?;
-                let s = if t == ty::ZSET { r.string_double()? } else { r.binary_double()? };
+                let s = if t == ty::ZSET {
+                    r.string_double()?
+                } else {
+                    r.binary_double()?
+                };
                 items.push((m.into_boxed_slice(), s));
             }
             zset_from(items, lim)?
@@ -228,24 +245,41 @@ pub fn read_value(r: &mut Reader<'_>, t: u8, lim: &Limits) -> Result<Option<Valu
                 let v = r.string()?;
                 pairs.push((f, v));
             }
-            hash_from(pairs.iter().map(|(f, v)| (f.as_slice(), v.as_slice(), None)), n, lim)?
+            hash_from(
+                pairs
+                    .iter()
+                    .map(|(f, v)| (f.as_slice(), v.as_slice(), None)),
+                n,
+                lim,
+            )?
         }
         ty::HASH_METADATA | ty::HASH_METADATA_PRE_GA => {
-            let min = if t == ty::HASH_METADATA { r.i64_le()? } else { 0 };
+            let min = if t == ty::HASH_METADATA {
+                r.i64_le()?
+            } else {
+                0
+            };
             let n = r.count(3)?;
             let mut rows = Vec::with_capacity(n);
             for _ in 0..n {
                 let rel = r.len()?;
                 let ttl = match rel {
                     0 => None,
-                    x if t == ty::HASH_METADATA => Some(min.saturating_add((x - 1).min(i64::MAX as u64) as i64)),
+                    x if t == ty::HASH_METADATA => {
+                        Some(min.saturating_add((x - 1).min(i64::MAX as u64) as i64))
+                    }
                     x => Some(x.min(i64::MAX as u64) as i64),
                 };
                 let f = r.string()?;
                 let v = r.string()?;
                 rows.push((f, v, ttl));
             }
-            hash_from(rows.iter().map(|(f, v, t)| (f.as_slice(), v.as_slice(), *t)), n, lim)?
+            hash_from(
+                rows.iter()
+                    .map(|(f, v, t)| (f.as_slice(), v.as_slice(), *t)),
+                n,
+                lim,
+            )?
         }
         ty::HASH_ZIPMAP => {
             let blob = r.string()?;
@@ -255,7 +289,10 @@ pub fn read_value(r: &mut Reader<'_>, t: u8, lim: &Limits) -> Result<Option<Valu
         }
         ty::LIST_ZIPLIST => {
             let blob = r.string()?;
-            let items: Vec<Vec<u8>> = encodings::ziplist_entries(&blob)?.iter().map(Elem::to_vec).collect();
+            let items: Vec<Vec<u8>> = encodings::ziplist_entries(&blob)?
+                .iter()
+                .map(Elem::to_vec)
+                .collect();
             list_from(items.iter().map(|v| v.as_slice()), lim)
         }
         ty::SET_INTSET => {
@@ -266,7 +303,10 @@ pub fn read_value(r: &mut Reader<'_>, t: u8, lim: &Limits) -> Result<Option<Valu
         }
         ty::SET_LISTPACK => {
             let blob = r.string()?;
-            let items: Vec<Vec<u8>> = encodings::listpack_entries(&blob)?.iter().map(Elem::to_vec).collect();
+            let items: Vec<Vec<u8>> = encodings::listpack_entries(&blob)?
+                .iter()
+                .map(Elem::to_vec)
+                .collect();
             set_from(items.iter().map(|v| v.as_slice()), items.len(), lim)?
         }
         ty::ZSET_ZIPLIST | ty::ZSET_LISTPACK => {
@@ -295,10 +335,18 @@ pub fn read_value(r: &mut Reader<'_>, t: u8, lim: &Limits) -> Result<Option<Valu
             if entries.len() % 2 != 0 {
                 return err("Hash listpack with an odd number of entries");
             }
-            let pairs: Vec<(Vec<u8>, Vec<u8>)> =
-                entries.chunks_exact(2).map(|p| (p[0].to_vec(), p[1].to_vec())).collect();
+            let pairs: Vec<(Vec<u8>, Vec<u8>)> = entries
+                .chunks_exact(2)
+                .map(|p| (p[0].to_vec(), p[1].to_vec()))
+                .collect();
             let n = pairs.len();
-            hash_from(pairs.iter().map(|(f, v)| (f.as_slice(), v.as_slice(), None)), n, lim)?
+            hash_from(
+                pairs
+                    .iter()
+                    .map(|(f, v)| (f.as_slice(), v.as_slice(), None)),
+                n,
+                lim,
+            )?
         }
         ty::HASH_LISTPACK_EX | ty::HASH_LISTPACK_EX_PRE_GA => {
             if t == ty::HASH_LISTPACK_EX {
@@ -319,13 +367,22 @@ pub fn read_value(r: &mut Reader<'_>, t: u8, lim: &Limits) -> Result<Option<Valu
                 rows.push((tri[0].to_vec(), tri[1].to_vec(), ttl));
             }
             let n = rows.len();
-            hash_from(rows.iter().map(|(f, v, t)| (f.as_slice(), v.as_slice(), *t)), n, lim)?
+            hash_from(
+                rows.iter()
+                    .map(|(f, v, t)| (f.as_slice(), v.as_slice(), *t)),
+                n,
+                lim,
+            )?
         }
         ty::LIST_QUICKLIST | ty::LIST_QUICKLIST_2 => {
             let nodes = r.count(1)?;
             let mut items: Vec<Vec<u8>> = Vec::new();
             for _ in 0..nodes {
-                let container = if t == ty::LIST_QUICKLIST_2 { r.len()? } else { QUICKLIST_NODE_PACKED };
+                let container = if t == ty::LIST_QUICKLIST_2 {
+                    r.len()?
+                } else {
+                    QUICKLIST_NODE_PACKED
+                };
                 let blob = r.string()?;
                 match container {
                     QUICKLIST_NODE_PLAIN => items.push(blob),
@@ -338,7 +395,11 @@ pub fn read_value(r: &mut Reader<'_>, t: u8, lim: &Limits) -> Result<Option<Valu
                         // Redis skips empty nodes.
                         items.extend(entries.iter().map(Elem::to_vec));
                     }
-                    _ => return err(format!("Quicklist integrity check failed: unknown container {container}")),
+                    _ => {
+                        return err(format!(
+                            "Quicklist integrity check failed: unknown container {container}"
+                        ));
+                    }
                 }
             }
             list_from(items.iter().map(|v| v.as_slice()), lim)
@@ -346,7 +407,9 @@ pub fn read_value(r: &mut Reader<'_>, t: u8, lim: &Limits) -> Result<Option<Valu
         ty::STREAM_LISTPACKS | ty::STREAM_LISTPACKS_2 | ty::STREAM_LISTPACKS_3 => {
             return err("Streams are not supported by Cinnabar (RDB type stream)");
         }
-        ty::MODULE_PRE_GA | ty::MODULE_2 => return err("Module values are not supported by Cinnabar"),
+        ty::MODULE_PRE_GA | ty::MODULE_2 => {
+            return err("Module values are not supported by Cinnabar");
+        }
         other => return err(format!("Unknown RDB encoding type {other}")),
     };
     let empty = match &v {
@@ -363,7 +426,11 @@ fn list_from<'a>(items: impl Iterator<Item = &'a [u8]>, lim: &Limits) -> Value {
     Value::List(Box::new(List::from_elems(items, lim.list_fill)))
 }
 
-fn set_from<'a>(items: impl Iterator<Item = &'a [u8]>, n: usize, lim: &Limits) -> Result<Value, RdbError> {
+fn set_from<'a>(
+    items: impl Iterator<Item = &'a [u8]>,
+    n: usize,
+    lim: &Limits,
+) -> Result<Value, RdbError> {
     let s = Set::from_members(items, &lim.set);
     if s.len() != n {
         return err("Duplicate set members detected");
@@ -381,7 +448,11 @@ fn zset_from(mut items: Vec<(Box<[u8]>, f64)>, lim: &Limits) -> Result<Value, Rd
         return err("Duplicate zset fields detected");
     }
     // By score, then member; -0.0 and 0.0 are equal scores, as in Redis.
-    items.sort_by(|a, b| a.1.partial_cmp(&b.1).unwrap_or(std::cmp::Ordering::Equal).then_with(|| a.0.cmp(&b.0)));
+    items.sort_by(|a, b| {
+        a.1.partial_cmp(&b.1)
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then_with(|| a.0.cmp(&b.0))
+    });
     Ok(Value::ZSet(Box::new(ZSet::from_sorted(items, lim.zset))))
 }
 
@@ -392,7 +463,11 @@ fn hash_from<'a>(
 ) -> Result<Value, RdbError> {
     let mut h = Hash::new();
     let rows: Vec<_> = rows.collect();
-    h.prepare_batch(n, rows.iter().flat_map(|(f, v, _)| [f.len(), v.len()]), lim.hash);
+    h.prepare_batch(
+        n,
+        rows.iter().flat_map(|(f, v, _)| [f.len(), v.len()]),
+        lim.hash,
+    );
     for (f, v, ttl) in &rows {
         if !h.set(f, v, false, lim.hash) {
             return err("Duplicate hash fields detected");

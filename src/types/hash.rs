@@ -132,14 +132,18 @@ fn ttl_decode(code: u64) -> Option<i64> {
 // Listpack
 // ---------------------------------------------------------------------------------------
 
-/// The packed small encoding. See the module docs.
+/// The packed small encoding. See the module docs. The buffer starts with a 4-byte
+/// header (little-endian entry count, top bit set for `listpackex`) once anything is
+/// written, so a hash is one pointer-sized-triple (24 bytes) plus one allocation.
 #[derive(Debug, Clone, Default)]
 struct Listpack {
     buf: Vec<u8>,
-    len: usize,
-    /// Entries carry a TTL item (`listpackex`).
-    ex: bool,
 }
+
+/// Header bytes before the first entry.
+const LP_HDR: usize = 4;
+/// Header bit marking entries with a TTL item (`listpackex`).
+const LP_EX_BIT: u32 = 1 << 31;
 
 /// Where one listpack entry lies in the buffer.
 #[derive(Debug, Clone, Copy)]
@@ -156,6 +160,42 @@ struct LpPos {
 }
 
 impl Listpack {
+    #[inline]
+    fn header(&self) -> u32 {
+        match self.buf.get(..LP_HDR) {
+            Some(h) => u32::from_le_bytes([h[0], h[1], h[2], h[3]]),
+            None => 0,
+        }
+    }
+
+    #[inline]
+    fn set_header(&mut self, h: u32) {
+        if self.buf.len() < LP_HDR {
+            self.buf.resize(LP_HDR, 0);
+        }
+        if let Some(dst) = self.buf.get_mut(..LP_HDR) {
+            dst.copy_from_slice(&h.to_le_bytes());
+        }
+    }
+
+    /// Number of entries.
+    #[inline]
+    fn len(&self) -> usize {
+        (self.header() & !LP_EX_BIT) as usize
+    }
+
+    /// Whether entries carry a TTL item (`listpackex`).
+    #[inline]
+    fn ex(&self) -> bool {
+        self.header() & LP_EX_BIT != 0
+    }
+
+    fn add_len(&mut self, delta: i32) {
+        let h = self.header();
+        let n = ((h & !LP_EX_BIT) as i64 + delta as i64).clamp(0, (LP_EX_BIT - 1) as i64) as u32;
+        self.set_header((h & LP_EX_BIT) | n);
+    }
+
     /// The entry starting at `p`, if any.
     #[inline]
     fn at(&self, p: usize) -> Option<LpPos> {
@@ -170,7 +210,7 @@ impl Listpack {
         let vlen = usize::try_from(vlen).ok()?;
         let mut end = v.checked_add(vlen)?;
         let mut ttl = None;
-        if self.ex {
+        if self.ex() {
             let (code, e) = get_varint(b, end)?;
             ttl = ttl_decode(code);
             end = e;
@@ -201,7 +241,10 @@ impl Listpack {
     }
 
     fn positions(&self) -> LpPositions<'_> {
-        LpPositions { lp: self, p: 0 }
+        LpPositions {
+            lp: self,
+            p: LP_HDR,
+        }
     }
 
     #[inline]
@@ -222,8 +265,12 @@ impl Listpack {
 
     /// Append an entry.
     fn push(&mut self, field: &[u8], value: &[u8], ttl: Option<i64>) {
-        Self::encode(&mut self.buf, field, value, self.ex, ttl);
-        self.len += 1;
+        if self.buf.len() < LP_HDR {
+            self.set_header(0);
+        }
+        let ex = self.ex();
+        Self::encode(&mut self.buf, field, value, ex, ttl);
+        self.add_len(1);
     }
 
     /// Insert an entry at its place in expiry order (listpackex): before the first entry
@@ -241,9 +288,9 @@ impl Listpack {
             None => self.push(field, value, ttl),
             Some(p) => {
                 let mut enc = Vec::with_capacity(field.len() + value.len() + 12);
-                Self::encode(&mut enc, field, value, self.ex, ttl);
+                Self::encode(&mut enc, field, value, self.ex(), ttl);
                 self.buf.splice(p..p, enc);
-                self.len += 1;
+                self.add_len(1);
             }
         }
     }
@@ -266,7 +313,7 @@ impl Listpack {
 
     fn remove(&mut self, e: &LpPos) {
         self.buf.drain(e.start..e.end);
-        self.len -= 1;
+        self.add_len(-1);
         if self.buf.capacity() > 64 && self.buf.capacity() > self.buf.len() * 2 {
             self.buf.shrink_to_fit();
         }
@@ -282,16 +329,17 @@ impl Listpack {
 
     /// Become listpackex: every entry gains a "no TTL" item.
     fn make_ex(&mut self) {
-        if self.ex {
+        if self.ex() {
             return;
         }
-        let mut out = Vec::with_capacity(self.buf.len() + self.len);
+        let n = self.len();
+        let mut out = Vec::with_capacity(self.buf.len().max(LP_HDR) + n);
+        out.extend_from_slice(&(n as u32 | LP_EX_BIT).to_le_bytes());
         for e in self.positions() {
             out.extend_from_slice(self.buf.get(e.start..e.end).unwrap_or(&[]));
             out.push(0);
         }
         self.buf = out;
-        self.ex = true;
     }
 }
 
@@ -668,7 +716,7 @@ impl Hash {
     /// seen field-expiry commands) or `hashtable`.
     pub fn encoding(&self) -> &'static str {
         match &self.enc {
-            Enc::Lp(lp) if lp.ex => "listpackex",
+            Enc::Lp(lp) if lp.ex() => "listpackex",
             Enc::Lp(_) => "listpack",
             Enc::Ht(_) => "hashtable",
         }
@@ -686,7 +734,7 @@ impl Hash {
     /// Number of fields (expired ones not yet purged included).
     pub fn len(&self) -> usize {
         match &self.enc {
-            Enc::Lp(lp) => lp.len,
+            Enc::Lp(lp) => lp.len(),
             Enc::Ht(t) => t.len,
         }
     }
@@ -734,7 +782,7 @@ impl Hash {
         let Enc::Lp(lp) = &self.enc else {
             return;
         };
-        let mut t = Table::with_capacity(lp.len);
+        let mut t = Table::with_capacity(lp.len());
         for e in lp.positions() {
             let s = t.insert_new(lp.field(&e), lp.value(&e));
             if e.ttl.is_some() {
@@ -811,7 +859,7 @@ impl Hash {
             },
         };
         if let Enc::Lp(lp) = &self.enc {
-            if lp.len > lim.max_entries {
+            if lp.len() > lim.max_entries {
                 self.convert_to_table();
             }
         }
@@ -902,7 +950,7 @@ impl Hash {
     #[inline]
     pub fn min_field_expire(&self) -> Option<i64> {
         match &self.enc {
-            Enc::Lp(lp) if lp.ex => lp.at(0).and_then(|e| e.ttl),
+            Enc::Lp(lp) if lp.ex() => lp.at(LP_HDR).and_then(|e| e.ttl),
             Enc::Lp(_) => None,
             Enc::Ht(t) => t.min_ttl(),
         }
@@ -926,10 +974,10 @@ impl Hash {
         let mut n = 0;
         match &mut self.enc {
             Enc::Lp(lp) => {
-                if !lp.ex {
+                if !lp.ex() {
                     return 0;
                 }
-                while let Some(e) = lp.at(0) {
+                while let Some(e) = lp.at(LP_HDR) {
                     if e.ttl.is_none_or(|t| t >= now) {
                         break;
                     }
@@ -965,10 +1013,10 @@ impl Hash {
     pub fn random_pair(&self, r: &mut dyn FnMut() -> u64) -> Option<(&[u8], &[u8])> {
         match &self.enc {
             Enc::Lp(lp) => {
-                if lp.len == 0 {
+                if lp.len() == 0 {
                     return None;
                 }
-                let k = (r() % lp.len as u64) as usize;
+                let k = (r() % lp.len() as u64) as usize;
                 lp.positions().nth(k).map(|e| (lp.field(&e), lp.value(&e)))
             }
             Enc::Ht(t) => {
@@ -1270,6 +1318,16 @@ mod tests {
             assert_eq!(h.sample_with_repeats(1000, &mut r).len(), 1000);
             assert!(h.random_pair(&mut r).is_some());
         }
+    }
+
+    #[test]
+    fn a_hash_is_three_words() {
+        // Value::Hash boxes it: 24 bytes is the smallest malloc chunk class.
+        assert!(
+            std::mem::size_of::<Hash>() <= 24,
+            "{}",
+            std::mem::size_of::<Hash>()
+        );
     }
 
     #[test]

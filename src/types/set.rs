@@ -55,7 +55,9 @@ impl SetLimits {
     /// The limits from configuration values (`get(name)` gives a canonical value).
     pub fn parse<'a>(get: impl Fn(&str) -> &'a str) -> SetLimits {
         let n = |k: &str, d: usize| {
-            get(k).parse::<u64>().map_or(d, |v| usize::try_from(v).unwrap_or(usize::MAX))
+            get(k)
+                .parse::<u64>()
+                .map_or(d, |v| usize::try_from(v).unwrap_or(usize::MAX))
         };
         SetLimits {
             intset_entries: n("set-max-intset-entries", 512),
@@ -691,12 +693,12 @@ impl Set {
             Repr::Hashtable(_) => false,
         };
         if convert {
-            self.to_hashtable(size_hint);
+            self.convert_to_hashtable(size_hint);
         }
     }
 
     /// Convert to a hashtable presized for `cap` members.
-    fn to_hashtable(&mut self, cap: usize) {
+    fn convert_to_hashtable(&mut self, cap: usize) {
         let mut t = Table::with_capacity(cap.max(self.len()));
         for m in self.iter() {
             t.insert(&m.bytes());
@@ -719,7 +721,7 @@ impl Set {
                     p.push(m);
                 } else {
                     let n = p.len + 1;
-                    self.to_hashtable(n);
+                    self.convert_to_hashtable(n);
                     if let Repr::Hashtable(t) = &mut self.repr {
                         t.insert(m);
                     }
@@ -756,7 +758,7 @@ impl Set {
                     p.push(m);
                     self.repr = Repr::Listpack(p);
                 } else {
-                    self.to_hashtable(n + 1);
+                    self.convert_to_hashtable(n + 1);
                     if let Repr::Hashtable(t) = &mut self.repr {
                         t.insert(m);
                     }
@@ -775,7 +777,7 @@ impl Set {
                     v.insert(pos, i);
                     if v.len() > lim.intset_max() {
                         let n = v.len();
-                        self.to_hashtable(n);
+                        self.convert_to_hashtable(n);
                     }
                     true
                 }
@@ -1017,18 +1019,14 @@ impl Set {
             p.buf = buf;
             return out;
         }
-        let picked: Vec<Vec<u8>> = {
-            let mut k = 0;
-            self.iter()
-                .enumerate()
-                .filter_map(|(i, m)| {
-                    (pos.get(k) == Some(&i)).then(|| {
-                        k += 1;
-                        m.to_vec()
-                    })
-                })
-                .collect()
-        };
+        let mut picked = Vec::with_capacity(pos.len());
+        let mut want = pos.iter().peekable();
+        for (i, m) in self.iter().enumerate() {
+            if want.peek() == Some(&&i) {
+                want.next();
+                picked.push(m.to_vec());
+            }
+        }
         for m in &picked {
             self.remove(m);
         }

@@ -22,18 +22,21 @@
 //! | 4, 5  | output pointer, length                    |
 //! | 6     | Pub/Sub messages waiting (see [`WasmEngine::drain_messages`]) |
 //!
-//! Time comes from `Date.now()`, or, when the host injects a clock (tests), from a
-//! [`ManualClock`] that JS sets before each call.
+//! Time: JS passes the current time with every call (`Date.now()`, or the clock the host
+//! injected for tests), so a command costs no call back into JS for the clock. Only the
+//! active expiry cycle, which measures its own time budget, reads `Date.now()` live.
 //!
 //! Blocking commands (BLPOP, BZPOPMIN, ...) never block here: embedded sessions have
 //! `can_block = false`, so they answer their timeout reply at once when no data is ready.
 
 use std::cell::RefCell;
 use std::ops::Range;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 
 use wasm_bindgen::prelude::*;
 
-use crate::clock::{FnClock, ManualClock};
+use crate::clock::Clock;
 use crate::cmd::Args;
 use crate::engine::Exec;
 use crate::{ClientHandle, Config, Engine};
@@ -86,14 +89,40 @@ pub struct WasmEngine {
     ranges: Vec<Range<usize>>,
     out: Vec<u8>,
     meta: Box<[u32; META_LEN]>,
-    manual: Option<ManualClock>,
+    clock: HostClock,
+    manual: bool,
+}
+
+/// The engine's clock: the time JS passed with the current call, or `Date.now()` while
+/// `live` (during an active expiry cycle of an engine on the real clock).
+#[derive(Clone, Default)]
+struct HostClock {
+    now: Arc<AtomicI64>,
+    live: Arc<AtomicBool>,
+}
+
+impl HostClock {
+    fn set(&self, ms: f64) {
+        self.now.store(ms as i64, Ordering::Relaxed);
+    }
+}
+
+impl Clock for HostClock {
+    fn now_ms(&self) -> i64 {
+        if self.live.load(Ordering::Relaxed) {
+            js_sys::Date::now() as i64
+        } else {
+            self.now.load(Ordering::Relaxed)
+        }
+    }
 }
 
 #[wasm_bindgen]
 impl WasmEngine {
     /// A new engine. `config` is `name\0value\0name\0value...` (CONFIG SET names, applied
-    /// before the databases are created); `manual_clock` makes time come only from
-    /// [`WasmEngine::set_time`], starting at `now`.
+    /// before the databases are created); `now` is the current time in ms. With
+    /// `manual_clock` the time only ever comes from the JS side (an injected test clock),
+    /// even during active expiry.
     #[wasm_bindgen(constructor)]
     pub fn new(config: &str, manual_clock: bool, now: f64) -> Result<WasmEngine, JsError> {
         install_panic_hook();
@@ -110,13 +139,9 @@ impl WasmEngine {
                 return Err(JsError::new(&format!("invalid option '{name}' = '{value}': {why}")));
             }
         }
-        let (engine, manual) = if manual_clock {
-            let clock = ManualClock::new(now as i64);
-            (Engine::new(cfg, Box::new(clock.clone())), Some(clock))
-        } else {
-            let clock = FnClock(|| js_sys::Date::now() as i64);
-            (Engine::new(cfg, Box::new(clock)), None)
-        };
+        let clock = HostClock::default();
+        clock.set(now);
+        let engine = Engine::new(cfg, Box::new(clock.clone()));
         let mut w = WasmEngine {
             engine,
             sessions: Vec::new(),
@@ -125,7 +150,8 @@ impl WasmEngine {
             ranges: Vec::with_capacity(INITIAL_LENS),
             out: Vec::with_capacity(4096),
             meta: Box::new([0; META_LEN]),
-            manual,
+            clock,
+            manual: manual_clock,
         };
         w.update_meta();
         Ok(w)
@@ -180,8 +206,10 @@ impl WasmEngine {
     }
 
     /// Run the command whose `nargs` arguments are in the argument area on session
-    /// `idx`. Returns the length of the RESP3 reply left in the output area.
-    pub fn exec(&mut self, idx: u32, nargs: u32) -> u32 {
+    /// `idx` at time `now` (ms). Returns the length of the RESP3 reply left in the output
+    /// area.
+    pub fn exec(&mut self, idx: u32, nargs: u32, now: f64) -> u32 {
+        self.clock.set(now);
         self.out.clear();
         let handle = self.sessions.get(idx as usize).copied().flatten();
         match (handle, self.build_ranges(nargs as usize)) {
@@ -199,16 +227,15 @@ impl WasmEngine {
         self.out.len() as u32
     }
 
-    /// Set the time of an engine created with `manual_clock` (ms since the epoch).
-    pub fn set_time(&mut self, now: f64) {
-        if let Some(c) = &self.manual {
-            c.set(now as i64);
+    /// Run one active expiry cycle of at most `budget_ms` at time `now`; returns the
+    /// keys deleted.
+    pub fn active_expire(&mut self, budget_ms: u32, now: f64) -> u32 {
+        self.clock.set(now);
+        if !self.manual {
+            self.clock.live.store(true, Ordering::Relaxed);
         }
-    }
-
-    /// Run one active expiry cycle of at most `budget_ms`; returns the keys deleted.
-    pub fn active_expire(&mut self, budget_ms: u32) -> u32 {
         let n = self.engine.active_expire(i64::from(budget_ms));
+        self.clock.live.store(false, Ordering::Relaxed);
         self.update_meta();
         u32::try_from(n).unwrap_or(u32::MAX)
     }

@@ -456,8 +456,7 @@ impl SkipList {
         if i >= self.nodes.len() { 0 } else { i as u64 }
     }
 
-    /// Check every structural invariant (tests only).
-    #[cfg(any(test, debug_assertions))]
+    /// Check every structural invariant (for tests; O(N log N)).
     pub(crate) fn check(&self) -> Result<(), String> {
         let mut n = 0usize;
         let mut x = self.head[0].fwd;

@@ -1,0 +1,959 @@
+// The Cinnabar JS API over the wasm engine. Platform entry points (node.js, browser.js,
+// workerd.js) only differ in how they load the .wasm; everything else is here.
+
+import { WasmEngine, lastPanic, __panicForTest } from '../dist/cinnabar.js';
+import { CinnabarError, SnapshotError, Reader, argSize, numArg, writeStr, utf8 } from './resp.js';
+import { writeSnapshot, readSnapshot, validateSnapshot } from './snapshot.js';
+import { idbLoad, idbSave } from './idb.js';
+
+export { CinnabarError, SnapshotError, validateSnapshot };
+
+let wasmExports = null;
+let wasmLoader = null;
+let wasmLoading = null;
+
+/** Called by the platform entry with a function that instantiates the wasm module. */
+export function setWasmLoader(loader) {
+  wasmLoader = loader;
+}
+
+async function ensureWasm() {
+  if (wasmExports) return;
+  if (!wasmLoading) wasmLoading = Promise.resolve(wasmLoader()).then((w) => (wasmExports = w));
+  await wasmLoading;
+}
+
+function ensureWasmSync() {
+  if (wasmExports) return;
+  const w = wasmLoader();
+  if (w && typeof w.then === 'function') {
+    throw new CinnabarError('ERR the wasm module is still loading here: use `await Cinnabar.open()` (or `await Cinnabar.ready()` before openSync)');
+  }
+  wasmExports = w;
+}
+
+const MESSAGE_KINDS = new Set(['message', 'pmessage', 'smessage']);
+function isMessage(v) {
+  if (!Array.isArray(v) || v.length < 3) return false;
+  const k = v[0];
+  return MESSAGE_KINDS.has(typeof k === 'string' ? k : k instanceof Uint8Array ? utf8(k, 0, k.length) : '');
+}
+const str = (v) => (v instanceof Uint8Array ? utf8(v, 0, v.length) : v);
+
+/** One wasm engine and its sessions. */
+class Core {
+  constructor(options) {
+    const cfg = [];
+    const put = (k, v) => {
+      if (v !== undefined && v !== null) cfg.push(k, String(v));
+    };
+    put('databases', options.databases);
+    put('maxmemory', options.maxmemory);
+    put('maxmemory-policy', options.maxmemoryPolicy);
+    for (const [k, v] of Object.entries(options.config ?? {})) put(k, v);
+    this.now = typeof options.now === 'function' ? options.now : null;
+    try {
+      this.e = new WasmEngine(cfg.join('\0'), this.now !== null, this.now ? this.now() : Date.now());
+    } catch (err) {
+      throw new CinnabarError(`ERR ${err.message ?? err}`);
+    }
+    this.mem = wasmExports.memory;
+    this.m = this.e.meta_ptr() >>> 2;
+    this.refresh();
+    this.reader = new Reader();
+    this.listeners = new Map(); // session -> (message array) => void
+    this.pending = null;
+    this.closed = false;
+    this.poisoned = null;
+  }
+
+  refresh() {
+    const b = this.mem.buffer;
+    this.u8 = new Uint8Array(b);
+    this.u32 = new Uint32Array(b);
+  }
+
+  connect() {
+    return this.e.connect();
+  }
+
+  /** Run `args` on `session`; returns the decoded reply (errors are returned, not thrown). */
+  run(session, args, bufs) {
+    if (this.closed) throw this.poisoned ?? new CinnabarError('ERR the database is closed');
+    let u8 = this.u8;
+    if (u8.byteLength === 0) {
+      this.refresh();
+      u8 = this.u8;
+    }
+    let u32 = this.u32;
+    const m = this.m;
+    const n = args.length;
+    let need = 0;
+    for (let i = 0; i < n; i++) need += argSize(args[i]);
+    if (need > u32[m + 1] || n > u32[m + 3]) {
+      this.e.reserve(need, n);
+      this.refresh();
+      u8 = this.u8;
+      u32 = this.u32;
+    }
+    let pos = u32[m];
+    const end = pos + u32[m + 1];
+    const lp = u32[m + 2] >>> 2;
+    for (let i = 0; i < n; i++) {
+      const a = args[i];
+      const start = pos;
+      if (typeof a === 'string') {
+        pos = writeStr(u8, pos, end, a);
+      } else if (a instanceof Uint8Array) {
+        u8.set(a, pos);
+        pos += a.length;
+      } else {
+        const s = numArg(a);
+        if (s === null) {
+          const v = a instanceof ArrayBuffer ? new Uint8Array(a) : new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+          u8.set(v, pos);
+          pos += v.length;
+        } else {
+          pos = writeStr(u8, pos, end, s);
+        }
+      }
+      u32[lp + i] = pos - start;
+    }
+    let len;
+    try {
+      len = this.e.exec(session, n, this.now ? this.now() : Date.now());
+    } catch (err) {
+      throw this.trap(err);
+    }
+    return this.decode(session, len, bufs);
+  }
+
+  decode(session, len, bufs) {
+    if (this.u8.byteLength === 0) this.refresh();
+    const u8 = this.u8;
+    const ptr = this.u32[this.m + 4];
+    const r = this.reader;
+    r.reset(u8, ptr, ptr + len, bufs);
+    let result = null;
+    let many = null;
+    let count = 0;
+    while (r.p < r.end) {
+      const push = u8[r.p] === 62;
+      const v = r.value();
+      if (push && isMessage(v)) {
+        (this.pending ??= []).push([session, v]);
+        continue;
+      }
+      if (count === 0) result = v;
+      else if (count === 1) many = [result, v];
+      else many.push(v);
+      count++;
+    }
+    if (this.u32[this.m + 6] > 0) this.drain(bufs);
+    if (this.pending) this.deliverLater();
+    return many ?? result;
+  }
+
+  /** Collect Pub/Sub messages queued for our sessions. */
+  drain(bufs) {
+    const len = this.e.drain_messages();
+    if (this.u8.byteLength === 0) this.refresh();
+    const u8 = this.u8;
+    let p = this.u32[this.m + 4];
+    const end = p + len;
+    const r = this.reader;
+    while (p < end) {
+      const s = u8[p] | (u8[p + 1] << 8) | (u8[p + 2] << 16) | (u8[p + 3] << 24);
+      const n = (u8[p + 4] | (u8[p + 5] << 8) | (u8[p + 6] << 16) | (u8[p + 7] << 24)) >>> 0;
+      p += 8;
+      r.reset(u8, p, p + n, bufs);
+      (this.pending ??= []).push([s, r.value()]);
+      p += n;
+    }
+  }
+
+  deliverLater() {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    queueMicrotask(() => {
+      this.scheduled = false;
+      const batch = this.pending;
+      this.pending = null;
+      if (!batch) return;
+      for (const [s, msg] of batch) {
+        const fn = this.listeners.get(s);
+        if (fn) fn(msg);
+      }
+    });
+  }
+
+  activeExpire(budgetMs) {
+    if (this.closed) return 0;
+    let n;
+    try {
+      n = this.e.active_expire(budgetMs, this.now ? this.now() : Date.now());
+    } catch (err) {
+      throw this.trap(err);
+    }
+    if (this.u32[this.m + 6] > 0 || (this.u8.byteLength === 0 && (this.refresh(), this.u32[this.m + 6] > 0))) {
+      this.drain(false);
+      this.deliverLater();
+    }
+    return n;
+  }
+
+  trap(err) {
+    if (typeof WebAssembly !== 'undefined' && err instanceof WebAssembly.RuntimeError) {
+      const why = lastPanic() || err.message;
+      // The instance's state is unknown after a trap: refuse further use.
+      this.closed = true;
+      this.poisoned = new CinnabarError(`PANIC engine panicked: ${why}`);
+      return this.poisoned;
+    }
+    return err;
+  }
+
+  free() {
+    if (!this.closed) this.closed = true;
+    try {
+      this.e.free();
+    } catch {
+      // already freed or poisoned
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Reply shaping helpers for the typed methods.
+
+const bool = (v) => v === 1 || v === true;
+const okOrNull = (v) => v;
+const id = (v) => v;
+const asArray = (v) => (v === null ? [] : v);
+
+function setArgs(key, value, o) {
+  const a = ['SET', key, value];
+  if (!o) return a;
+  if (o.nx) a.push('NX');
+  if (o.xx) a.push('XX');
+  if (o.ifeq !== undefined) a.push('IFEQ', o.ifeq);
+  if (o.get) a.push('GET');
+  if (o.ex !== undefined) a.push('EX', o.ex);
+  if (o.px !== undefined) a.push('PX', o.px);
+  if (o.exat !== undefined) a.push('EXAT', o.exat);
+  if (o.pxat !== undefined) a.push('PXAT', o.pxat);
+  if (o.keepTtl) a.push('KEEPTTL');
+  return a;
+}
+
+function ttlArgs(a, o) {
+  if (!o) return a;
+  if (o.ex !== undefined) a.push('EX', o.ex);
+  if (o.px !== undefined) a.push('PX', o.px);
+  if (o.exat !== undefined) a.push('EXAT', o.exat);
+  if (o.pxat !== undefined) a.push('PXAT', o.pxat);
+  if (o.persist) a.push('PERSIST');
+  return a;
+}
+
+function flatPairs(cmd, key, obj, swap) {
+  const a = key === undefined ? [cmd] : [cmd, key];
+  const it = obj instanceof Map ? obj.entries() : Array.isArray(obj) ? obj : Object.entries(obj);
+  for (const [k, v] of it) {
+    if (swap) a.push(v, k);
+    else a.push(k, v);
+  }
+  return a;
+}
+
+function keyList(keys) {
+  return keys.length === 1 && Array.isArray(keys[0]) ? keys[0] : keys;
+}
+
+function rangeArgs(cmd, key, start, stop, o) {
+  const a = [cmd, key, start, stop];
+  if (o?.by === 'score') a.push('BYSCORE');
+  else if (o?.by === 'lex') a.push('BYLEX');
+  if (o?.rev) a.push('REV');
+  if (o?.limit) a.push('LIMIT', o.limit.offset ?? 0, o.limit.count ?? -1);
+  if (o?.withScores) a.push('WITHSCORES');
+  return a;
+}
+
+// Pairs [member, score] whatever the protocol (RESP3 nests, RESP2 is flat).
+function scorePairs(v) {
+  if (!Array.isArray(v) || v.length === 0 || Array.isArray(v[0])) return v ?? [];
+  const out = [];
+  for (let i = 0; i + 1 < v.length; i += 2) out.push([v[i], Number(str(v[i + 1]))]);
+  return out;
+}
+
+/** The typed command methods, shared by the database and the MULTI builder. */
+class Commands {
+  // _c(args, transform) is provided by the subclass.
+
+  // --- strings ----------------------------------------------------------------------
+  get(key) {
+    return this._c(['GET', key], id);
+  }
+  set(key, value, options) {
+    return this._c(setArgs(key, value, options), okOrNull);
+  }
+  setnx(key, value) {
+    return this._c(['SETNX', key, value], bool);
+  }
+  getdel(key) {
+    return this._c(['GETDEL', key], id);
+  }
+  getex(key, options) {
+    return this._c(ttlArgs(['GETEX', key], options), id);
+  }
+  getset(key, value) {
+    return this._c(['GETSET', key, value], id);
+  }
+  mget(...keys) {
+    return this._c(['MGET', ...keyList(keys)], id);
+  }
+  mset(entries) {
+    return this._c(flatPairs('MSET', undefined, entries), id);
+  }
+  msetnx(entries) {
+    return this._c(flatPairs('MSETNX', undefined, entries), bool);
+  }
+  incr(key) {
+    return this._c(['INCR', key], id);
+  }
+  incrby(key, by) {
+    return this._c(['INCRBY', key, by], id);
+  }
+  incrbyfloat(key, by) {
+    return this._c(['INCRBYFLOAT', key, by], (v) => (v === null ? v : Number(str(v))));
+  }
+  decr(key) {
+    return this._c(['DECR', key], id);
+  }
+  decrby(key, by) {
+    return this._c(['DECRBY', key, by], id);
+  }
+  append(key, value) {
+    return this._c(['APPEND', key, value], id);
+  }
+  strlen(key) {
+    return this._c(['STRLEN', key], id);
+  }
+  getrange(key, start, end) {
+    return this._c(['GETRANGE', key, start, end], id);
+  }
+  setrange(key, offset, value) {
+    return this._c(['SETRANGE', key, offset, value], id);
+  }
+
+  // --- keys and TTLs -------------------------------------------------------------------
+  del(...keys) {
+    return this._c(['DEL', ...keyList(keys)], id);
+  }
+  unlink(...keys) {
+    return this._c(['UNLINK', ...keyList(keys)], id);
+  }
+  exists(...keys) {
+    return this._c(['EXISTS', ...keyList(keys)], id);
+  }
+  type(key) {
+    return this._c(['TYPE', key], id);
+  }
+  keys(pattern = '*') {
+    return this._c(['KEYS', pattern], id);
+  }
+  rename(key, newKey) {
+    return this._c(['RENAME', key, newKey], id);
+  }
+  renamenx(key, newKey) {
+    return this._c(['RENAMENX', key, newKey], bool);
+  }
+  copy(src, dst, options) {
+    const a = ['COPY', src, dst];
+    if (options?.db !== undefined) a.push('DB', options.db);
+    if (options?.replace) a.push('REPLACE');
+    return this._c(a, bool);
+  }
+  touch(...keys) {
+    return this._c(['TOUCH', ...keyList(keys)], id);
+  }
+  randomkey() {
+    return this._c(['RANDOMKEY'], id);
+  }
+  expire(key, seconds, mode) {
+    return this._c(mode ? ['EXPIRE', key, seconds, mode] : ['EXPIRE', key, seconds], bool);
+  }
+  pexpire(key, ms, mode) {
+    return this._c(mode ? ['PEXPIRE', key, ms, mode] : ['PEXPIRE', key, ms], bool);
+  }
+  expireat(key, unixSeconds, mode) {
+    return this._c(mode ? ['EXPIREAT', key, unixSeconds, mode] : ['EXPIREAT', key, unixSeconds], bool);
+  }
+  pexpireat(key, unixMs, mode) {
+    return this._c(mode ? ['PEXPIREAT', key, unixMs, mode] : ['PEXPIREAT', key, unixMs], bool);
+  }
+  ttl(key) {
+    return this._c(['TTL', key], id);
+  }
+  pttl(key) {
+    return this._c(['PTTL', key], id);
+  }
+  expiretime(key) {
+    return this._c(['EXPIRETIME', key], id);
+  }
+  pexpiretime(key) {
+    return this._c(['PEXPIRETIME', key], id);
+  }
+  persist(key) {
+    return this._c(['PERSIST', key], bool);
+  }
+  dbsize() {
+    return this._c(['DBSIZE'], id);
+  }
+  flushdb() {
+    return this._c(['FLUSHDB'], id);
+  }
+  flushall() {
+    return this._c(['FLUSHALL'], id);
+  }
+  ping(message) {
+    return this._c(message === undefined ? ['PING'] : ['PING', message], id);
+  }
+  publish(channel, message) {
+    return this._c(['PUBLISH', channel, message], id);
+  }
+
+  // --- hashes -------------------------------------------------------------------------
+  hset(key, fieldOrEntries, value) {
+    if (typeof fieldOrEntries === 'object' && !(fieldOrEntries instanceof Uint8Array)) {
+      return this._c(flatPairs('HSET', key, fieldOrEntries), id);
+    }
+    return this._c(['HSET', key, fieldOrEntries, value], id);
+  }
+  hsetnx(key, field, value) {
+    return this._c(['HSETNX', key, field, value], bool);
+  }
+  hget(key, field) {
+    return this._c(['HGET', key, field], id);
+  }
+  hmget(key, ...fields) {
+    return this._c(['HMGET', key, ...keyList(fields)], id);
+  }
+  hgetall(key) {
+    return this._c(['HGETALL', key], (v) => {
+      if (!Array.isArray(v)) return v; // RESP3 map: already an object (or a Map)
+      const o = {};
+      for (let i = 0; i + 1 < v.length; i += 2) o[str(v[i])] = v[i + 1];
+      return o;
+    });
+  }
+  hdel(key, ...fields) {
+    return this._c(['HDEL', key, ...keyList(fields)], id);
+  }
+  hexists(key, field) {
+    return this._c(['HEXISTS', key, field], bool);
+  }
+  hlen(key) {
+    return this._c(['HLEN', key], id);
+  }
+  hkeys(key) {
+    return this._c(['HKEYS', key], id);
+  }
+  hvals(key) {
+    return this._c(['HVALS', key], id);
+  }
+  hstrlen(key, field) {
+    return this._c(['HSTRLEN', key, field], id);
+  }
+  hincrby(key, field, by) {
+    return this._c(['HINCRBY', key, field, by], id);
+  }
+  hincrbyfloat(key, field, by) {
+    return this._c(['HINCRBYFLOAT', key, field, by], (v) => Number(str(v)));
+  }
+
+  // --- lists --------------------------------------------------------------------------
+  lpush(key, ...values) {
+    return this._c(['LPUSH', key, ...keyList(values)], id);
+  }
+  rpush(key, ...values) {
+    return this._c(['RPUSH', key, ...keyList(values)], id);
+  }
+  lpop(key, count) {
+    return this._c(count === undefined ? ['LPOP', key] : ['LPOP', key, count], id);
+  }
+  rpop(key, count) {
+    return this._c(count === undefined ? ['RPOP', key] : ['RPOP', key, count], id);
+  }
+  lrange(key, start, stop) {
+    return this._c(['LRANGE', key, start, stop], id);
+  }
+  llen(key) {
+    return this._c(['LLEN', key], id);
+  }
+  lindex(key, index) {
+    return this._c(['LINDEX', key, index], id);
+  }
+  lset(key, index, value) {
+    return this._c(['LSET', key, index, value], id);
+  }
+  lrem(key, count, value) {
+    return this._c(['LREM', key, count, value], id);
+  }
+  ltrim(key, start, stop) {
+    return this._c(['LTRIM', key, start, stop], id);
+  }
+
+  // --- sets ---------------------------------------------------------------------------
+  sadd(key, ...members) {
+    return this._c(['SADD', key, ...keyList(members)], id);
+  }
+  srem(key, ...members) {
+    return this._c(['SREM', key, ...keyList(members)], id);
+  }
+  smembers(key) {
+    return this._c(['SMEMBERS', key], asArray);
+  }
+  sismember(key, member) {
+    return this._c(['SISMEMBER', key, member], bool);
+  }
+  smismember(key, ...members) {
+    return this._c(['SMISMEMBER', key, ...keyList(members)], (v) => v.map(bool));
+  }
+  scard(key) {
+    return this._c(['SCARD', key], id);
+  }
+  spop(key, count) {
+    return this._c(count === undefined ? ['SPOP', key] : ['SPOP', key, count], id);
+  }
+  srandmember(key, count) {
+    return this._c(count === undefined ? ['SRANDMEMBER', key] : ['SRANDMEMBER', key, count], id);
+  }
+  sinter(...keys) {
+    return this._c(['SINTER', ...keyList(keys)], asArray);
+  }
+  sunion(...keys) {
+    return this._c(['SUNION', ...keyList(keys)], asArray);
+  }
+  sdiff(...keys) {
+    return this._c(['SDIFF', ...keyList(keys)], asArray);
+  }
+
+  // --- sorted sets --------------------------------------------------------------------
+  zadd(key, members, options) {
+    const a = ['ZADD', key];
+    if (options?.nx) a.push('NX');
+    if (options?.xx) a.push('XX');
+    if (options?.gt) a.push('GT');
+    if (options?.lt) a.push('LT');
+    if (options?.ch) a.push('CH');
+    const it = members instanceof Map ? members.entries() : Object.entries(members);
+    for (const [m, s] of it) a.push(s, m);
+    return this._c(a, id);
+  }
+  zincrby(key, by, member) {
+    return this._c(['ZINCRBY', key, by, member], (v) => Number(str(v)));
+  }
+  zscore(key, member) {
+    return this._c(['ZSCORE', key, member], (v) => (v === null ? null : Number(str(v))));
+  }
+  zmscore(key, ...members) {
+    return this._c(['ZMSCORE', key, ...keyList(members)], (v) => v.map((s) => (s === null ? null : Number(str(s)))));
+  }
+  zrem(key, ...members) {
+    return this._c(['ZREM', key, ...keyList(members)], id);
+  }
+  zcard(key) {
+    return this._c(['ZCARD', key], id);
+  }
+  zcount(key, min, max) {
+    return this._c(['ZCOUNT', key, min, max], id);
+  }
+  zrank(key, member) {
+    return this._c(['ZRANK', key, member], id);
+  }
+  zrevrank(key, member) {
+    return this._c(['ZREVRANK', key, member], id);
+  }
+  zrange(key, start, stop, options) {
+    const withScores = !!options?.withScores;
+    return this._c(rangeArgs('ZRANGE', key, start, stop, options), withScores ? scorePairs : id);
+  }
+  zpopmin(key, count) {
+    return this._c(count === undefined ? ['ZPOPMIN', key] : ['ZPOPMIN', key, count], (v) =>
+      count === undefined && Array.isArray(v) && v.length === 2 && !Array.isArray(v[0]) ? [[v[0], Number(str(v[1]))]] : scorePairs(v),
+    );
+  }
+  zpopmax(key, count) {
+    return this._c(count === undefined ? ['ZPOPMAX', key] : ['ZPOPMAX', key, count], (v) =>
+      count === undefined && Array.isArray(v) && v.length === 2 && !Array.isArray(v[0]) ? [[v[0], Number(str(v[1]))]] : scorePairs(v),
+    );
+  }
+}
+
+/** A MULTI ... EXEC transaction, built with the same typed methods and run by exec(). */
+export class Multi extends Commands {
+  constructor(db) {
+    super();
+    this.db = db;
+    this.queue = [];
+  }
+  _c(args, transform) {
+    this.queue.push([args, transform]);
+    return this;
+  }
+  /** Queue any command. */
+  command(name, ...args) {
+    return this._c([name, ...args], id);
+  }
+  /**
+   * Run the transaction. Resolves to one result per queued command (a failing command's
+   * slot holds its CinnabarError), or null when a WATCHed key changed.
+   */
+  exec() {
+    return this.db._transaction(this.queue);
+  }
+  /** Forget the queued commands. */
+  discard() {
+    this.queue = [];
+  }
+}
+
+/** A Cinnabar database: one in-process engine. */
+export class Cinnabar extends Commands {
+  /** Load the wasm module (once); `open` does it for you. */
+  static async ready() {
+    await ensureWasm();
+  }
+
+  /**
+   * Open a database. In-memory unless `persist.indexedDB` is given, in which case the last
+   * snapshot stored under that name is restored first.
+   */
+  static async open(options = {}) {
+    await ensureWasm();
+    let snapshot = options.snapshot;
+    let idbName = null;
+    if (options.persist?.indexedDB) {
+      idbName = options.persist.indexedDB;
+      if (snapshot === undefined) snapshot = await idbLoad(idbName);
+    }
+    const db = new Cinnabar(options, snapshot);
+    if (idbName) db._setupPersistence(idbName, options.persist);
+    return db;
+  }
+
+  /** Open without awaiting (Node, workers, or after `await Cinnabar.ready()`); no IndexedDB. */
+  static openSync(options = {}) {
+    if (options.persist) throw new CinnabarError('ERR persist needs the async Cinnabar.open()');
+    ensureWasmSync();
+    return new Cinnabar(options, options.snapshot);
+  }
+
+  constructor(options = {}, snapshot) {
+    super();
+    if (!wasmExports) throw new CinnabarError('ERR use Cinnabar.open() to create a database');
+    this.options = options;
+    this.core = new Core(options);
+    this.session = this.core.connect();
+    this.bufs = !!options.returnBuffers;
+    this.databases = options.databases ?? 16;
+    this.subs = null;
+    this.timers = [];
+    this.lastCycle = 0;
+    const mode = options.activeExpire ?? defaultActiveExpire;
+    this.expireOnCall = mode === 'call';
+    this.expireEvery = options.activeExpireIntervalMs ?? 100;
+    if (snapshot !== undefined && snapshot !== null) this._restore(snapshot);
+    this.savedDirty = this.core.e.dirty();
+    this.savedAt = Date.now();
+    if (mode === 'timer' && typeof setInterval === 'function') {
+      const t = setInterval(() => this.core.activeExpire(1), this.expireEvery);
+      t?.unref?.();
+      this.timers.push(t);
+    }
+  }
+
+  _c(args, transform) {
+    const v = this._run(args, this.bufs);
+    if (v instanceof CinnabarError) throw v;
+    return transform(v);
+  }
+
+  _run(args, bufs) {
+    const core = this.core;
+    if (this.expireOnCall) {
+      const now = core.now ? core.now() : Date.now();
+      if (now - this.lastCycle >= this.expireEvery) {
+        this.lastCycle = now;
+        core.activeExpire(1);
+      }
+    }
+    return core.run(this.session, args, bufs);
+  }
+
+  /**
+   * Run any command the engine has. Arguments are strings, numbers, bigints or bytes.
+   * Replies: simple/bulk strings → string (bulk as Uint8Array with returnBuffers),
+   * integer → number, null → null, array → Array, map → object (Map with returnBuffers),
+   * double → number, boolean → boolean, big number → bigint. Errors throw CinnabarError.
+   */
+  command(name, ...args) {
+    const v = this._run([name, ...args], this.bufs);
+    if (v instanceof CinnabarError) throw v;
+    return v;
+  }
+
+  /** `command` with bulk replies as Uint8Array, whatever `returnBuffers` says. */
+  commandBuffer(name, ...args) {
+    const v = this._run([name, ...args], true);
+    if (v instanceof CinnabarError) throw v;
+    return v;
+  }
+
+  /** GET, as bytes. */
+  getBuffer(key) {
+    return this.commandBuffer('GET', key);
+  }
+
+  /** Iterate over keys with SCAN (works with `for` and `for await`). */
+  *scan(options = {}) {
+    let cursor = '0';
+    do {
+      const a = ['SCAN', cursor];
+      if (options.match !== undefined) a.push('MATCH', options.match);
+      if (options.count !== undefined) a.push('COUNT', options.count);
+      if (options.type !== undefined) a.push('TYPE', options.type);
+      const [next, keys] = this.command(...a);
+      cursor = str(next);
+      yield* keys;
+    } while (cursor !== '0');
+  }
+
+  /** HSCAN as an iterator of [field, value]. */
+  *hscan(key, options = {}) {
+    yield* this._scanPairs('HSCAN', key, options, false);
+  }
+
+  /** ZSCAN as an iterator of [member, score]. */
+  *zscan(key, options = {}) {
+    yield* this._scanPairs('ZSCAN', key, options, true);
+  }
+
+  /** SSCAN as an iterator of members. */
+  *sscan(key, options = {}) {
+    let cursor = '0';
+    do {
+      const a = ['SSCAN', key, cursor];
+      if (options.match !== undefined) a.push('MATCH', options.match);
+      if (options.count !== undefined) a.push('COUNT', options.count);
+      const [next, items] = this.command(...a);
+      cursor = str(next);
+      yield* items;
+    } while (cursor !== '0');
+  }
+
+  *_scanPairs(cmd, key, options, numeric) {
+    let cursor = '0';
+    do {
+      const a = [cmd, key, cursor];
+      if (options.match !== undefined) a.push('MATCH', options.match);
+      if (options.count !== undefined) a.push('COUNT', options.count);
+      const [next, items] = this.command(...a);
+      cursor = str(next);
+      for (let i = 0; i + 1 < items.length; i += 2) yield [items[i], numeric ? Number(str(items[i + 1])) : items[i + 1]];
+    } while (cursor !== '0');
+  }
+
+  /** Start a transaction builder; `await`/call `.exec()` to run it. */
+  multi() {
+    return new Multi(this);
+  }
+
+  /** WATCH keys for the next multi().exec(). */
+  watch(...keys) {
+    return this.command('WATCH', ...keyList(keys));
+  }
+
+  unwatch() {
+    return this.command('UNWATCH');
+  }
+
+  _transaction(queue) {
+    const r = this._run(['MULTI'], this.bufs);
+    if (r instanceof CinnabarError) throw r;
+    for (const [args] of queue) {
+      this._run(args, this.bufs); // QUEUED, or an error that makes EXEC abort
+    }
+    const out = this._run(['EXEC'], this.bufs);
+    if (out instanceof CinnabarError) throw out;
+    if (out === null) return null;
+    return out.map((v, i) => (v instanceof CinnabarError ? v : queue[i][1](v)));
+  }
+
+  // --- Pub/Sub --------------------------------------------------------------------------
+
+  _subSession() {
+    if (this.subs) return this.subs;
+    const s = this.core.connect();
+    this.subs = { session: s, channels: new Map(), patterns: new Map() };
+    this.core.listeners.set(s, (msg) => {
+      const kind = str(msg[0]);
+      if (kind === 'pmessage') {
+        for (const cb of this.subs?.patterns.get(str(msg[1])) ?? []) cb(msg[3], str(msg[2]), str(msg[1]));
+      } else {
+        for (const cb of this.subs?.channels.get(str(msg[1])) ?? []) cb(msg[2], str(msg[1]));
+      }
+    });
+    return this.subs;
+  }
+
+  _sub(kind, map, name, cb) {
+    const subs = this._subSession();
+    const key = String(name);
+    let set = map.get(key);
+    if (!set) {
+      set = new Set();
+      map.set(key, set);
+      const r = this.core.run(subs.session, [kind, name], false);
+      if (r instanceof CinnabarError) throw r;
+    }
+    set.add(cb);
+    return () => {
+      if (!set.delete(cb) || set.size > 0) return;
+      map.delete(key);
+      if (!this.core.closed) this.core.run(subs.session, [kind === 'SUBSCRIBE' ? 'UNSUBSCRIBE' : 'PUNSUBSCRIBE', name], false);
+    };
+  }
+
+  /** Call `cb(message, channel)` for each message on `channel`; returns an unsubscribe function. Delivery is asynchronous (a microtask after the publishing call). */
+  subscribe(channel, cb) {
+    return this._sub('SUBSCRIBE', this._subSession().channels, channel, cb);
+  }
+
+  /** Call `cb(message, channel, pattern)` for messages on channels matching `pattern`. */
+  psubscribe(pattern, cb) {
+    return this._sub('PSUBSCRIBE', this._subSession().patterns, pattern, cb);
+  }
+
+  // --- expiry, snapshots, persistence -----------------------------------------------------
+
+  /** Run one active expiry cycle now (hosts normally leave this to the timer). */
+  activeExpire(budgetMs = 1) {
+    return this.core.activeExpire(budgetMs);
+  }
+
+  /** The whole dataset as bytes (see src/snapshot.js for the format). */
+  snapshot() {
+    const s = this.core.connect();
+    try {
+      const run = (args) => {
+        const v = this.core.run(s, args, true);
+        if (v instanceof CinnabarError) throw v;
+        return v;
+      };
+      return writeSnapshot(run, this.databases, this.core.now ? this.core.now() : Date.now());
+    } finally {
+      this.core.e.disconnect(s);
+    }
+  }
+
+  _restore(bytes) {
+    const s = this.core.connect();
+    try {
+      readSnapshot(
+        (args) => {
+          const v = this.core.run(s, args, true);
+          if (v instanceof CinnabarError) throw v;
+          return v;
+        },
+        this.databases,
+        bytes,
+      );
+    } finally {
+      this.core.e.disconnect(s);
+    }
+  }
+
+  _setupPersistence(name, persist) {
+    this.idbName = name;
+    const auto = persist.autosave;
+    if (auto && typeof setInterval === 'function') {
+      const t = setInterval(() => {
+        const changes = this.core.e.dirty() - this.savedDirty;
+        if (changes >= (auto.changes ?? 1) && Date.now() - this.savedAt >= (auto.seconds ?? 0) * 1000) {
+          this.save().catch((err) => this.onSaveError?.(err));
+        }
+      }, 1000);
+      t?.unref?.();
+      this.timers.push(t);
+    }
+    if (typeof addEventListener === 'function') {
+      const flush = () => {
+        if (this.core.closed || this.core.e.dirty() === this.savedDirty) return;
+        this.save().catch((err) => this.onSaveError?.(err));
+      };
+      const onVis = () => {
+        if (globalThis.document?.visibilityState === 'hidden') flush();
+      };
+      addEventListener('pagehide', flush);
+      addEventListener('visibilitychange', onVis);
+      this.unlisten = () => {
+        removeEventListener('pagehide', flush);
+        removeEventListener('visibilitychange', onVis);
+      };
+    }
+  }
+
+  /** Write a snapshot to IndexedDB (the previous one stays until the new one is stored). */
+  async save() {
+    if (!this.idbName) throw new CinnabarError('ERR no persistence configured (open with persist: { indexedDB: name })');
+    const dirty = this.core.e.dirty();
+    const bytes = this.snapshot();
+    await idbSave(this.idbName, bytes);
+    this.savedDirty = dirty;
+    this.savedAt = Date.now();
+    return bytes.length;
+  }
+
+  /** Changes since the last save (or open). */
+  get changesSinceSave() {
+    return this.core.e.dirty() - this.savedDirty;
+  }
+
+  /** Bytes of wasm linear memory (all databases of this module instance share it). */
+  static wasmMemoryBytes() {
+    return wasmExports ? wasmExports.memory.buffer.byteLength : 0;
+  }
+
+  /** Close the database: timers stop, memory is released. */
+  close() {
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    this.unlisten?.();
+    this.core.free();
+  }
+
+  [Symbol.dispose ?? Symbol.for('Symbol.dispose')]() {
+    this.close();
+  }
+}
+
+let defaultActiveExpire = 'timer';
+/** Platform entries set how active expiry runs by default ('timer' | 'call'). */
+export function setDefaultActiveExpire(mode) {
+  defaultActiveExpire = mode;
+}
+
+/** For the tests: make the engine panic, to check the panic surfaces as an exception. */
+export function __panicForTests(db, message) {
+  try {
+    __panicForTest(message);
+  } catch (err) {
+    throw db.core.trap(err);
+  }
+}
+
+export default Cinnabar;
