@@ -68,6 +68,16 @@ read -r t_passed t_failed t_ignored < <(
         } }
         END { printf "%d %d %d\n", p, f, g }'
 )
+# A test binary that crashed (signal, abort) has no "test result:" line: count each
+# target cargo reports failed beyond those with a FAILED result line as one failure.
+targets_failed="$(sed -n 's/^error: \([0-9]*\) targets failed:$/\1/p' "$logdir/test.log" | tail -n 1)"
+if [ -z "$targets_failed" ]; then
+    targets_failed="$(grep -c '^error: test failed, to rerun' "$logdir/test.log")"
+fi
+results_failed="$(grep -c '^test result: FAILED' "$logdir/test.log")"
+if [ "$targets_failed" -gt "$results_failed" ] && [ "$t_failed" -gt 0 ]; then
+    t_failed=$((t_failed + targets_failed - results_failed))
+fi
 if [ "$test_rc" -ne 0 ] && [ "$t_failed" -eq 0 ]; then
     # Failed without a failing test counted: a build error or a crashed test binary.
     t_failed=1

@@ -108,7 +108,6 @@ impl Engine {
                 blocked: Default::default(),
                 pubsub: Default::default(),
                 evict_pool: Default::default(),
-                used_memory_peak: 0,
                 scripts: {
                     let mut r = crate::script::Registry::default();
                     crate::script::builtins::register(&mut r);
@@ -667,8 +666,8 @@ impl Engine {
         use crate::db::evict::{Outcome, Params, Policy, perform_evictions};
         let maxmemory = self.st.config.maxmemory as usize;
         let used = self.st.used_memory();
-        if used > self.st.used_memory_peak {
-            self.st.used_memory_peak = used;
+        if used > self.st.stats.used_memory_peak {
+            self.st.stats.used_memory_peak = used;
         }
         if maxmemory == 0 || used <= maxmemory {
             return Outcome::Ok;

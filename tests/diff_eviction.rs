@@ -40,3 +40,20 @@ fn eviction_settings_round_trip() {
         &["CONFIG", "GET", "maxmemory-samples"],
     ]);
 }
+
+#[test]
+fn memory_usage_shapes_match_redis() {
+    let mut p = common::Pair::new();
+    p.check(&["MEMORY", "USAGE", "missing"]);
+    p.check(&["SET", "k", "v"]);
+    p.check(&["MEMORY", "USAGE", "k", "SAMPLES", "x"]);
+    p.check(&["MEMORY", "USAGE", "k", "BOGUS"]);
+    p.check(&["MEMORY", "PURGE"]);
+    p.check(&["MEMORY", "NOSUCH"]);
+    // Sizes legitimately differ; both report a positive integer.
+    let (r, c) = p.both(&["MEMORY", "USAGE", "k"]);
+    assert!(r.starts_with(b":") && c.starts_with(b":"), "{:?} {:?}", common::show(&r), common::show(&c));
+    let (r, c) = p.both(&["MEMORY", "STATS"]);
+    assert!(r.starts_with(b"*") && c.starts_with(b"*"));
+    assert!(String::from_utf8_lossy(&c).contains("keys.count"));
+}

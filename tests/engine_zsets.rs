@@ -102,7 +102,10 @@ fn zadd_counts_added_and_ch_counts_changed() {
     assert_eq!(t.int(&["ZADD", "z", "1", "a", "2", "b"]), 2);
     assert_eq!(t.int(&["ZADD", "z", "1", "a", "3", "b", "4", "c"]), 1);
     assert_eq!(t.int(&["ZADD", "z", "CH", "1", "a", "5", "b", "6", "d"]), 2);
-    assert_eq!(t.joined(&["ZRANGE", "z", "0", "-1", "WITHSCORES"]), "a 1 c 4 b 5 d 6");
+    assert_eq!(
+        t.joined(&["ZRANGE", "z", "0", "-1", "WITHSCORES"]),
+        "a 1 c 4 b 5 d 6"
+    );
     // The same member twice in one call: the later score wins, counted once.
     assert_eq!(t.int(&["ZADD", "y", "1", "m", "2", "m"]), 1);
     assert_eq!(show(&t.run(&["ZSCORE", "y", "m"])), "2");
@@ -121,7 +124,10 @@ fn zadd_nx_xx_gt_lt() {
     assert_eq!(t.int(&["ZADD", "z", "LT", "CH", "9", "a", "0", "b"]), 1);
     // GT/LT still add new members.
     assert_eq!(t.int(&["ZADD", "z", "LT", "100", "new"]), 1);
-    assert_eq!(t.int(&["ZADD", "z", "XX", "GT", "CH", "200", "new", "1", "nope"]), 1);
+    assert_eq!(
+        t.int(&["ZADD", "z", "XX", "GT", "CH", "200", "new", "1", "nope"]),
+        1
+    );
     assert_eq!(t.int(&["ZADD", "missing", "XX", "1", "a"]), 0);
     assert_eq!(t.int(&["EXISTS", "missing"]), 0);
 }
@@ -166,7 +172,9 @@ fn zadd_errors() {
     );
     assert_eq!(t.err(&["ZADD", "z", "1", "a", "2"]), "ERR syntax error");
     assert_eq!(t.err(&["ZADD", "z", "NX", "CH"]), "ERR syntax error");
-    for bad in ["nan", "x", "", " 1", "1 ", "1e400", "-1e400", "1e-400", "1\u{0}"] {
+    for bad in [
+        "nan", "x", "", " 1", "1 ", "1e400", "-1e400", "1e-400", "1\u{0}",
+    ] {
         assert_eq!(
             t.err(&["ZADD", "z", "1", "a", bad, "b"]),
             "ERR value is not a valid float",
@@ -179,8 +187,25 @@ fn zadd_errors() {
     assert_eq!(t.err(&["ZADD", "s", "1", "a"]), WRONGTYPE);
     assert_eq!(t.err(&["ZINCRBY", "s", "1", "a"]), WRONGTYPE);
     // strtod forms that Redis accepts.
-    assert_eq!(t.int(&["ZADD", "ok", "0x10", "h", "-inf", "n", "+Infinity", "p", ".5", "d"]), 4);
-    assert_eq!(t.joined(&["ZRANGE", "ok", "0", "-1", "WITHSCORES"]), "n -inf d 0.5 h 16 p inf");
+    assert_eq!(
+        t.int(&[
+            "ZADD",
+            "ok",
+            "0x10",
+            "h",
+            "-inf",
+            "n",
+            "+Infinity",
+            "p",
+            ".5",
+            "d"
+        ]),
+        4
+    );
+    assert_eq!(
+        t.joined(&["ZRANGE", "ok", "0", "-1", "WITHSCORES"]),
+        "n -inf d 0.5 h 16 p inf"
+    );
 }
 
 #[test]
@@ -246,8 +271,14 @@ fn score_card_rank_in_both_encodings() {
         assert_eq!(t.run(&["ZRANK", "z", "zz"]), Reply::Nil);
         assert_eq!(t.joined(&["ZRANK", "z", "e", "WITHSCORE"]), "5 4.5");
         assert_eq!(t.run(&["ZRANK", "z", "zz", "WITHSCORE"]), Reply::NilArray);
-        assert_eq!(t.run(&["ZREVRANK", "nokey", "zz", "withscore"]), Reply::NilArray);
-        assert_eq!(t.err(&["ZRANK", "z", "e", "WITHSCORES"]), "ERR syntax error");
+        assert_eq!(
+            t.run(&["ZREVRANK", "nokey", "zz", "withscore"]),
+            Reply::NilArray
+        );
+        assert_eq!(
+            t.err(&["ZRANK", "z", "e", "WITHSCORES"]),
+            "ERR syntax error"
+        );
         assert_eq!(
             t.err(&["ZRANK", "z", "e", "WITHSCORE", "x"]),
             "ERR wrong number of arguments for 'zrank' command"
@@ -259,27 +290,45 @@ fn score_card_rank_in_both_encodings() {
 fn zrange_by_rank() {
     for mut t in both_encodings(ABC) {
         assert_eq!(t.joined(&["ZRANGE", "z", "0", "-1"]), "lo a b c d e hi");
-        assert_eq!(t.joined(&["ZRANGE", "z", "1", "2", "WITHSCORES"]), "a 1 b 2");
+        assert_eq!(
+            t.joined(&["ZRANGE", "z", "1", "2", "WITHSCORES"]),
+            "a 1 b 2"
+        );
         assert_eq!(t.joined(&["ZRANGE", "z", "-2", "100"]), "e hi");
         assert_eq!(t.joined(&["ZRANGE", "z", "-100", "0"]), "lo");
         assert_eq!(t.joined(&["ZRANGE", "z", "5", "2"]), "");
         assert_eq!(t.joined(&["ZRANGE", "z", "7", "9"]), "");
         assert_eq!(t.joined(&["ZRANGE", "z", "0", "1", "REV"]), "hi e");
-        assert_eq!(t.joined(&["ZREVRANGE", "z", "1", "3", "WITHSCORES"]), "e 4.5 d 3 c 2");
+        assert_eq!(
+            t.joined(&["ZREVRANGE", "z", "1", "3", "WITHSCORES"]),
+            "e 4.5 d 3 c 2"
+        );
         assert_eq!(
             t.joined(&["ZRANGE", "z", "-9223372036854775808", "9223372036854775807"]),
             "lo a b c d e hi"
         );
         assert_eq!(t.joined(&["ZRANGE", "nokey", "0", "-1"]), "");
-        assert_eq!(t.err(&["ZRANGE", "z", "a", "1"]), "ERR value is not an integer or out of range");
+        assert_eq!(
+            t.err(&["ZRANGE", "z", "a", "1"]),
+            "ERR value is not an integer or out of range"
+        );
         assert_eq!(
             t.err(&["ZRANGE", "z", "0", "1", "LIMIT", "0", "1"]),
             "ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX"
         );
         // LIMIT with a count of -1 is "no limit" and allowed even by rank.
-        assert_eq!(t.joined(&["ZRANGE", "z", "0", "0", "LIMIT", "5", "-1"]), "lo");
-        assert_eq!(t.err(&["ZREVRANGE", "z", "0", "1", "REV"]), "ERR syntax error");
-        assert_eq!(t.err(&["ZRANGE", "z", "0", "1", "BYSCORE", "BYLEX"]), "ERR syntax error");
+        assert_eq!(
+            t.joined(&["ZRANGE", "z", "0", "0", "LIMIT", "5", "-1"]),
+            "lo"
+        );
+        assert_eq!(
+            t.err(&["ZREVRANGE", "z", "0", "1", "REV"]),
+            "ERR syntax error"
+        );
+        assert_eq!(
+            t.err(&["ZRANGE", "z", "0", "1", "BYSCORE", "BYLEX"]),
+            "ERR syntax error"
+        );
     }
 }
 
@@ -289,26 +338,74 @@ fn zrange_by_score() {
         assert_eq!(t.joined(&["ZRANGEBYSCORE", "z", "2", "3"]), "b c d");
         assert_eq!(t.joined(&["ZRANGEBYSCORE", "z", "(2", "3"]), "d");
         assert_eq!(t.joined(&["ZRANGEBYSCORE", "z", "2", "(3"]), "b c");
-        assert_eq!(t.joined(&["ZRANGEBYSCORE", "z", "-inf", "+inf"]), "lo a b c d e hi");
-        assert_eq!(t.joined(&["ZRANGEBYSCORE", "z", "(-inf", "(inf"]), "a b c d e");
+        assert_eq!(
+            t.joined(&["ZRANGEBYSCORE", "z", "-inf", "+inf"]),
+            "lo a b c d e hi"
+        );
+        assert_eq!(
+            t.joined(&["ZRANGEBYSCORE", "z", "(-inf", "(inf"]),
+            "a b c d e"
+        );
         assert_eq!(t.joined(&["ZRANGEBYSCORE", "z", "(2", "(2"]), "");
         assert_eq!(t.joined(&["ZRANGEBYSCORE", "z", "3", "2"]), "");
-        assert_eq!(t.joined(&["ZRANGEBYSCORE", "z", "1", "4.5", "WITHSCORES", "LIMIT", "1", "2"]), "b 2 c 2");
-        assert_eq!(t.joined(&["ZRANGEBYSCORE", "z", "1", "4.5", "LIMIT", "4", "10"]), "e");
-        assert_eq!(t.joined(&["ZRANGEBYSCORE", "z", "1", "4.5", "LIMIT", "5", "10"]), "");
-        assert_eq!(t.joined(&["ZRANGEBYSCORE", "z", "1", "4.5", "LIMIT", "0", "0"]), "");
-        assert_eq!(t.joined(&["ZRANGEBYSCORE", "z", "1", "4.5", "LIMIT", "0", "-1"]), "a b c d e");
-        assert_eq!(t.joined(&["ZRANGEBYSCORE", "z", "1", "4.5", "LIMIT", "-1", "3"]), "");
+        assert_eq!(
+            t.joined(&[
+                "ZRANGEBYSCORE",
+                "z",
+                "1",
+                "4.5",
+                "WITHSCORES",
+                "LIMIT",
+                "1",
+                "2"
+            ]),
+            "b 2 c 2"
+        );
+        assert_eq!(
+            t.joined(&["ZRANGEBYSCORE", "z", "1", "4.5", "LIMIT", "4", "10"]),
+            "e"
+        );
+        assert_eq!(
+            t.joined(&["ZRANGEBYSCORE", "z", "1", "4.5", "LIMIT", "5", "10"]),
+            ""
+        );
+        assert_eq!(
+            t.joined(&["ZRANGEBYSCORE", "z", "1", "4.5", "LIMIT", "0", "0"]),
+            ""
+        );
+        assert_eq!(
+            t.joined(&["ZRANGEBYSCORE", "z", "1", "4.5", "LIMIT", "0", "-1"]),
+            "a b c d e"
+        );
+        assert_eq!(
+            t.joined(&["ZRANGEBYSCORE", "z", "1", "4.5", "LIMIT", "-1", "3"]),
+            ""
+        );
         assert_eq!(t.joined(&["ZREVRANGEBYSCORE", "z", "3", "2"]), "d c b");
-        assert_eq!(t.joined(&["ZREVRANGEBYSCORE", "z", "+inf", "(2", "LIMIT", "1", "2"]), "e d");
-        assert_eq!(t.joined(&["ZRANGE", "z", "(3", "2", "BYSCORE", "REV", "WITHSCORES"]), "c 2 b 2");
-        assert_eq!(t.joined(&["ZRANGE", "z", "2", "2", "BYSCORE", "LIMIT", "1", "1"]), "c");
+        assert_eq!(
+            t.joined(&["ZREVRANGEBYSCORE", "z", "+inf", "(2", "LIMIT", "1", "2"]),
+            "e d"
+        );
+        assert_eq!(
+            t.joined(&["ZRANGE", "z", "(3", "2", "BYSCORE", "REV", "WITHSCORES"]),
+            "c 2 b 2"
+        );
+        assert_eq!(
+            t.joined(&["ZRANGE", "z", "2", "2", "BYSCORE", "LIMIT", "1", "1"]),
+            "c"
+        );
         // strtod quirks of the range parser.
         assert_eq!(t.joined(&["ZRANGEBYSCORE", "z", "", "1"]), "a");
         assert_eq!(t.joined(&["ZRANGEBYSCORE", "z", " 3", "0x4"]), "d");
         for bad in ["x", "1 ", "nan", "(nan", "((1", "[1"] {
-            assert_eq!(t.err(&["ZRANGEBYSCORE", "z", bad, "1"]), "ERR min or max is not a float");
-            assert_eq!(t.err(&["ZCOUNT", "z", "1", bad]), "ERR min or max is not a float");
+            assert_eq!(
+                t.err(&["ZRANGEBYSCORE", "z", bad, "1"]),
+                "ERR min or max is not a float"
+            );
+            assert_eq!(
+                t.err(&["ZCOUNT", "z", "1", bad]),
+                "ERR min or max is not a float"
+            );
         }
         assert_eq!(t.int(&["ZCOUNT", "z", "2", "3"]), 3);
         assert_eq!(t.int(&["ZCOUNT", "z", "-inf", "+inf"]), 7);
@@ -319,16 +416,30 @@ fn zrange_by_score() {
 
 #[test]
 fn zrange_by_lex() {
-    let setup: &[&[&str]] = &[&["ZADD", "l", "0", "a", "0", "b", "0", "c", "0", "d", "0", "e", "0", "ee"]];
+    let setup: &[&[&str]] = &[&[
+        "ZADD", "l", "0", "a", "0", "b", "0", "c", "0", "d", "0", "e", "0", "ee",
+    ]];
     for mut t in both_encodings(setup) {
         assert_eq!(t.joined(&["ZRANGEBYLEX", "l", "-", "+"]), "a b c d e ee");
         assert_eq!(t.joined(&["ZRANGEBYLEX", "l", "[b", "(d"]), "b c");
         assert_eq!(t.joined(&["ZRANGEBYLEX", "l", "(b", "[e"]), "c d e");
-        assert_eq!(t.joined(&["ZRANGEBYLEX", "l", "[e", "+", "LIMIT", "1", "5"]), "ee");
-        assert_eq!(t.joined(&["ZRANGEBYLEX", "l", "-", "+", "LIMIT", "-1", "5"]), "");
-        assert_eq!(t.joined(&["ZREVRANGEBYLEX", "l", "+", "-", "LIMIT", "1", "2"]), "e d");
+        assert_eq!(
+            t.joined(&["ZRANGEBYLEX", "l", "[e", "+", "LIMIT", "1", "5"]),
+            "ee"
+        );
+        assert_eq!(
+            t.joined(&["ZRANGEBYLEX", "l", "-", "+", "LIMIT", "-1", "5"]),
+            ""
+        );
+        assert_eq!(
+            t.joined(&["ZREVRANGEBYLEX", "l", "+", "-", "LIMIT", "1", "2"]),
+            "e d"
+        );
         assert_eq!(t.joined(&["ZREVRANGEBYLEX", "l", "(d", "[b"]), "c b");
-        assert_eq!(t.joined(&["ZRANGE", "l", "[c", "[a", "BYLEX", "REV"]), "c b a");
+        assert_eq!(
+            t.joined(&["ZRANGE", "l", "[c", "[a", "BYLEX", "REV"]),
+            "c b a"
+        );
         assert_eq!(t.joined(&["ZRANGEBYLEX", "l", "+", "-"]), "");
         assert_eq!(t.joined(&["ZRANGEBYLEX", "l", "-", "-"]), "");
         assert_eq!(t.joined(&["ZRANGEBYLEX", "l", "[z", "+"]), "");
@@ -398,9 +509,16 @@ fn zrem_and_remrange_delete_empty_keys() {
         assert_eq!(t.int(&["ZREMRANGEBYRANK", "z", "-1", "-1"]), 1);
         assert_eq!(t.int(&["ZREMRANGEBYRANK", "z", "5", "10"]), 0);
         assert_eq!(t.int(&["ZREMRANGEBYRANK", "z", "2", "1"]), 0);
-        assert_eq!(t.err(&["ZREMRANGEBYRANK", "z", "x", "1"]), "ERR value is not an integer or out of range");
+        assert_eq!(
+            t.err(&["ZREMRANGEBYRANK", "z", "x", "1"]),
+            "ERR value is not an integer or out of range"
+        );
         assert_eq!(t.joined(&["ZRANGE", "z", "0", "-1"]), "lo b c");
-        assert_eq!(t.int(&["ZREMRANGEBYLEX", "z", "[b", "[b"]), 0, "lex on mixed scores stops at lo");
+        assert_eq!(
+            t.int(&["ZREMRANGEBYLEX", "z", "[b", "[b"]),
+            0,
+            "lex on mixed scores stops at lo"
+        );
         assert_eq!(t.int(&["ZREMRANGEBYRANK", "z", "0", "-1"]), 3);
         assert_eq!(t.int(&["EXISTS", "z"]), 0);
         t.run(&["ZADD", "l", "0", "a", "0", "b", "0", "c"]);
@@ -422,19 +540,49 @@ fn zrangestore_stores_and_deletes() {
         t.run(&["EXPIRE", "dst", "100"]);
         assert_eq!(t.int(&["ZRANGESTORE", "dst", "z", "1", "3"]), 3);
         assert_eq!(t.int(&["TTL", "dst"]), -1);
-        assert_eq!(t.joined(&["ZRANGE", "dst", "0", "-1", "WITHSCORES"]), "a 1 b 2 c 2");
-        assert_eq!(t.int(&["ZRANGESTORE", "dst", "z", "+inf", "(2", "BYSCORE", "REV", "LIMIT", "1", "2"]), 2);
-        assert_eq!(t.joined(&["ZRANGE", "dst", "0", "-1", "WITHSCORES"]), "d 3 e 4.5");
+        assert_eq!(
+            t.joined(&["ZRANGE", "dst", "0", "-1", "WITHSCORES"]),
+            "a 1 b 2 c 2"
+        );
+        assert_eq!(
+            t.int(&[
+                "ZRANGESTORE",
+                "dst",
+                "z",
+                "+inf",
+                "(2",
+                "BYSCORE",
+                "REV",
+                "LIMIT",
+                "1",
+                "2"
+            ]),
+            2
+        );
+        assert_eq!(
+            t.joined(&["ZRANGE", "dst", "0", "-1", "WITHSCORES"]),
+            "d 3 e 4.5"
+        );
         t.run(&["ZADD", "lex", "0", "x", "0", "y"]);
         assert_eq!(t.int(&["ZRANGESTORE", "dst", "lex", "[y", "+", "BYLEX"]), 1);
         assert_eq!(t.joined(&["ZRANGE", "dst", "0", "-1"]), "y");
         assert_eq!(t.int(&["ZRANGESTORE", "dst", "z", "5", "1"]), 0);
         assert_eq!(t.int(&["EXISTS", "dst"]), 0);
         assert_eq!(t.int(&["ZRANGESTORE", "dst", "nokey", "0", "-1"]), 0);
-        assert_eq!(t.err(&["ZRANGESTORE", "dst", "z", "0", "1", "WITHSCORES"]), "ERR syntax error");
+        assert_eq!(
+            t.err(&["ZRANGESTORE", "dst", "z", "0", "1", "WITHSCORES"]),
+            "ERR syntax error"
+        );
         // A stored result takes the listpack encoding when it fits.
         assert_eq!(t.int(&["ZRANGESTORE", "dst", "z", "0", "-1"]), 7);
-        assert_eq!(t.encoding("dst"), if t.encoding("z") == "listpack" { "listpack" } else { "skiplist" });
+        assert_eq!(
+            t.encoding("dst"),
+            if t.encoding("z") == "listpack" {
+                "listpack"
+            } else {
+                "skiplist"
+            }
+        );
     }
 }
 
@@ -444,36 +592,80 @@ fn union_inter_diff_with_weights_and_aggregates() {
     t.run(&["ZADD", "z1", "1", "a", "2", "b", "3", "c"]);
     t.run(&["ZADD", "z2", "10", "b", "20", "c", "30", "d"]);
     t.run(&["SADD", "s", "c", "d", "e"]);
-    assert_eq!(t.joined(&["ZUNION", "2", "z1", "z2", "WITHSCORES"]), "a 1 b 12 c 23 d 30");
-    assert_eq!(t.joined(&["ZINTER", "2", "z1", "z2", "WITHSCORES"]), "b 12 c 23");
+    assert_eq!(
+        t.joined(&["ZUNION", "2", "z1", "z2", "WITHSCORES"]),
+        "a 1 b 12 c 23 d 30"
+    );
+    assert_eq!(
+        t.joined(&["ZINTER", "2", "z1", "z2", "WITHSCORES"]),
+        "b 12 c 23"
+    );
     assert_eq!(t.joined(&["ZDIFF", "2", "z1", "z2", "WITHSCORES"]), "a 1");
     assert_eq!(
-        t.joined(&["ZUNION", "2", "z1", "z2", "WEIGHTS", "2", "0.5", "AGGREGATE", "MAX", "WITHSCORES"]),
+        t.joined(&[
+            "ZUNION",
+            "2",
+            "z1",
+            "z2",
+            "WEIGHTS",
+            "2",
+            "0.5",
+            "AGGREGATE",
+            "MAX",
+            "WITHSCORES"
+        ]),
         "a 2 b 5 c 10 d 15"
     );
-    assert_eq!(t.joined(&["ZINTER", "2", "z1", "z2", "AGGREGATE", "min", "WITHSCORES"]), "b 2 c 3");
+    assert_eq!(
+        t.joined(&["ZINTER", "2", "z1", "z2", "AGGREGATE", "min", "WITHSCORES"]),
+        "b 2 c 3"
+    );
     // Plain sets count with score 1.
-    assert_eq!(t.joined(&["ZUNION", "2", "z1", "s", "WITHSCORES"]), "a 1 d 1 e 1 b 2 c 4");
-    assert_eq!(t.joined(&["ZINTER", "3", "z1", "z2", "s", "WITHSCORES"]), "c 24");
+    assert_eq!(
+        t.joined(&["ZUNION", "2", "z1", "s", "WITHSCORES"]),
+        "a 1 d 1 e 1 b 2 c 4"
+    );
+    assert_eq!(
+        t.joined(&["ZINTER", "3", "z1", "z2", "s", "WITHSCORES"]),
+        "c 24"
+    );
     assert_eq!(t.joined(&["ZDIFF", "2", "s", "z2"]), "e");
     assert_eq!(t.int(&["ZINTERCARD", "2", "z1", "s"]), 1);
     assert_eq!(t.int(&["ZINTERCARD", "2", "z1", "z2", "LIMIT", "1"]), 1);
     assert_eq!(t.int(&["ZINTERCARD", "2", "z1", "z2", "LIMIT", "0"]), 2);
     // The same key twice.
-    assert_eq!(t.joined(&["ZINTER", "2", "z1", "z1", "WITHSCORES"]), "a 2 b 4 c 6");
+    assert_eq!(
+        t.joined(&["ZINTER", "2", "z1", "z1", "WITHSCORES"]),
+        "a 2 b 4 c 6"
+    );
     assert_eq!(t.joined(&["ZDIFF", "2", "z1", "z1"]), "");
     // inf * 0 counts as 0; inf + -inf as 0.
     t.run(&["ZADD", "i1", "inf", "x"]);
     t.run(&["ZADD", "i2", "-inf", "x"]);
-    assert_eq!(t.joined(&["ZUNION", "1", "i1", "WEIGHTS", "0", "WITHSCORES"]), "x 0");
+    assert_eq!(
+        t.joined(&["ZUNION", "1", "i1", "WEIGHTS", "0", "WITHSCORES"]),
+        "x 0"
+    );
     assert_eq!(t.joined(&["ZUNION", "2", "i1", "i2", "WITHSCORES"]), "x 0");
-    assert_eq!(t.joined(&["ZINTER", "2", "i1", "i2", "AGGREGATE", "MAX", "WITHSCORES"]), "x inf");
+    assert_eq!(
+        t.joined(&["ZINTER", "2", "i1", "i2", "AGGREGATE", "MAX", "WITHSCORES"]),
+        "x inf"
+    );
     // Stores.
     assert_eq!(t.int(&["ZUNIONSTORE", "out", "2", "z1", "z2"]), 4);
-    assert_eq!(t.joined(&["ZRANGE", "out", "0", "-1", "WITHSCORES"]), "a 1 b 12 c 23 d 30");
+    assert_eq!(
+        t.joined(&["ZRANGE", "out", "0", "-1", "WITHSCORES"]),
+        "a 1 b 12 c 23 d 30"
+    );
     assert_eq!(t.encoding("out"), "listpack");
-    assert_eq!(t.int(&["ZINTERSTORE", "out", "2", "z1", "z2", "WEIGHTS", "1", "0"]), 2);
-    assert_eq!(t.joined(&["ZRANGE", "out", "0", "-1", "WITHSCORES"]), "b 2 c 3");
+    assert_eq!(
+        t.int(&["ZINTERSTORE", "out", "2", "z1", "z2", "WEIGHTS", "1", "0"]),
+        2
+    );
+    assert_eq!(
+        t.joined(&["ZRANGE", "out", "0", "-1", "WITHSCORES"]),
+        "b 2 c 3"
+    );
     assert_eq!(t.int(&["ZDIFFSTORE", "out", "2", "z1", "z1"]), 0);
     assert_eq!(t.int(&["EXISTS", "out"]), 0);
     assert_eq!(t.int(&["ZUNIONSTORE", "out", "1", "nokey"]), 0);
@@ -484,23 +676,59 @@ fn setop_errors() {
     let mut t = T::new();
     t.run(&["ZADD", "z", "1", "a"]);
     t.run(&["SET", "str", "x"]);
-    assert_eq!(t.err(&["ZUNION", "0", "z"]), "ERR at least 1 input key is needed for 'zunion' command");
+    assert_eq!(
+        t.err(&["ZUNION", "0", "z"]),
+        "ERR at least 1 input key is needed for 'zunion' command"
+    );
     assert_eq!(
         t.err(&["ZINTERSTORE", "d", "-1", "z"]),
         "ERR at least 1 input key is needed for 'zinterstore' command"
     );
-    assert_eq!(t.err(&["ZUNION", "x", "z"]), "ERR value is not an integer or out of range");
+    assert_eq!(
+        t.err(&["ZUNION", "x", "z"]),
+        "ERR value is not an integer or out of range"
+    );
     assert_eq!(t.err(&["ZUNION", "3", "z", "z"]), "ERR syntax error");
-    assert_eq!(t.err(&["ZUNION", "2", "z", "str", "WEIGHTS", "x"]), WRONGTYPE);
-    assert_eq!(t.err(&["ZUNION", "1", "z", "WEIGHTS", "x"]), "ERR weight value is not a float");
-    assert_eq!(t.err(&["ZUNION", "2", "z", "z", "WEIGHTS", "1"]), "ERR syntax error");
-    assert_eq!(t.err(&["ZUNION", "1", "z", "AGGREGATE", "avg"]), "ERR syntax error");
-    assert_eq!(t.err(&["ZDIFF", "1", "z", "WEIGHTS", "1"]), "ERR syntax error");
-    assert_eq!(t.err(&["ZUNIONSTORE", "d", "1", "z", "WITHSCORES"]), "ERR syntax error");
-    assert_eq!(t.err(&["ZINTERCARD", "1", "z", "LIMIT", "-1"]), "ERR LIMIT can't be negative");
-    assert_eq!(t.err(&["ZINTERCARD", "1", "z", "LIMIT", "x"]), "ERR LIMIT can't be negative");
-    assert_eq!(t.err(&["ZINTERCARD", "1", "z", "WITHSCORES"]), "ERR syntax error");
-    assert_eq!(t.err(&["ZUNION", "9223372036854775807", "z"]), "ERR syntax error");
+    assert_eq!(
+        t.err(&["ZUNION", "2", "z", "str", "WEIGHTS", "x"]),
+        WRONGTYPE
+    );
+    assert_eq!(
+        t.err(&["ZUNION", "1", "z", "WEIGHTS", "x"]),
+        "ERR weight value is not a float"
+    );
+    assert_eq!(
+        t.err(&["ZUNION", "2", "z", "z", "WEIGHTS", "1"]),
+        "ERR syntax error"
+    );
+    assert_eq!(
+        t.err(&["ZUNION", "1", "z", "AGGREGATE", "avg"]),
+        "ERR syntax error"
+    );
+    assert_eq!(
+        t.err(&["ZDIFF", "1", "z", "WEIGHTS", "1"]),
+        "ERR syntax error"
+    );
+    assert_eq!(
+        t.err(&["ZUNIONSTORE", "d", "1", "z", "WITHSCORES"]),
+        "ERR syntax error"
+    );
+    assert_eq!(
+        t.err(&["ZINTERCARD", "1", "z", "LIMIT", "-1"]),
+        "ERR LIMIT can't be negative"
+    );
+    assert_eq!(
+        t.err(&["ZINTERCARD", "1", "z", "LIMIT", "x"]),
+        "ERR LIMIT can't be negative"
+    );
+    assert_eq!(
+        t.err(&["ZINTERCARD", "1", "z", "WITHSCORES"]),
+        "ERR syntax error"
+    );
+    assert_eq!(
+        t.err(&["ZUNION", "9223372036854775807", "z"]),
+        "ERR syntax error"
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -514,22 +742,49 @@ fn zpop_and_zmpop() {
         assert_eq!(t.joined(&["ZPOPMAX", "z", "2"]), "hi inf e 4.5");
         assert_eq!(t.joined(&["ZPOPMIN", "z", "0"]), "");
         assert_eq!(t.joined(&["ZPOPMIN", "nokey"]), "");
-        assert_eq!(t.err(&["ZPOPMIN", "z", "-1"]), "ERR value is out of range, must be positive");
-        assert_eq!(t.err(&["ZPOPMIN", "z", "x"]), "ERR value is not an integer or out of range");
+        assert_eq!(
+            t.err(&["ZPOPMIN", "z", "-1"]),
+            "ERR value is out of range, must be positive"
+        );
+        assert_eq!(
+            t.err(&["ZPOPMIN", "z", "x"]),
+            "ERR value is not an integer or out of range"
+        );
         assert_eq!(t.err(&["ZPOPMIN", "z", "1", "2"]), "ERR syntax error");
-        assert_eq!(t.joined(&["ZMPOP", "2", "nokey", "z", "MIN", "COUNT", "2"]), "z [[a 1] [b 2]]");
+        assert_eq!(
+            t.joined(&["ZMPOP", "2", "nokey", "z", "MIN", "COUNT", "2"]),
+            "z [[a 1] [b 2]]"
+        );
         assert_eq!(t.run(&["ZMPOP", "1", "nokey", "MAX"]), Reply::NilArray);
-        assert_eq!(t.joined(&["ZMPOP", "1", "z", "max", "COUNT", "100"]), "z [[d 3] [c 2]]");
+        assert_eq!(
+            t.joined(&["ZMPOP", "1", "z", "max", "COUNT", "100"]),
+            "z [[d 3] [c 2]]"
+        );
         assert_eq!(t.int(&["EXISTS", "z"]), 0);
         for (cmd, e) in [
-            (vec!["ZMPOP", "0", "z", "MIN"], "ERR numkeys should be greater than 0"),
-            (vec!["ZMPOP", "x", "z", "MIN"], "ERR numkeys should be greater than 0"),
+            (
+                vec!["ZMPOP", "0", "z", "MIN"],
+                "ERR numkeys should be greater than 0",
+            ),
+            (
+                vec!["ZMPOP", "x", "z", "MIN"],
+                "ERR numkeys should be greater than 0",
+            ),
             (vec!["ZMPOP", "2", "z", "MIN"], "ERR syntax error"),
             (vec!["ZMPOP", "1", "z", "MID"], "ERR syntax error"),
-            (vec!["ZMPOP", "1", "z", "MIN", "COUNT", "0"], "ERR count should be greater than 0"),
+            (
+                vec!["ZMPOP", "1", "z", "MIN", "COUNT", "0"],
+                "ERR count should be greater than 0",
+            ),
             (vec!["ZMPOP", "1", "z", "MIN", "COUNT"], "ERR syntax error"),
-            (vec!["ZMPOP", "1", "z", "MIN", "COUNT", "1", "COUNT", "1"], "ERR syntax error"),
-            (vec!["ZMPOP", "9223372036854775807", "z", "MIN"], "ERR syntax error"),
+            (
+                vec!["ZMPOP", "1", "z", "MIN", "COUNT", "1", "COUNT", "1"],
+                "ERR syntax error",
+            ),
+            (
+                vec!["ZMPOP", "9223372036854775807", "z", "MIN"],
+                "ERR syntax error",
+            ),
         ] {
             assert_eq!(t.err(&cmd), e, "{cmd:?}");
         }
@@ -546,12 +801,16 @@ fn pops_are_propagated_as_zpop() {
     t.run(&["BZPOPMIN", "z", "0"]);
     t.run(&["BZMPOP", "0", "1", "z", "MIN", "COUNT", "3"]);
     t.run(&["ZPOPMIN", "z"]);
-    let p: Vec<String> = t
-        .e
-        .take_propagated()
-        .iter()
-        .map(|c| c.iter().map(|a| String::from_utf8_lossy(a).into_owned()).collect::<Vec<_>>().join(" "))
-        .collect();
+    let p: Vec<String> =
+        t.e.take_propagated()
+            .iter()
+            .map(|c| {
+                c.iter()
+                    .map(|a| String::from_utf8_lossy(a).into_owned())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect();
     assert_eq!(
         p,
         vec![
@@ -571,7 +830,10 @@ fn blocking_pops_wait_serve_and_time_out() {
     t.e.session_mut(w).expect("session").can_block = true;
     let bz = ArgvBuf::from_parts([&b"BZPOPMIN"[..], b"k1", b"k2", b"0"]);
     let mut out = Vec::new();
-    assert!(matches!(t.e.execute_encoded(w, &bz.args(), &mut out), Exec::Blocked));
+    assert!(matches!(
+        t.e.execute_encoded(w, &bz.args(), &mut out),
+        Exec::Blocked
+    ));
     assert!(out.is_empty());
     t.run(&["ZADD", "k2", "5", "m", "6", "n"]);
     let served = t.e.serve_blocked();
@@ -581,7 +843,10 @@ fn blocking_pops_wait_serve_and_time_out() {
 
     // BZMPOP with a timeout: answered nil once the deadline passes.
     let bzm = ArgvBuf::from_parts([&b"BZMPOP"[..], b"0.5", b"1", b"e", b"MAX", b"COUNT", b"2"]);
-    assert!(matches!(t.e.execute_encoded(w, &bzm.args(), &mut out), Exec::Blocked));
+    assert!(matches!(
+        t.e.execute_encoded(w, &bzm.args(), &mut out),
+        Exec::Blocked
+    ));
     t.clock.set(T0 + 499);
     assert!(t.e.expire_blocked().is_empty());
     t.clock.set(T0 + 501);
@@ -590,7 +855,10 @@ fn blocking_pops_wait_serve_and_time_out() {
     assert_eq!(timed_out[0].1, b"*-1\r\n");
 
     // Served by a later ZADD.
-    assert!(matches!(t.e.execute_encoded(w, &bzm.args(), &mut out), Exec::Blocked));
+    assert!(matches!(
+        t.e.execute_encoded(w, &bzm.args(), &mut out),
+        Exec::Blocked
+    ));
     t.run(&["ZADD", "e", "1", "a", "2", "b", "3", "c"]);
     let served = t.e.serve_blocked();
     assert_eq!(
@@ -600,7 +868,10 @@ fn blocking_pops_wait_serve_and_time_out() {
 
     // Without the ability to block (embedded callers, MULTI) the timeout reply comes at once.
     assert_eq!(t.run(&["BZPOPMAX", "nothing", "0"]), Reply::NilArray);
-    assert_eq!(t.run(&["BZMPOP", "0", "1", "nothing", "MIN"]), Reply::NilArray);
+    assert_eq!(
+        t.run(&["BZMPOP", "0", "1", "nothing", "MIN"]),
+        Reply::NilArray
+    );
 }
 
 #[test]
@@ -619,8 +890,14 @@ fn blocking_timeout_errors() {
         assert_eq!(t.err(&["BZPOPMIN", "k", arg]), e, "{arg:?}");
     }
     // BZMPOP checks numkeys and the rest before the timeout.
-    assert_eq!(t.err(&["BZMPOP", "x", "0", "k", "MIN"]), "ERR numkeys should be greater than 0");
-    assert_eq!(t.err(&["BZMPOP", "x", "1", "k", "MIN"]), "ERR timeout is not a float or out of range");
+    assert_eq!(
+        t.err(&["BZMPOP", "x", "0", "k", "MIN"]),
+        "ERR numkeys should be greater than 0"
+    );
+    assert_eq!(
+        t.err(&["BZMPOP", "x", "1", "k", "MIN"]),
+        "ERR timeout is not a float or out of range"
+    );
     // Hex timeouts are floats too.
     t.run(&["ZADD", "k", "1", "a"]);
     assert_eq!(t.joined(&["BZPOPMIN", "k", "0x10"]), "k a 1");
@@ -641,7 +918,10 @@ fn zrandmember_cases() {
         assert_eq!(t.joined(&["ZRANDMEMBER", "z", "0"]), "");
         // At least the whole set: everything, highest first.
         assert_eq!(t.joined(&["ZRANDMEMBER", "z", "7"]), "hi e d c b a lo");
-        assert_eq!(t.joined(&["ZRANDMEMBER", "z", "100", "WITHSCORES"]), "hi inf e 4.5 d 3 c 2 b 2 a 1 lo -inf");
+        assert_eq!(
+            t.joined(&["ZRANDMEMBER", "z", "100", "WITHSCORES"]),
+            "hi inf e 4.5 d 3 c 2 b 2 a 1 lo -inf"
+        );
         // Distinct members below the size.
         for n in [1usize, 2, 3, 6] {
             let mut got = t.strs(&["ZRANDMEMBER", "z", &n.to_string()]);
@@ -666,11 +946,23 @@ fn zrandmember_cases() {
             t.err(&["ZRANDMEMBER", "z", "-9223372036854775807", "WITHSCORES"]),
             "ERR value is out of range"
         );
-        assert_eq!(t.err(&["ZRANDMEMBER", "z", "1", "WITHSCORE"]), "ERR syntax error");
-        assert_eq!(t.err(&["ZRANDMEMBER", "z", "1", "WITHSCORES", "x"]), "ERR syntax error");
-        assert_eq!(t.err(&["ZRANDMEMBER", "z", "x"]), "ERR value is not an integer or out of range");
+        assert_eq!(
+            t.err(&["ZRANDMEMBER", "z", "1", "WITHSCORE"]),
+            "ERR syntax error"
+        );
+        assert_eq!(
+            t.err(&["ZRANDMEMBER", "z", "1", "WITHSCORES", "x"]),
+            "ERR syntax error"
+        );
+        assert_eq!(
+            t.err(&["ZRANDMEMBER", "z", "x"]),
+            "ERR value is not an integer or out of range"
+        );
         // A huge negative count is refused instead of building an unbounded reply.
-        assert_eq!(t.err(&["ZRANDMEMBER", "z", "-9223372036854775807"]), "ERR value is out of range");
+        assert_eq!(
+            t.err(&["ZRANDMEMBER", "z", "-9223372036854775807"]),
+            "ERR value is out of range"
+        );
     }
 }
 
@@ -679,11 +971,20 @@ fn zscan_visits_everything() {
     let mut t = T::new();
     t.run(&["ZADD", "small", "1", "a", "2.5", "b", "3", "ab"]);
     assert_eq!(t.joined(&["ZSCAN", "small", "0"]), "0 [a 1 b 2.5 ab 3]");
-    assert_eq!(t.joined(&["ZSCAN", "small", "0", "MATCH", "a*", "COUNT", "1"]), "0 [a 1 ab 3]");
+    assert_eq!(
+        t.joined(&["ZSCAN", "small", "0", "MATCH", "a*", "COUNT", "1"]),
+        "0 [a 1 ab 3]"
+    );
     assert_eq!(t.joined(&["ZSCAN", "nokey", "0"]), "0 []");
     assert_eq!(t.err(&["ZSCAN", "small", "x"]), "ERR invalid cursor");
-    assert_eq!(t.err(&["ZSCAN", "small", "0", "COUNT", "0"]), "ERR syntax error");
-    assert_eq!(t.err(&["ZSCAN", "small", "0", "TYPE", "zset"]), "ERR syntax error");
+    assert_eq!(
+        t.err(&["ZSCAN", "small", "0", "COUNT", "0"]),
+        "ERR syntax error"
+    );
+    assert_eq!(
+        t.err(&["ZSCAN", "small", "0", "TYPE", "zset"]),
+        "ERR syntax error"
+    );
     assert_eq!(t.err(&["ZSCAN", "small", "0", "MATCH"]), "ERR syntax error");
 
     for i in 0..1000 {
@@ -694,9 +995,13 @@ fn zscan_visits_everything() {
     let mut rounds = 0;
     loop {
         let r = t.run(&["ZSCAN", "big", &cursor, "COUNT", "37"]);
-        let Reply::Array(v) = r else { panic!("not an array") };
+        let Reply::Array(v) = r else {
+            panic!("not an array")
+        };
         cursor = show(&v[0]);
-        let Reply::Array(items) = &v[1] else { panic!("no items") };
+        let Reply::Array(items) = &v[1] else {
+            panic!("no items")
+        };
         for pair in items.chunks(2) {
             let m = show(&pair[0]);
             assert_eq!(format!("m{}", show(&pair[1])), m);
@@ -726,10 +1031,16 @@ fn resp3_nests_scored_pairs() {
     let mut t = T::new();
     t.run(&["HELLO", "3"]);
     t.run(&["ZADD", "z", "1", "a", "2", "b"]);
-    assert_eq!(t.joined(&["ZRANGE", "z", "0", "-1", "WITHSCORES"]), "[a 1] [b 2]");
+    assert_eq!(
+        t.joined(&["ZRANGE", "z", "0", "-1", "WITHSCORES"]),
+        "[a 1] [b 2]"
+    );
     assert_eq!(t.joined(&["ZRANGE", "z", "0", "-1"]), "a b");
     assert_eq!(t.joined(&["ZUNION", "1", "z", "WITHSCORES"]), "[a 1] [b 2]");
-    assert_eq!(t.joined(&["ZRANDMEMBER", "z", "5", "WITHSCORES"]), "[b 2] [a 1]");
+    assert_eq!(
+        t.joined(&["ZRANDMEMBER", "z", "5", "WITHSCORES"]),
+        "[b 2] [a 1]"
+    );
     assert_eq!(t.joined(&["ZPOPMIN", "z"]), "a 1");
     t.run(&["ZADD", "z", "1", "a"]);
     assert_eq!(t.joined(&["ZPOPMIN", "z", "1"]), "[a 1]");
@@ -767,7 +1078,13 @@ fn skiplist_matches_listpack_under_random_commands() {
             0..=3 => vec!["ZADD".into(), "z".into(), s, m],
             4 => vec!["ZINCRBY".into(), "z".into(), s, m],
             5 => vec!["ZREM".into(), "z".into(), m],
-            6 => vec!["ZRANGEBYSCORE".into(), "z".into(), s, s2, "WITHSCORES".into()],
+            6 => vec![
+                "ZRANGEBYSCORE".into(),
+                "z".into(),
+                s,
+                s2,
+                "WITHSCORES".into(),
+            ],
             7 => vec!["ZRANGE".into(), "z".into(), s, s2, "WITHSCORES".into()],
             8 => vec!["ZRANK".into(), "z".into(), m, "WITHSCORE".into()],
             _ => vec!["ZCOUNT".into(), "z".into(), format!("({s}"), s2],

@@ -7,4 +7,3 @@ setWasmLoader(() => init({ module_or_path: new URL('../dist/cinnabar_bg.wasm', i
 
 export * from './core.js';
 export { default } from './core.js';
-export { idbDelete } from './idb.js';

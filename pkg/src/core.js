@@ -4,9 +4,9 @@
 import { WasmEngine, lastPanic, __panicForTest } from '../dist/cinnabar.js';
 import { CinnabarError, SnapshotError, Reader, argSize, numArg, writeStr, utf8 } from './resp.js';
 import { writeSnapshot, readSnapshot, validateSnapshot } from './snapshot.js';
-import { idbLoad, idbSave } from './idb.js';
+import { idbLoad, idbSave, idbDelete } from './idb.js';
 
-export { CinnabarError, SnapshotError, validateSnapshot };
+export { CinnabarError, SnapshotError, validateSnapshot, idbDelete };
 
 let wasmExports = null;
 let wasmLoader = null;

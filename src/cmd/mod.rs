@@ -14,6 +14,7 @@ pub mod hashes;
 pub mod keys;
 pub mod keyspec;
 pub mod lists;
+pub mod memory;
 pub mod multi;
 pub mod persist_cmds;
 pub mod pubsub;
@@ -116,8 +117,6 @@ pub struct State {
     pub dirty_cas: std::collections::HashSet<u64>,
     /// The eviction pool (kept between commands, as Redis's).
     pub evict_pool: crate::db::evict::Pool,
-    /// Highest `used_memory` seen.
-    pub used_memory_peak: usize,
     /// Registered scripting hooks.
     pub scripts: crate::script::Registry,
     /// Subscriptions and undelivered messages.

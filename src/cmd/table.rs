@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 
 use super::spec::SPECS;
 use super::spec_types::CommandSpec;
-use super::{Handler, multi, persist_cmds, pubsub, scripting, hashes, lists, sets, sort, zsets, client, command, config_cmd, info, keys, server, strings};
+use super::{Handler, memory, multi, persist_cmds, pubsub, scripting, hashes, lists, sets, sort, zsets, client, command, config_cmd, info, keys, server, strings};
 
 /// One servable command (or container of subcommands).
 pub struct Command {
@@ -59,6 +59,7 @@ fn families() -> impl Iterator<Item = &'static (&'static str, Handler)> {
         .iter()
         .chain(keys::COMMANDS.iter())
         .chain(multi::COMMANDS.iter())
+        .chain(memory::COMMANDS.iter())
         .chain(pubsub::COMMANDS.iter())
         .chain(scripting::COMMANDS.iter())
         .chain(lists::COMMANDS.iter())
