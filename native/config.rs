@@ -24,8 +24,16 @@ pub struct BadConfig {
 
 impl std::fmt::Display for BadConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        writeln!(f, "\n*** FATAL CONFIG FILE ERROR (cinnabar {}) ***", env!("CARGO_PKG_VERSION"))?;
-        writeln!(f, "Reading the configuration file, at line {}", self.line_no)?;
+        writeln!(
+            f,
+            "\n*** FATAL CONFIG FILE ERROR (cinnabar {}) ***",
+            env!("CARGO_PKG_VERSION")
+        )?;
+        writeln!(
+            f,
+            "Reading the configuration file, at line {}",
+            self.line_no
+        )?;
         writeln!(f, ">>> '{}'", self.line)?;
         write!(f, "{}", self.reason)
     }
@@ -68,7 +76,11 @@ fn apply(config: &mut Config, args: &[String]) -> Result<(), String> {
     }
     // Multi-word parameters (bind, save) keep all their words.
     let value = values.join(" ");
-    let value = if name == "save" && value == "\"\"" { String::new() } else { value };
+    let value = if name == "save" && value == "\"\"" {
+        String::new()
+    } else {
+        value
+    };
     if find_param(&name).is_none() {
         return Err("Bad directive or wrong number of arguments".into());
     }
@@ -143,7 +155,16 @@ mod tests {
 
     #[test]
     fn cli_overrides_and_units() {
-        let st = parse_args(&s(&["--port", "7000", "--maxmemory", "64mb", "--bind", "127.0.0.1", "::1"])).unwrap();
+        let st = parse_args(&s(&[
+            "--port",
+            "7000",
+            "--maxmemory",
+            "64mb",
+            "--bind",
+            "127.0.0.1",
+            "::1",
+        ]))
+        .unwrap();
         assert_eq!(st.config.get("port"), Some("7000"));
         assert_eq!(st.config.maxmemory, 64 * 1024 * 1024);
         assert_eq!(st.config.get("bind"), Some("127.0.0.1 ::1"));

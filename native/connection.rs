@@ -21,7 +21,10 @@ pub async fn serve(shared: Rc<Shared>, mut stream: TcpStream, peer: SocketAddr) 
     let (handle, max_query, proto_max) = {
         let mut eng = shared.engine.borrow_mut();
         let cfg = &eng.state().config;
-        let maxclients: usize = cfg.get("maxclients").and_then(|v| v.parse().ok()).unwrap_or(10000);
+        let maxclients: usize = cfg
+            .get("maxclients")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(10000);
         let max_query: usize = cfg
             .get("client-query-buffer-limit")
             .and_then(|v| v.parse().ok())
@@ -30,11 +33,16 @@ pub async fn serve(shared: Rc<Shared>, mut stream: TcpStream, peer: SocketAddr) 
         if eng.client_count() >= maxclients {
             eng.state_mut().stats.rejected_connections += 1;
             drop(eng);
-            let _ = stream.write_all(b"-ERR max number of clients reached\r\n").await;
+            let _ = stream
+                .write_all(b"-ERR max number of clients reached\r\n")
+                .await;
             return;
         }
         let h = eng.connect();
-        let laddr = stream.local_addr().map(|a| a.to_string()).unwrap_or_default();
+        let laddr = stream
+            .local_addr()
+            .map(|a| a.to_string())
+            .unwrap_or_default();
         if let Some(s) = eng.session_mut(h) {
             s.addr = peer.to_string();
             s.laddr = laddr;
@@ -186,7 +194,11 @@ pub async fn serve(shared: Rc<Shared>, mut stream: TcpStream, peer: SocketAddr) 
 async fn write_unless_killed(stream: &mut TcpStream, bytes: &[u8], link: &ClientLink) -> bool {
     if link.killed.get() {
         // Killed (possibly by its own CLIENT KILL): flush what it is owed, briefly, then close.
-        let _ = tokio::time::timeout(std::time::Duration::from_millis(500), stream.write_all(bytes)).await;
+        let _ = tokio::time::timeout(
+            std::time::Duration::from_millis(500),
+            stream.write_all(bytes),
+        )
+        .await;
         return false;
     }
     link.unsent.set(bytes.len());

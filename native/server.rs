@@ -68,7 +68,12 @@ impl Shared {
         let messages = self.engine.borrow_mut().take_messages();
         if !messages.is_empty() {
             let limit = cinnabar::config::pubsub_hard_limit(
-                self.engine.borrow().state().config.get("client-output-buffer-limit").unwrap_or(""),
+                self.engine
+                    .borrow()
+                    .state()
+                    .config
+                    .get("client-output-buffer-limit")
+                    .unwrap_or(""),
             );
             let links = self.links.borrow();
             for (id, bytes) in messages {
@@ -80,7 +85,9 @@ impl Shared {
                         ob.clear();
                         l.killed.set(true);
                         l.kill.notify_one();
-                        log(&format!("Client id={id} scheduled to be closed ASAP for overcoming of output buffer limits."));
+                        log(&format!(
+                            "Client id={id} scheduled to be closed ASAP for overcoming of output buffer limits."
+                        ));
                     } else {
                         ob.extend_from_slice(&bytes);
                     }
@@ -141,10 +148,18 @@ async fn bind_all(addrs: &[String], port: u16) -> Result<Vec<TcpListener>, Strin
     let mut out = Vec::new();
     for a in addrs {
         let a = a.trim_start_matches('-');
-        let sock = if a.contains(':') { format!("[{a}]:{port}") } else { format!("{a}:{port}") };
+        let sock = if a.contains(':') {
+            format!("[{a}]:{port}")
+        } else {
+            format!("{a}:{port}")
+        };
         match TcpListener::bind(&sock).await {
             Ok(l) => out.push(l),
-            Err(e) => return Err(format!("Warning: Could not create server TCP listening socket {sock}: {e}")),
+            Err(e) => {
+                return Err(format!(
+                    "Warning: Could not create server TCP listening socket {sock}: {e}"
+                ));
+            }
         }
     }
     Ok(out)
@@ -153,7 +168,10 @@ async fn bind_all(addrs: &[String], port: u16) -> Result<Vec<TcpListener>, Strin
 /// Run the server until shutdown; returns the process exit code.
 pub async fn run(startup: Startup) -> i32 {
     let config = startup.config;
-    let port: u16 = config.get("port").and_then(|p| p.parse().ok()).unwrap_or(6379);
+    let port: u16 = config
+        .get("port")
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(6379);
     let binds: Vec<String> = config
         .get("bind")
         .unwrap_or("127.0.0.1")
@@ -173,9 +191,14 @@ pub async fn run(startup: Startup) -> i32 {
         let info = &mut engine.state_mut().host_info;
         info.push(("process_id".into(), std::process::id().to_string()));
         info.push(("tcp_port".into(), port.to_string()));
-        let exe = std::env::current_exe().map(|p| p.display().to_string()).unwrap_or_default();
+        let exe = std::env::current_exe()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
         info.push(("executable".into(), exe));
-        info.push(("config_file".into(), startup.config_file.clone().unwrap_or_default()));
+        info.push((
+            "config_file".into(),
+            startup.config_file.clone().unwrap_or_default(),
+        ));
     }
     let shared = Rc::new(Shared {
         engine: RefCell::new(engine),
@@ -254,7 +277,8 @@ pub async fn run(startup: Startup) -> i32 {
         });
     }
 
-    let mut sigterm = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+    let mut sigterm =
+        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
     let term = async {
         match sigterm.as_mut() {
             Some(s) => {

@@ -39,7 +39,11 @@ impl PubSub {
 
 /// A `message`/`smessage` push.
 pub fn message(kind: &'static str, channel: &[u8], msg: &[u8]) -> Reply {
-    Reply::Push(vec![Reply::bulk(kind), Reply::bulk(channel), Reply::bulk(msg)])
+    Reply::Push(vec![
+        Reply::bulk(kind),
+        Reply::bulk(channel),
+        Reply::bulk(msg),
+    ])
 }
 
 /// A `pmessage` push.
@@ -83,7 +87,8 @@ pub mod notify {
     /// n: new-key events.
     pub const NEW: u32 = 1 << 13;
     /// A: alias for g$lshzxetd.
-    pub const ALL: u32 = GENERIC | STRING | LIST | SET | HASH | ZSET | EXPIRED | EVICTED | STREAM | MODULE;
+    pub const ALL: u32 =
+        GENERIC | STRING | LIST | SET | HASH | ZSET | EXPIRED | EVICTED | STREAM | MODULE;
 
     /// Parse a flags string like Redis's keyspaceEventsStringToFlags; None if invalid.
     pub fn parse(s: &str) -> Option<u32> {
@@ -134,7 +139,12 @@ pub mod notify {
                 }
             }
         }
-        for (bit, c) in [(KEYSPACE, 'K'), (KEYEVENT, 'E'), (KEY_MISS, 'm'), (NEW, 'n')] {
+        for (bit, c) in [
+            (KEYSPACE, 'K'),
+            (KEYEVENT, 'E'),
+            (KEY_MISS, 'm'),
+            (NEW, 'n'),
+        ] {
             if f & bit != 0 {
                 s.push(c);
             }

@@ -144,7 +144,9 @@ impl CmdError {
             CmdError::StringTooLong => {
                 "ERR string exceeds maximum allowed size (proto-max-bulk-len)".into()
             }
-            CmdError::InvalidExpire(c) => format!("ERR invalid expire time in '{c}' command").into(),
+            CmdError::InvalidExpire(c) => {
+                format!("ERR invalid expire time in '{c}' command").into()
+            }
             CmdError::DbIndexOutOfRange => "ERR DB index is out of range".into(),
             CmdError::IndexOutOfRange => "ERR index out of range".into(),
             CmdError::NotPositive => "ERR value is out of range, must be positive".into(),

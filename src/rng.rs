@@ -19,7 +19,12 @@ impl Rng {
     pub fn seeded(seed: u64) -> Rng {
         let mut x = seed;
         Rng {
-            s: [splitmix(&mut x), splitmix(&mut x), splitmix(&mut x), splitmix(&mut x)],
+            s: [
+                splitmix(&mut x),
+                splitmix(&mut x),
+                splitmix(&mut x),
+                splitmix(&mut x),
+            ],
         }
     }
 

@@ -6,7 +6,10 @@ mod common;
 #[test]
 fn noeviction_oom_matches_redis() {
     let mut p = common::Pair::new();
-    p.check_all(&[&["SET", "before", "1"], &["CONFIG", "SET", "maxmemory", "1"]]);
+    p.check_all(&[
+        &["SET", "before", "1"],
+        &["CONFIG", "SET", "maxmemory", "1"],
+    ]);
     p.check(&["SET", "k", "v"]);
     p.check(&["GET", "before"]);
     p.check(&["DEL", "before"]);
@@ -52,7 +55,12 @@ fn memory_usage_shapes_match_redis() {
     p.check(&["MEMORY", "NOSUCH"]);
     // Sizes legitimately differ; both report a positive integer.
     let (r, c) = p.both(&["MEMORY", "USAGE", "k"]);
-    assert!(r.starts_with(b":") && c.starts_with(b":"), "{:?} {:?}", common::show(&r), common::show(&c));
+    assert!(
+        r.starts_with(b":") && c.starts_with(b":"),
+        "{:?} {:?}",
+        common::show(&r),
+        common::show(&c)
+    );
     let (r, c) = p.both(&["MEMORY", "STATS"]);
     assert!(r.starts_with(b"*") && c.starts_with(b"*"));
     assert!(String::from_utf8_lossy(&c).contains("keys.count"));

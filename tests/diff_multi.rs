@@ -42,7 +42,13 @@ fn queueing_errors_abort_with_execabort() {
         &["EXEC"],
         &["EXISTS", "x"],
     ]);
-    p.check_all(&[&["MULTI"], &["SET", "y", "1"], &["GET", "y", "z"], &["EXEC"], &["EXISTS", "y"]]);
+    p.check_all(&[
+        &["MULTI"],
+        &["SET", "y", "1"],
+        &["GET", "y", "z"],
+        &["EXEC"],
+        &["EXISTS", "y"],
+    ]);
 }
 
 #[test]
@@ -68,7 +74,12 @@ fn nesting_and_misuse_errors() {
 fn watch_broken_by_another_client() {
     let mut p = Pair::new();
     let (mut r2, mut c2) = p.connect_more();
-    p.check_all(&[&["SET", "w", "1"], &["WATCH", "w"], &["MULTI"], &["INCR", "w"]]);
+    p.check_all(&[
+        &["SET", "w", "1"],
+        &["WATCH", "w"],
+        &["MULTI"],
+        &["INCR", "w"],
+    ]);
     assert_eq!(r2.cmd(&["SET", "w", "5"]), c2.cmd(&["SET", "w", "5"]));
     p.check(&["EXEC"]); // null: the transaction did not run
     p.check(&["GET", "w"]);
@@ -90,7 +101,12 @@ fn watch_broken_by_flush_swapdb_and_delete() {
         &["SWAPDB", "0", "1"],
         &["DEL", "f"],
     ] {
-        p.check_all(&[&["SET", "f", "1"], &["WATCH", "f"], &["MULTI"], &["GET", "f"]]);
+        p.check_all(&[
+            &["SET", "f", "1"],
+            &["WATCH", "f"],
+            &["MULTI"],
+            &["GET", "f"],
+        ]);
         assert_eq!(r2.cmd(other), c2.cmd(other));
         p.check(&["EXEC"]);
         p.check_all(&[&["SELECT", "1"], &["FLUSHDB"], &["SELECT", "0"]]);
@@ -104,7 +120,12 @@ fn watch_broken_by_flush_swapdb_and_delete() {
 #[test]
 fn watch_broken_by_expiry() {
     let mut p = Pair::new();
-    p.check_all(&[&["SET", "e", "1", "PX", "30"], &["WATCH", "e"], &["MULTI"], &["GET", "e"]]);
+    p.check_all(&[
+        &["SET", "e", "1", "PX", "30"],
+        &["WATCH", "e"],
+        &["MULTI"],
+        &["GET", "e"],
+    ]);
     // Wait (by polling the other server state, not sleeping blindly) until the key is gone.
     let (mut r2, mut c2) = p.connect_more();
     for conn in [&mut r2, &mut c2] {
@@ -122,6 +143,13 @@ fn resp3_exec_and_discard_shapes() {
     let mut p = Pair::new();
     let (r, c) = p.both(&["HELLO", "3"]);
     assert_eq!(r.is_empty(), c.is_empty());
-    p.check_all(&[&["SET", "z", "1"], &["WATCH", "z"], &["SET", "z", "2"], &["MULTI"], &["GET", "z"], &["EXEC"]]);
+    p.check_all(&[
+        &["SET", "z", "1"],
+        &["WATCH", "z"],
+        &["SET", "z", "2"],
+        &["MULTI"],
+        &["GET", "z"],
+        &["EXEC"],
+    ]);
     p.check_all(&[&["MULTI"], &["SET", "q", "1"], &["GET", "q"], &["EXEC"]]);
 }

@@ -142,8 +142,14 @@ fn subscriber_that_never_reads_is_disconnected_and_memory_stays_bounded() {
             break;
         }
     }
-    assert!(receivers_hit_zero, "the slow subscriber was never disconnected");
+    assert!(
+        receivers_hit_zero,
+        "the slow subscriber was never disconnected"
+    );
     let rss = common::rss_kib(srv.child.id());
     assert!(rss < 48 * 1024, "server RSS {rss} KiB");
-    assert_eq!(publisher.cmd(&["PUBSUB", "NUMSUB", "firehose"]), b"*2\r\n$8\r\nfirehose\r\n:0\r\n");
+    assert_eq!(
+        publisher.cmd(&["PUBSUB", "NUMSUB", "firehose"]),
+        b"*2\r\n$8\r\nfirehose\r\n:0\r\n"
+    );
 }

@@ -9,8 +9,16 @@ fn unknown_functions_and_scripts() {
     p.check(&["FCALL", "nosuchfn", "0"]);
     p.check(&["FCALL_RO", "nosuchfn", "0"]);
     p.check(&["EVALSHA", "ffffffffffffffffffffffffffffffffffffffff", "0"]);
-    p.check(&["EVALSHA_RO", "ffffffffffffffffffffffffffffffffffffffff", "0"]);
-    p.check(&["SCRIPT", "EXISTS", "ffffffffffffffffffffffffffffffffffffffff"]);
+    p.check(&[
+        "EVALSHA_RO",
+        "ffffffffffffffffffffffffffffffffffffffff",
+        "0",
+    ]);
+    p.check(&[
+        "SCRIPT",
+        "EXISTS",
+        "ffffffffffffffffffffffffffffffffffffffff",
+    ]);
     p.check(&["SCRIPT", "FLUSH"]);
     p.check(&["SCRIPT", "FLUSH", "ASYNC"]);
     p.check(&["FCALL"]);

@@ -12,11 +12,46 @@ use cinnabar::rng::Rng;
 use cinnabar::{Config, Engine, Reply};
 
 const VALUES: &[&[u8]] = &[
-    b"0", b"1", b"-1", b"2", b"10", b"100", b"-100", b"9223372036854775807", b"-9223372036854775808",
-    b"9223372036854775808", b"18446744073709551615", b"4294967296", b"536870912", b"536870911",
-    b"1.5", b"-0.5", b"inf", b"-inf", b"+inf", b"nan", b"1e308", b"1e-308", b"", b" ", b"abc",
-    b"\x00\xff\r\n", b"*", b"?", b"[a-", b"\\", b"k1", b"k2", b"k3", b"{tag}k", b"0x10", b"1 ",
-    b"99999999999999999999999", b"-0", b"00", b"+1",
+    b"0",
+    b"1",
+    b"-1",
+    b"2",
+    b"10",
+    b"100",
+    b"-100",
+    b"9223372036854775807",
+    b"-9223372036854775808",
+    b"9223372036854775808",
+    b"18446744073709551615",
+    b"4294967296",
+    b"536870912",
+    b"536870911",
+    b"1.5",
+    b"-0.5",
+    b"inf",
+    b"-inf",
+    b"+inf",
+    b"nan",
+    b"1e308",
+    b"1e-308",
+    b"",
+    b" ",
+    b"abc",
+    b"\x00\xff\r\n",
+    b"*",
+    b"?",
+    b"[a-",
+    b"\\",
+    b"k1",
+    b"k2",
+    b"k3",
+    b"{tag}k",
+    b"0x10",
+    b"1 ",
+    b"99999999999999999999999",
+    b"-0",
+    b"00",
+    b"+1",
 ];
 
 fn tokens(args: &'static [Arg], out: &mut Vec<&'static str>) {
@@ -68,7 +103,11 @@ fn random_arguments_never_panic() {
             argv.push(part.as_bytes());
         }
         let min = arity.unsigned_abs() as usize;
-        let n = if *arity >= 0 { min } else { min + rng.below(6) as usize };
+        let n = if *arity >= 0 {
+            min
+        } else {
+            min + rng.below(6) as usize
+        };
         let fixed = name.split('|').count();
         for _ in fixed..n.max(fixed) {
             let pick = rng.below(10);

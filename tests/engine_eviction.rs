@@ -45,7 +45,10 @@ fn used_memory_stays_under_maxmemory_for_every_policy() {
                 clock.advance(10);
             }
             let used = e.state().used_memory();
-            assert!(used <= limit + 512, "{policy}: used {used} > {limit} at {i}");
+            assert!(
+                used <= limit + 512,
+                "{policy}: used {used} > {limit} at {i}"
+            );
         }
         assert!(e.state().stats.evicted_keys > 0, "{policy} evicted nothing");
     }
@@ -53,7 +56,12 @@ fn used_memory_stays_under_maxmemory_for_every_policy() {
 
 #[test]
 fn volatile_policies_never_evict_persistent_keys_and_then_refuse() {
-    for policy in ["volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl"] {
+    for policy in [
+        "volatile-lru",
+        "volatile-lfu",
+        "volatile-random",
+        "volatile-ttl",
+    ] {
         let (mut e, c, _) = engine("2mb", policy);
         let value = "p".repeat(200);
         let mut persistent = 0;
@@ -71,9 +79,16 @@ fn volatile_policies_never_evict_persistent_keys_and_then_refuse() {
             }
         }
         assert!(oom, "{policy}: never refused");
-        assert_eq!(run(&mut e, c, &["DBSIZE"]), Reply::Int(persistent), "{policy}");
+        assert_eq!(
+            run(&mut e, c, &["DBSIZE"]),
+            Reply::Int(persistent),
+            "{policy}"
+        );
         // Reads and deletes still work.
-        assert_eq!(run(&mut e, c, &["GET", "p:0"]), Reply::bulk("p".repeat(200)));
+        assert_eq!(
+            run(&mut e, c, &["GET", "p:0"]),
+            Reply::bulk("p".repeat(200))
+        );
         assert_eq!(run(&mut e, c, &["DEL", "p:0"]), Reply::Int(1));
     }
 }
@@ -112,7 +127,17 @@ fn volatile_ttl_evicts_nearest_deadlines_first() {
     let value = "t".repeat(100);
     // Deadlines grow with i; the early ones must go first.
     for i in 0..8000 {
-        let r = run(&mut e, c, &["SET", &format!("t:{i:05}"), &value, "PX", &(100_000 + i * 1000).to_string()]);
+        let r = run(
+            &mut e,
+            c,
+            &[
+                "SET",
+                &format!("t:{i:05}"),
+                &value,
+                "PX",
+                &(100_000 + i * 1000).to_string(),
+            ],
+        );
         assert_eq!(r, Reply::Ok);
     }
     let evicted = e.state().stats.evicted_keys as usize;
@@ -125,9 +150,16 @@ fn volatile_ttl_evicts_nearest_deadlines_first() {
             early_alive += 1;
         }
     }
-    assert!(early_alive * 4 < evicted / 2, "{early_alive} of the earliest survived");
+    assert!(
+        early_alive * 4 < evicted / 2,
+        "{early_alive} of the earliest survived"
+    );
     for i in 7900..8000 {
-        assert_eq!(run(&mut e, c, &["EXISTS", &format!("t:{i:05}")]), Reply::Int(1), "t:{i}");
+        assert_eq!(
+            run(&mut e, c, &["EXISTS", &format!("t:{i:05}")]),
+            Reply::Int(1),
+            "t:{i}"
+        );
     }
 }
 
@@ -137,12 +169,19 @@ fn lowering_maxmemory_at_runtime_evicts() {
     for i in 0..5000 {
         run(&mut e, c, &["SET", &format!("k{i}"), &"x".repeat(200)]);
     }
-    assert_eq!(run(&mut e, c, &["CONFIG", "SET", "maxmemory", "1500kb"]), Reply::Ok);
+    assert_eq!(
+        run(&mut e, c, &["CONFIG", "SET", "maxmemory", "1500kb"]),
+        Reply::Ok
+    );
     // Each command evicts a bounded batch; a few commands bring memory under the limit.
     for _ in 0..4 {
         run(&mut e, c, &["PING"]);
     }
-    assert!(e.state().used_memory() <= 1_536_000 + 512, "used {}", e.state().used_memory());
+    assert!(
+        e.state().used_memory() <= 1_536_000 + 512,
+        "used {}",
+        e.state().used_memory()
+    );
     assert!(e.state().stats.evicted_keys > 0);
 }
 

@@ -10,7 +10,11 @@ use cinnabar::script::ScriptCtx;
 use cinnabar::{CmdError, Config, Engine, Reply};
 
 fn engine() -> (Engine, cinnabar::ClientHandle) {
-    let mut e = Engine::with_rng(Config::default(), Box::new(ManualClock::new(1_000_000)), Rng::seeded(1));
+    let mut e = Engine::with_rng(
+        Config::default(),
+        Box::new(ManualClock::new(1_000_000)),
+        Rng::seeded(1),
+    );
     let c = e.connect();
     (e, c)
 }
@@ -65,19 +69,29 @@ fn call_raises_and_pcall_returns_errors() {
         }),
     );
     assert_eq!(run(&mut e, c, &["SET", "text", "abc"]), Reply::Ok);
-    assert_eq!(run(&mut e, c, &["FCALL", "raise", "0"]), err("ERR value is not an integer or out of range"));
+    assert_eq!(
+        run(&mut e, c, &["FCALL", "raise", "0"]),
+        err("ERR value is not an integer or out of range")
+    );
     // Like Redis scripts, effects before the error stay; nothing after it ran.
-    assert_eq!(run(&mut e, c, &["EXISTS", "before", "after"]), Reply::Int(1));
+    assert_eq!(
+        run(&mut e, c, &["EXISTS", "before", "after"]),
+        Reply::Int(1)
+    );
     assert_eq!(
         run(&mut e, c, &["FCALL", "catch", "0"]),
-        Reply::Array(vec![err("ERR value is not an integer or out of range"), Reply::Int(1)])
+        Reply::Array(vec![
+            err("ERR value is not an integer or out of range"),
+            Reply::Int(1)
+        ])
     );
 }
 
 #[test]
 fn read_only_rules() {
     let (mut e, c) = engine();
-    let writer = Rc::new(|ctx: &mut ScriptCtx, _k: &[Vec<u8>], _a: &[Vec<u8>]| ctx.call(&["SET", "k", "v"]));
+    let writer =
+        Rc::new(|ctx: &mut ScriptCtx, _k: &[Vec<u8>], _a: &[Vec<u8>]| ctx.call(&["SET", "k", "v"]));
     e.register_function("writer", false, writer.clone());
     e.register_function("sneaky", true, writer);
     assert_eq!(
@@ -95,21 +109,37 @@ fn read_only_rules() {
         false,
         Rc::new(|ctx: &mut ScriptCtx, _k: &[Vec<u8>], _a: &[Vec<u8>]| ctx.call(&["MULTI"])),
     );
-    assert_eq!(run(&mut e, c, &["FCALL", "nested", "0"]), err("ERR This Redis command is not allowed from script"));
+    assert_eq!(
+        run(&mut e, c, &["FCALL", "nested", "0"]),
+        err("ERR This Redis command is not allowed from script")
+    );
 }
 
 #[test]
 fn argument_errors_match_redis() {
     let (mut e, c) = engine();
-    assert_eq!(run(&mut e, c, &["FCALL", "nope", "0"]), err("ERR Function not found"));
-    assert_eq!(run(&mut e, c, &["FCALL", "cas", "-1"]), err("ERR Number of keys can't be negative"));
+    assert_eq!(
+        run(&mut e, c, &["FCALL", "nope", "0"]),
+        err("ERR Function not found")
+    );
+    assert_eq!(
+        run(&mut e, c, &["FCALL", "cas", "-1"]),
+        err("ERR Number of keys can't be negative")
+    );
     assert_eq!(
         run(&mut e, c, &["FCALL", "cas", "3", "a"]),
         err("ERR Number of keys can't be greater than number of args")
     );
-    assert_eq!(run(&mut e, c, &["FCALL", "cas", "x"]), err("ERR value is not an integer or out of range"));
     assert_eq!(
-        run(&mut e, c, &["EVALSHA", "0000000000000000000000000000000000000000", "0"]),
+        run(&mut e, c, &["FCALL", "cas", "x"]),
+        err("ERR value is not an integer or out of range")
+    );
+    assert_eq!(
+        run(
+            &mut e,
+            c,
+            &["EVALSHA", "0000000000000000000000000000000000000000", "0"]
+        ),
         err("NOSCRIPT No matching script. Please use EVAL.")
     );
     match run(&mut e, c, &["EVAL", "return 1", "0"]) {
@@ -126,13 +156,30 @@ fn eval_runs_the_hook_registered_for_that_body() {
     e.register_function(
         "incrby_hook",
         false,
-        Rc::new(|ctx: &mut ScriptCtx, k: &[Vec<u8>], a: &[Vec<u8>]| ctx.call(&[b"INCRBY".as_slice(), &k[0], &a[0]])),
+        Rc::new(|ctx: &mut ScriptCtx, k: &[Vec<u8>], a: &[Vec<u8>]| {
+            ctx.call(&[b"INCRBY".as_slice(), &k[0], &a[0]])
+        }),
     );
-    assert_eq!(run(&mut e, c, &["EVAL", body, "1", "n", "7"]), Reply::Int(7));
-    assert_eq!(run(&mut e, c, &["EVALSHA", &sha, "1", "n", "3"]), Reply::Int(10));
-    assert_eq!(run(&mut e, c, &["EVALSHA", &sha.to_uppercase(), "1", "n", "1"]), Reply::Int(11));
-    assert_eq!(run(&mut e, c, &["SCRIPT", "EXISTS", &sha, "ffff"]), Reply::Array(vec![Reply::Int(1), Reply::Int(0)]));
-    assert_eq!(run(&mut e, c, &["SCRIPT", "LOAD", body]), Reply::Bulk(sha.into_bytes()));
+    assert_eq!(
+        run(&mut e, c, &["EVAL", body, "1", "n", "7"]),
+        Reply::Int(7)
+    );
+    assert_eq!(
+        run(&mut e, c, &["EVALSHA", &sha, "1", "n", "3"]),
+        Reply::Int(10)
+    );
+    assert_eq!(
+        run(&mut e, c, &["EVALSHA", &sha.to_uppercase(), "1", "n", "1"]),
+        Reply::Int(11)
+    );
+    assert_eq!(
+        run(&mut e, c, &["SCRIPT", "EXISTS", &sha, "ffff"]),
+        Reply::Array(vec![Reply::Int(1), Reply::Int(0)])
+    );
+    assert_eq!(
+        run(&mut e, c, &["SCRIPT", "LOAD", body]),
+        Reply::Bulk(sha.into_bytes())
+    );
 }
 
 #[test]
@@ -141,12 +188,25 @@ fn effects_are_propagated_not_the_call() {
     e.enable_propagation();
     assert_eq!(run(&mut e, c, &["SET", "lock", "owner1"]), Reply::Ok);
     let _ = e.take_propagated();
-    assert_eq!(run(&mut e, c, &["FCALL", "cas", "1", "lock", "owner1", "owner2"]), Reply::Int(1));
+    assert_eq!(
+        run(
+            &mut e,
+            c,
+            &["FCALL", "cas", "1", "lock", "owner1", "owner2"]
+        ),
+        Reply::Int(1)
+    );
     let prop = e.take_propagated();
-    let names: Vec<String> = prop.iter().map(|c| String::from_utf8_lossy(&c[0]).to_uppercase()).collect();
+    let names: Vec<String> = prop
+        .iter()
+        .map(|c| String::from_utf8_lossy(&c[0]).to_uppercase())
+        .collect();
     assert_eq!(names, ["MULTI", "SET", "EXEC"], "{prop:?}");
     // A read-only hook propagates nothing.
-    assert!(matches!(run(&mut e, c, &["FCALL_RO", "mget_map", "1", "lock"]), Reply::Map(_)));
+    assert!(matches!(
+        run(&mut e, c, &["FCALL_RO", "mget_map", "1", "lock"]),
+        Reply::Map(_)
+    ));
     assert!(e.take_propagated().is_empty());
 }
 

@@ -19,7 +19,10 @@ fn two_thousand_concurrent_connections() {
     }
     for (i, c) in conns.iter_mut().enumerate().rev() {
         let v = format!("value:{i}");
-        assert_eq!(c.cmd(&["GET", &format!("key:{i}")]), format!("${}\r\n{v}\r\n", v.len()).into_bytes());
+        assert_eq!(
+            c.cmd(&["GET", &format!("key:{i}")]),
+            format!("${}\r\n{v}\r\n", v.len()).into_bytes()
+        );
     }
     assert_eq!(conns[0].cmd(&["DBSIZE"]), b":2000\r\n");
 }
@@ -81,7 +84,8 @@ fn abandoned_huge_bulk_is_freed_and_others_are_served() {
     {
         let mut c = std::net::TcpStream::connect(("127.0.0.1", srv.port)).expect("connect");
         // Declare a 500 MB value, send 8 MB of it, then vanish.
-        c.write_all(b"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$524288000\r\n").expect("write");
+        c.write_all(b"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$524288000\r\n")
+            .expect("write");
         let chunk = vec![b'x'; 1 << 20];
         for _ in 0..8 {
             c.write_all(&chunk).expect("write");
@@ -93,7 +97,10 @@ fn abandoned_huge_bulk_is_freed_and_others_are_served() {
     assert_eq!(other.cmd(&["PING"]), b"+PONG\r\n");
     assert_eq!(other.cmd(&["EXISTS", "k"]), b":0\r\n");
     let rss = common::rss_kib(srv.child.id());
-    assert!(rss < 256 * 1024, "server kept {rss} KiB after the client left");
+    assert!(
+        rss < 256 * 1024,
+        "server kept {rss} KiB after the client left"
+    );
 }
 
 #[test]
@@ -102,7 +109,10 @@ fn sigterm_stops_cleanly() {
     let mut c = Conn::connect(srv.port);
     assert_eq!(c.cmd(&["SET", "x", "y"]), b"+OK\r\n");
     let pid = srv.child.id().to_string();
-    let st = std::process::Command::new("kill").args(["-TERM", &pid]).status().expect("kill");
+    let st = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .expect("kill");
     assert!(st.success());
     let status = srv.child.wait().expect("wait");
     assert_eq!(status.code(), Some(0), "exit status {status:?}");

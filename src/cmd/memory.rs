@@ -53,11 +53,20 @@ pub fn stats(ctx: &mut Ctx, _args: &Args) -> CmdResult {
     let keys: usize = ctx.st.dbs.iter().map(|d| d.len()).sum();
     let dataset: usize = used.saturating_sub(BASELINE_MEMORY);
     let overhead = BASELINE_MEMORY + keys * ENTRY_OVERHEAD;
-    let pct = |a: usize, b: usize| if b == 0 { 0.0 } else { a as f64 * 100.0 / b as f64 };
+    let pct = |a: usize, b: usize| {
+        if b == 0 {
+            0.0
+        } else {
+            a as f64 * 100.0 / b as f64
+        }
+    };
     let mut m: Vec<(Reply, Reply)> = vec![
         (Reply::bulk("peak.allocated"), Reply::Int(peak as i64)),
         (Reply::bulk("total.allocated"), Reply::Int(used as i64)),
-        (Reply::bulk("startup.allocated"), Reply::Int(BASELINE_MEMORY as i64)),
+        (
+            Reply::bulk("startup.allocated"),
+            Reply::Int(BASELINE_MEMORY as i64),
+        ),
         (Reply::bulk("replication.backlog"), Reply::Int(0)),
         (Reply::bulk("clients.slaves"), Reply::Int(0)),
         (Reply::bulk("clients.normal"), Reply::Int(0)),
@@ -73,18 +82,40 @@ pub fn stats(ctx: &mut Ctx, _args: &Args) -> CmdResult {
         m.push((
             Reply::bulk(format!("db.{i}")),
             Reply::Map(vec![
-                (Reply::bulk("overhead.hashtable.main"), Reply::Int((d.len() * ENTRY_OVERHEAD) as i64)),
-                (Reply::bulk("overhead.hashtable.expires"), Reply::Int((d.ks.volatile_len() * 4) as i64)),
+                (
+                    Reply::bulk("overhead.hashtable.main"),
+                    Reply::Int((d.len() * ENTRY_OVERHEAD) as i64),
+                ),
+                (
+                    Reply::bulk("overhead.hashtable.expires"),
+                    Reply::Int((d.ks.volatile_len() * 4) as i64),
+                ),
             ]),
         ));
     }
     m.extend([
         (Reply::bulk("overhead.total"), Reply::Int(overhead as i64)),
         (Reply::bulk("keys.count"), Reply::Int(keys as i64)),
-        (Reply::bulk("keys.bytes-per-key"), Reply::Int(if keys == 0 { 0 } else { (dataset / keys) as i64 })),
-        (Reply::bulk("dataset.bytes"), Reply::Int(dataset.saturating_sub(keys * ENTRY_OVERHEAD) as i64)),
-        (Reply::bulk("dataset.percentage"), Reply::Double(pct(dataset, used))),
-        (Reply::bulk("peak.percentage"), Reply::Double(pct(used, peak))),
+        (
+            Reply::bulk("keys.bytes-per-key"),
+            Reply::Int(if keys == 0 {
+                0
+            } else {
+                (dataset / keys) as i64
+            }),
+        ),
+        (
+            Reply::bulk("dataset.bytes"),
+            Reply::Int(dataset.saturating_sub(keys * ENTRY_OVERHEAD) as i64),
+        ),
+        (
+            Reply::bulk("dataset.percentage"),
+            Reply::Double(pct(dataset, used)),
+        ),
+        (
+            Reply::bulk("peak.percentage"),
+            Reply::Double(pct(used, peak)),
+        ),
         (Reply::bulk("fragmentation"), Reply::Double(1.0)),
     ]);
     Ok(Reply::Map(m))
@@ -96,10 +127,18 @@ pub fn stats(ctx: &mut Ctx, _args: &Args) -> CmdResult {
 pub fn doctor(ctx: &mut Ctx, _args: &Args) -> CmdResult {
     let used = ctx.st.used_memory();
     let max = ctx.st.config.maxmemory as usize;
-    let policy = ctx.st.config.get("maxmemory-policy").unwrap_or("noeviction").to_string();
+    let policy = ctx
+        .st
+        .config
+        .get("maxmemory-policy")
+        .unwrap_or("noeviction")
+        .to_string();
     let mut notes: Vec<String> = Vec::new();
     if used < 5 * 1024 * 1024 {
-        notes.push("This instance holds very little data (under 5 MB); there is nothing to diagnose yet.".into());
+        notes.push(
+            "This instance holds very little data (under 5 MB); there is nothing to diagnose yet."
+                .into(),
+        );
     } else {
         if max > 0 && used * 10 > max * 9 {
             notes.push(format!(
@@ -115,7 +154,10 @@ pub fn doctor(ctx: &mut Ctx, _args: &Args) -> CmdResult {
     if notes.is_empty() {
         notes.push("No memory problems found.".into());
     }
-    Ok(Reply::Verbatim("txt", (notes.join("\n") + "\n").into_bytes()))
+    Ok(Reply::Verbatim(
+        "txt",
+        (notes.join("\n") + "\n").into_bytes(),
+    ))
 }
 
 /// ```text
@@ -129,7 +171,10 @@ pub fn purge(_ctx: &mut Ctx, _args: &Args) -> CmdResult {
 /// MEMORY MALLOC-STATS
 /// ```
 pub fn malloc_stats(_ctx: &mut Ctx, _args: &Args) -> CmdResult {
-    Ok(Reply::Verbatim("txt", b"Stats not supported for the current allocator".to_vec()))
+    Ok(Reply::Verbatim(
+        "txt",
+        b"Stats not supported for the current allocator".to_vec(),
+    ))
 }
 
 /// ```text
@@ -151,5 +196,7 @@ pub fn help(_ctx: &mut Ctx, _args: &Args) -> CmdResult {
         "HELP",
         "    Show this text.",
     ];
-    Ok(Reply::Array(lines.iter().map(|l| Reply::Simple((*l).into())).collect()))
+    Ok(Reply::Array(
+        lines.iter().map(|l| Reply::Simple((*l).into())).collect(),
+    ))
 }

@@ -81,13 +81,18 @@ pub fn watch(ctx: &mut Ctx, args: &Args) -> CmdResult {
             continue;
         }
         let now = ctx.now;
-        let existed = ctx.st.dbs[db]
-            .ks
-            .get(key)
-            .is_some_and(|e| e.expire >= now);
-        ctx.sess.watched.push(Watched { db, key: key.to_vec(), existed });
+        let existed = ctx.st.dbs[db].ks.get(key).is_some_and(|e| e.expire >= now);
+        ctx.sess.watched.push(Watched {
+            db,
+            key: key.to_vec(),
+            existed,
+        });
         let id = ctx.sess.id;
-        ctx.st.watched_keys.entry((db, key.to_vec())).or_default().push(id);
+        ctx.st
+            .watched_keys
+            .entry((db, key.to_vec()))
+            .or_default()
+            .push(id);
     }
     Ok(Reply::Ok)
 }

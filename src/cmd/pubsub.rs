@@ -47,7 +47,12 @@ pub fn subscribe(ctx: &mut Ctx, args: &Args) -> CmdResult {
     for ch in args.iter().skip(1) {
         if !ctx.sess.sub_channels.iter().any(|c| c == ch) {
             ctx.sess.sub_channels.push(ch.to_vec());
-            ctx.st.pubsub.channels.entry(ch.to_vec()).or_default().push(id);
+            ctx.st
+                .pubsub
+                .channels
+                .entry(ch.to_vec())
+                .or_default()
+                .push(id);
         }
         frames.push(frame("subscribe", Some(ch), count(ctx)));
     }
@@ -116,7 +121,10 @@ pub fn punsubscribe(ctx: &mut Ctx, args: &Args) -> CmdResult {
     for p in targets {
         if let Some(pos) = ctx.sess.sub_patterns.iter().position(|c| *c == p) {
             ctx.sess.sub_patterns.remove(pos);
-            ctx.st.pubsub.patterns.retain(|(q, c)| !(*c == id && *q == p));
+            ctx.st
+                .pubsub
+                .patterns
+                .retain(|(q, c)| !(*c == id && *q == p));
         }
         frames.push(frame("punsubscribe", Some(&p), count(ctx)));
     }
@@ -269,5 +277,7 @@ pub fn pubsub_help(_ctx: &mut Ctx, _args: &Args) -> CmdResult {
         "HELP",
         "    Show this text.",
     ];
-    Ok(Reply::Array(lines.iter().map(|l| Reply::Simple((*l).into())).collect()))
+    Ok(Reply::Array(
+        lines.iter().map(|l| Reply::Simple((*l).into())).collect(),
+    ))
 }

@@ -25,7 +25,9 @@ pub const COMMANDS: &[(&str, Handler)] = &[
 
 /// Never called: the dispatcher intercepts these commands.
 pub fn run_by_dispatcher(_ctx: &mut Ctx, _args: &Args) -> CmdResult {
-    Err(CmdError::err("internal error: scripting command reached its placeholder"))
+    Err(CmdError::err(
+        "internal error: scripting command reached its placeholder",
+    ))
 }
 
 /// The error for a script body that is not a registered hook.
@@ -96,12 +98,18 @@ pub fn function_list(ctx: &mut Ctx, args: &Args) -> CmdResult {
         if pattern.is_some_and(|p| !crate::glob::glob_match(p, h.library.as_bytes(), false)) {
             continue;
         }
-        let flags = if h.read_only { vec![Reply::simple("no-writes")] } else { vec![] };
-        libs.entry(h.library.as_str()).or_default().push(Reply::Map(vec![
-            (Reply::simple("name"), Reply::bulk(&h.name)),
-            (Reply::simple("description"), Reply::Nil),
-            (Reply::simple("flags"), Reply::Set(flags)),
-        ]));
+        let flags = if h.read_only {
+            vec![Reply::simple("no-writes")]
+        } else {
+            vec![]
+        };
+        libs.entry(h.library.as_str())
+            .or_default()
+            .push(Reply::Map(vec![
+                (Reply::simple("name"), Reply::bulk(&h.name)),
+                (Reply::simple("description"), Reply::Nil),
+                (Reply::simple("flags"), Reply::Set(flags)),
+            ]));
     }
     Ok(Reply::Array(
         libs.into_iter()

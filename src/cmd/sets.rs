@@ -1,8 +1,8 @@
 //! Set commands: SADD, SREM, SMEMBERS, SISMEMBER, SMISMEMBER, SCARD, SPOP, SRANDMEMBER,
 //! SMOVE, SINTER/SINTERCARD/SINTERSTORE, SUNION/SUNIONSTORE, SDIFF/SDIFFSTORE, SSCAN.
 //!
-//! As in Redis's `t_set.c`, the intersections share [`sinter_generic`] and unions and
-//! differences share [`sunion_diff_generic`]. Results are built with the same
+//! As in Redis's `t_set.c`, the intersections share `sinter_generic` and unions and
+//! differences share `sunion_diff_generic`. Results are built with the same
 //! member-by-member adds Redis uses (a union starts as an empty intset), so their
 //! encodings and, for intsets and listpacks, their order match Redis 7.2's.
 //!
@@ -18,7 +18,7 @@ use crate::db::NO_EXPIRE;
 use crate::glob::glob_match;
 use crate::reply::{CmdError, CmdResult, Reply};
 use crate::types::Value;
-use crate::types::set::{Member, Set, SetLimits, sample_positions};
+use crate::types::set::{Member, Set, SetLimits};
 
 /// Handlers of this family.
 pub const COMMANDS: &[(&str, Handler)] = &[

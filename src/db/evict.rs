@@ -52,7 +52,13 @@ impl Policy {
     }
 
     fn volatile(self) -> bool {
-        matches!(self, Policy::VolatileLru | Policy::VolatileLfu | Policy::VolatileRandom | Policy::VolatileTtl)
+        matches!(
+            self,
+            Policy::VolatileLru
+                | Policy::VolatileLfu
+                | Policy::VolatileRandom
+                | Policy::VolatileTtl
+        )
     }
 }
 
@@ -142,7 +148,11 @@ pub fn perform_evictions(
             _ => pick_pooled(dbs, p, pool, rng),
         };
         let Some((db, key)) = victim else {
-            return if evicted > 0 { Outcome::Running } else { Outcome::Fail };
+            return if evicted > 0 {
+                Outcome::Running
+            } else {
+                Outcome::Fail
+            };
         };
         if dbs[db].ks.remove(&key).is_some() {
             evicted += 1;
@@ -152,7 +162,12 @@ pub fn perform_evictions(
     Outcome::Ok
 }
 
-fn pick_random(dbs: &[Db], policy: Policy, pool: &mut Pool, rng: &mut Rng) -> Option<(usize, Box<[u8]>)> {
+fn pick_random(
+    dbs: &[Db],
+    policy: Policy,
+    pool: &mut Pool,
+    rng: &mut Rng,
+) -> Option<(usize, Box<[u8]>)> {
     let n = dbs.len();
     for i in 0..n {
         let db = (pool.next_db + i) % n;
@@ -179,11 +194,20 @@ fn score(e: &super::Entry, p: &Params) -> u64 {
     }
 }
 
-fn pick_pooled(dbs: &[Db], p: &Params, pool: &mut Pool, rng: &mut Rng) -> Option<(usize, Box<[u8]>)> {
+fn pick_pooled(
+    dbs: &[Db],
+    p: &Params,
+    pool: &mut Pool,
+    rng: &mut Rng,
+) -> Option<(usize, Box<[u8]>)> {
     let volatile = p.policy.volatile();
     let mut any = false;
     for (i, db) in dbs.iter().enumerate() {
-        let size = if volatile { db.ks.volatile_len() } else { db.ks.len() };
+        let size = if volatile {
+            db.ks.volatile_len()
+        } else {
+            db.ks.len()
+        };
         if size == 0 {
             continue;
         }
@@ -195,7 +219,11 @@ fn pick_pooled(dbs: &[Db], p: &Params, pool: &mut Pool, rng: &mut Rng) -> Option
                 db.ks.random(|| rng.next_u64())
             };
             if let Some(e) = e {
-                pool.insert(Candidate { score: score(e, p), db: i, key: e.key.clone() });
+                pool.insert(Candidate {
+                    score: score(e, p),
+                    db: i,
+                    key: e.key.clone(),
+                });
             }
         }
     }
@@ -221,7 +249,14 @@ mod tests {
     use crate::types::Value;
 
     fn params(policy: Policy, maxmemory: usize) -> Params {
-        Params { maxmemory, policy, samples: 5, now: 10_000_000, tracking: Default::default(), overhead: 0 }
+        Params {
+            maxmemory,
+            policy,
+            samples: 5,
+            now: 10_000_000,
+            tracking: Default::default(),
+            overhead: 0,
+        }
     }
 
     #[test]
@@ -229,22 +264,43 @@ mod tests {
         let mut dbs = vec![Db::new()];
         for i in 0..200 {
             let exp = if i % 2 == 0 { 20_000_000 } else { NO_EXPIRE };
-            dbs[0].set(format!("k{i}").as_bytes(), Value::string(b"value-value-value"), exp);
+            dbs[0].set(
+                format!("k{i}").as_bytes(),
+                Value::string(b"value-value-value"),
+                exp,
+            );
         }
         let total = dbs[0].ks.mem();
         let mut rng = Rng::seeded(3);
-        for policy in [Policy::VolatileLru, Policy::VolatileRandom, Policy::VolatileTtl, Policy::VolatileLfu] {
+        for policy in [
+            Policy::VolatileLru,
+            Policy::VolatileRandom,
+            Policy::VolatileTtl,
+            Policy::VolatileLfu,
+        ] {
             let mut d = vec![Db::new()];
             for e in dbs[0].ks.iter() {
                 d[0].set(&e.key, e.value.clone(), e.expire);
             }
             let mut pool = Pool::default();
-            let out = perform_evictions(&mut d, &params(policy, total / 4), &mut pool, &mut rng, &mut |_, _| {});
+            let out = perform_evictions(
+                &mut d,
+                &params(policy, total / 4),
+                &mut pool,
+                &mut rng,
+                &mut |_, _| {},
+            );
             // Only the 100 volatile keys can go: that is not enough.
             assert_eq!(out, Outcome::Running, "{policy:?}");
             assert_eq!(d[0].ks.volatile_len(), 0, "{policy:?}");
             assert_eq!(d[0].len(), 100, "{policy:?}");
-            let out = perform_evictions(&mut d, &params(policy, total / 4), &mut pool, &mut rng, &mut |_, _| {});
+            let out = perform_evictions(
+                &mut d,
+                &params(policy, total / 4),
+                &mut pool,
+                &mut rng,
+                &mut |_, _| {},
+            );
             assert_eq!(out, Outcome::Fail);
         }
     }
@@ -253,14 +309,23 @@ mod tests {
     fn volatile_ttl_takes_the_nearest_deadline_first() {
         let mut dbs = vec![Db::new()];
         for i in 0..50i64 {
-            dbs[0].set(format!("k{i:02}").as_bytes(), Value::string(b"v"), 20_000_000 + i * 1000);
+            dbs[0].set(
+                format!("k{i:02}").as_bytes(),
+                Value::string(b"v"),
+                20_000_000 + i * 1000,
+            );
         }
         let per_key = dbs[0].ks.mem() / 50;
         let mut evicted = vec![];
         let mut pool = Pool::default();
         let mut rng = Rng::seeded(9);
-        let p = Params { samples: 50, ..params(Policy::VolatileTtl, per_key * 45) };
-        perform_evictions(&mut dbs, &p, &mut pool, &mut rng, &mut |_, k| evicted.push(k.to_vec()));
+        let p = Params {
+            samples: 50,
+            ..params(Policy::VolatileTtl, per_key * 45)
+        };
+        perform_evictions(&mut dbs, &p, &mut pool, &mut rng, &mut |_, k| {
+            evicted.push(k.to_vec())
+        });
         evicted.sort();
         let want: Vec<Vec<u8>> = (0..5).map(|i| format!("k{i:02}").into_bytes()).collect();
         assert_eq!(evicted, want);
@@ -272,7 +337,13 @@ mod tests {
         dbs[0].set(b"a", Value::string(b"1"), NO_EXPIRE);
         let mut pool = Pool::default();
         let mut rng = Rng::seeded(1);
-        let out = perform_evictions(&mut dbs, &params(Policy::NoEviction, 1), &mut pool, &mut rng, &mut |_, _| {});
+        let out = perform_evictions(
+            &mut dbs,
+            &params(Policy::NoEviction, 1),
+            &mut pool,
+            &mut rng,
+            &mut |_, _| {},
+        );
         assert_eq!(out, Outcome::Fail);
         assert_eq!(dbs[0].len(), 1);
     }

@@ -66,7 +66,11 @@ pub fn active_expire_cycle(
             if ttl_samples > 0 {
                 let avg = ttl_sum / ttl_samples;
                 // Running average, as Redis does (2% of the new sample per loop).
-                db.avg_ttl = if db.avg_ttl == 0 { avg } else { (db.avg_ttl / 50) * 49 + avg / 50 };
+                db.avg_ttl = if db.avg_ttl == 0 {
+                    avg
+                } else {
+                    (db.avg_ttl / 50) * 49 + avg / 50
+                };
             }
             iterations += 1;
             if iterations % 16 == 0 && now_ms() - start > budget_ms {
@@ -102,10 +106,18 @@ mod tests {
         let mut seen = 0;
         let mut total = 0;
         for _ in 0..1000 {
-            total += active_expire_cycle(&mut dbs, 200, &|| 0, 25, &mut rng, &mut stats, &mut |db, _| {
-                assert_eq!(db, 0);
-                seen += 1;
-            });
+            total += active_expire_cycle(
+                &mut dbs,
+                200,
+                &|| 0,
+                25,
+                &mut rng,
+                &mut stats,
+                &mut |db, _| {
+                    assert_eq!(db, 0);
+                    seen += 1;
+                },
+            );
             if dbs[0].is_empty() {
                 break;
             }
@@ -130,7 +142,15 @@ mod tests {
             t.set(t.get() + 1);
             t.get()
         };
-        let n = active_expire_cycle(&mut dbs, 10, &clock, 25, &mut rng, &mut stats, &mut |_, _| {});
+        let n = active_expire_cycle(
+            &mut dbs,
+            10,
+            &clock,
+            25,
+            &mut rng,
+            &mut stats,
+            &mut |_, _| {},
+        );
         assert!(n > 0 && n < 100_000, "deleted {n}");
     }
 }

@@ -121,7 +121,9 @@ impl Keyspace {
         let h = self.hash(key);
         let slots = &self.slots;
         self.index
-            .find(h, |&i| slots[i as usize].as_ref().is_some_and(|e| &*e.key == key))
+            .find(h, |&i| {
+                slots[i as usize].as_ref().is_some_and(|e| &*e.key == key)
+            })
             .copied()
     }
 
@@ -194,11 +196,15 @@ impl Keyspace {
         let slots = &self.slots;
         let found = self
             .index
-            .find_entry(h, |&i| slots[i as usize].as_ref().is_some_and(|e| &*e.key == key))
+            .find_entry(h, |&i| {
+                slots[i as usize].as_ref().is_some_and(|e| &*e.key == key)
+            })
             .ok()?;
         let (slot, _) = found.remove();
         let mut e = self.slots[slot as usize].take()?;
-        self.mem = self.mem.saturating_sub(e.key.len() + e.value.mem_usage() + ENTRY_OVERHEAD);
+        self.mem = self
+            .mem
+            .saturating_sub(e.key.len() + e.value.mem_usage() + ENTRY_OVERHEAD);
         self.unlink_volatile(&mut e);
         self.free.push(slot);
         self.len -= 1;
@@ -325,7 +331,11 @@ impl Keyspace {
         let mut index = HashTable::with_capacity(self.len);
         let slots = &self.slots;
         let hasher = &self.hasher;
-        let rehash = |&j: &u32| slots[j as usize].as_ref().map_or(0, |e| hasher.hash_one(&*e.key));
+        let rehash = |&j: &u32| {
+            slots[j as usize]
+                .as_ref()
+                .map_or(0, |e| hasher.hash_one(&*e.key))
+        };
         for (i, s) in slots.iter().enumerate() {
             if let Some(e) = s {
                 index.insert_unique(hasher.hash_one(&*e.key), i as u32, rehash);
@@ -464,7 +474,10 @@ mod tests {
             }
         }
         for i in 0..1000 {
-            assert!(seen.contains(format!("stable{i}").as_bytes()), "missing stable{i}");
+            assert!(
+                seen.contains(format!("stable{i}").as_bytes()),
+                "missing stable{i}"
+            );
         }
     }
 
@@ -472,7 +485,11 @@ mod tests {
     fn volatile_tracking_survives_compaction() {
         let mut ks = Keyspace::new();
         for i in 0..200 {
-            ks.insert(format!("k{i}").as_bytes(), v(), if i % 2 == 0 { 5 } else { NO_EXPIRE });
+            ks.insert(
+                format!("k{i}").as_bytes(),
+                v(),
+                if i % 2 == 0 { 5 } else { NO_EXPIRE },
+            );
         }
         for i in 0..150 {
             ks.remove(format!("k{i}").as_bytes());

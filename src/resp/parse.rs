@@ -376,8 +376,15 @@ mod tests {
         while let Some((req, used)) = p.next(&input[off..])? {
             let b = &input[off..];
             match req {
-                Request::Multibulk => out.push(p.args().iter().map(|r| b[r.clone()].to_vec()).collect()),
-                Request::Inline => out.push(p.args().iter().map(|r| p.inline_buf()[r.clone()].to_vec()).collect()),
+                Request::Multibulk => {
+                    out.push(p.args().iter().map(|r| b[r.clone()].to_vec()).collect())
+                }
+                Request::Inline => out.push(
+                    p.args()
+                        .iter()
+                        .map(|r| p.inline_buf()[r.clone()].to_vec())
+                        .collect(),
+                ),
                 Request::Empty => {}
             }
             off += used;
@@ -387,12 +394,16 @@ mod tests {
 
     #[test]
     fn multibulk_and_inline_mix() {
-        let r = parse_all(b"*2\r\n$3\r\nGET\r\n$1\r\nk\r\nPING\r\nset \"a b\" 'c\\'d'\r\n").unwrap();
-        assert_eq!(r, vec![
-            vec![b"GET".to_vec(), b"k".to_vec()],
-            vec![b"PING".to_vec()],
-            vec![b"set".to_vec(), b"a b".to_vec(), b"c'd".to_vec()],
-        ]);
+        let r =
+            parse_all(b"*2\r\n$3\r\nGET\r\n$1\r\nk\r\nPING\r\nset \"a b\" 'c\\'d'\r\n").unwrap();
+        assert_eq!(
+            r,
+            vec![
+                vec![b"GET".to_vec(), b"k".to_vec()],
+                vec![b"PING".to_vec()],
+                vec![b"set".to_vec(), b"a b".to_vec(), b"c'd".to_vec()],
+            ]
+        );
     }
 
     #[test]
@@ -410,21 +421,54 @@ mod tests {
 
     #[test]
     fn protocol_errors() {
-        assert_eq!(parse_all(b"*abc\r\n").unwrap_err().0, "invalid multibulk length");
-        assert_eq!(parse_all(b"*2147483648\r\n").unwrap_err().0, "invalid multibulk length");
-        assert_eq!(parse_all(b"*2000000\r\n").unwrap(), Vec::<Vec<Vec<u8>>>::new());
-        assert_eq!(parse_all(b"*1\r\n$-5\r\n").unwrap_err().0, "invalid bulk length");
-        assert_eq!(parse_all(b"*1\r\n$999999999999\r\n").unwrap_err().0, "invalid bulk length");
-        assert_eq!(parse_all(b"*1\r\n:1\r\n").unwrap_err().0, "expected '$', got ':'");
-        assert_eq!(parse_all(b"get \"abc\r\n").unwrap_err().0, "unbalanced quotes in request");
-        assert_eq!(parse_all(&vec![b'a'; 70000]).unwrap_err().0, "too big inline request");
+        assert_eq!(
+            parse_all(b"*abc\r\n").unwrap_err().0,
+            "invalid multibulk length"
+        );
+        assert_eq!(
+            parse_all(b"*2147483648\r\n").unwrap_err().0,
+            "invalid multibulk length"
+        );
+        assert_eq!(
+            parse_all(b"*2000000\r\n").unwrap(),
+            Vec::<Vec<Vec<u8>>>::new()
+        );
+        assert_eq!(
+            parse_all(b"*1\r\n$-5\r\n").unwrap_err().0,
+            "invalid bulk length"
+        );
+        assert_eq!(
+            parse_all(b"*1\r\n$999999999999\r\n").unwrap_err().0,
+            "invalid bulk length"
+        );
+        assert_eq!(
+            parse_all(b"*1\r\n:1\r\n").unwrap_err().0,
+            "expected '$', got ':'"
+        );
+        assert_eq!(
+            parse_all(b"get \"abc\r\n").unwrap_err().0,
+            "unbalanced quotes in request"
+        );
+        assert_eq!(
+            parse_all(&vec![b'a'; 70000]).unwrap_err().0,
+            "too big inline request"
+        );
     }
 
     #[test]
     fn hex_escapes_and_empty_lines() {
-        assert_eq!(parse_all(b"a\x00b c\r\n").unwrap(), vec![vec![b"a".to_vec()]]);
-        assert_eq!(parse_all(b"\x0b a\x0bb\r\n").unwrap(), vec![vec![b"a\x0bb".to_vec()]]);
+        assert_eq!(
+            parse_all(b"a\x00b c\r\n").unwrap(),
+            vec![vec![b"a".to_vec()]]
+        );
+        assert_eq!(
+            parse_all(b"\x0b a\x0bb\r\n").unwrap(),
+            vec![vec![b"a\x0bb".to_vec()]]
+        );
         let r = parse_all(b"\r\n\nset k \"\\x41\\x00\\n\"\r\n").unwrap();
-        assert_eq!(r, vec![vec![b"set".to_vec(), b"k".to_vec(), b"A\0\n".to_vec()]]);
+        assert_eq!(
+            r,
+            vec![vec![b"set".to_vec(), b"k".to_vec(), b"A\0\n".to_vec()]]
+        );
     }
 }

@@ -40,7 +40,10 @@ pub struct Hook {
 
 impl std::fmt::Debug for Hook {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Hook").field("name", &self.name).field("read_only", &self.read_only).finish()
+        f.debug_struct("Hook")
+            .field("name", &self.name)
+            .field("read_only", &self.read_only)
+            .finish()
     }
 }
 
@@ -78,7 +81,8 @@ impl ScriptCtx<'_> {
     /// Run a command; its error is returned as a `Reply::Error` value (`redis.pcall`).
     pub fn pcall<A: AsRef<[u8]>>(&mut self, argv: &[A]) -> Reply {
         let args = crate::cmd::ArgvBuf::from_parts(argv.iter().map(|a| a.as_ref()));
-        self.engine.script_call(self.sess, &args.args(), self.read_only, self.now)
+        self.engine
+            .script_call(self.sess, &args.args(), self.read_only, self.now)
     }
 
     /// The database the function runs in.
@@ -97,11 +101,15 @@ pub mod builtins {
     use super::*;
 
     fn arg(args: &[Vec<u8>], i: usize) -> Result<&[u8], CmdError> {
-        args.get(i).map(|a| a.as_slice()).ok_or_else(|| CmdError::err("wrong number of arguments for this function"))
+        args.get(i)
+            .map(|a| a.as_slice())
+            .ok_or_else(|| CmdError::err("wrong number of arguments for this function"))
     }
 
     fn key(keys: &[Vec<u8>], i: usize) -> Result<&[u8], CmdError> {
-        keys.get(i).map(|a| a.as_slice()).ok_or_else(|| CmdError::err("this function needs a key"))
+        keys.get(i)
+            .map(|a| a.as_slice())
+            .ok_or_else(|| CmdError::err("this function needs a key"))
     }
 
     /// `FCALL cas 1 key expected new` → 1 if the value was `expected` and is now `new`, else 0.
@@ -119,11 +127,17 @@ pub mod builtins {
 
     /// `FCALL rate_limit 1 key limit window_ms` → remaining allowance (≥ 0) or -1 when
     /// the fixed window's limit is exhausted.
-    pub fn rate_limit(ctx: &mut ScriptCtx, keys: &[Vec<u8>], args: &[Vec<u8>]) -> Result<Reply, CmdError> {
+    pub fn rate_limit(
+        ctx: &mut ScriptCtx,
+        keys: &[Vec<u8>],
+        args: &[Vec<u8>],
+    ) -> Result<Reply, CmdError> {
         let k = key(keys, 0)?;
         let limit = crate::types::string::parse_i64(arg(args, 0)?).ok_or(CmdError::NotInteger)?;
         let window = arg(args, 1)?;
-        crate::types::string::parse_i64(window).filter(|w| *w > 0).ok_or(CmdError::NotInteger)?;
+        crate::types::string::parse_i64(window)
+            .filter(|w| *w > 0)
+            .ok_or(CmdError::NotInteger)?;
         let n = match ctx.call(&[b"INCR".as_slice(), k])? {
             Reply::Int(n) => n,
             _ => return Err(CmdError::err("unexpected reply")),
@@ -135,7 +149,11 @@ pub mod builtins {
     }
 
     /// `FCALL_RO mget_map numkeys key...` → a map of key → value for the keys that exist.
-    pub fn mget_map(ctx: &mut ScriptCtx, keys: &[Vec<u8>], _args: &[Vec<u8>]) -> Result<Reply, CmdError> {
+    pub fn mget_map(
+        ctx: &mut ScriptCtx,
+        keys: &[Vec<u8>],
+        _args: &[Vec<u8>],
+    ) -> Result<Reply, CmdError> {
         let mut out = Vec::new();
         for k in keys {
             if let Reply::Bulk(v) = ctx.call(&[b"GET".as_slice(), k.as_slice()])? {
@@ -150,7 +168,12 @@ pub mod builtins {
         let mut add = |name: &str, ro: bool, f: Rc<HookFn>| {
             reg.functions.insert(
                 name.to_string(),
-                Hook { name: name.to_string(), read_only: ro, func: f, library: "cinnabar".into() },
+                Hook {
+                    name: name.to_string(),
+                    read_only: ro,
+                    func: f,
+                    library: "cinnabar".into(),
+                },
             );
         };
         add("cas", false, Rc::new(cas));
