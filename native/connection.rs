@@ -126,6 +126,11 @@ pub async fn serve(shared: Rc<Shared>, mut stream: TcpStream, peer: SocketAddr) 
         }
         // 2. Wake clients this batch unblocked; act on CLIENT KILL / SHUTDOWN.
         shared.after_batch();
+        // [persistence hook] The batch's writes reach the AOF (fsynced under `always`)
+        // before its replies go out. Returns at once when the AOF is off.
+        if !out.is_empty() {
+            crate::persistence::barrier(&shared).await;
+        }
         // 3. One write for the whole batch.
         if !out.is_empty() {
             if !write_unless_killed(&mut stream, &out, &link).await {
@@ -173,6 +178,8 @@ pub async fn serve(shared: Rc<Shared>, mut stream: TcpStream, peer: SocketAddr) 
                 if link.killed.get() {
                     break 'conn;
                 }
+                // [persistence hook] a served blocking command's write is durable first.
+                crate::persistence::barrier(&shared).await;
                 let pending = std::mem::take(&mut *link.outbox.borrow_mut());
                 if !pending.is_empty() && !write_unless_killed(&mut stream, &pending, &link).await {
                     break 'conn;

@@ -4,8 +4,10 @@
 //! cinnabar-server [/path/to/cinnabar.conf] [--port 6379] [--bind 127.0.0.1] [--<option> value ...]
 //! ```
 
+mod aof;
 mod config;
 mod connection;
+mod persistence;
 mod server;
 
 fn main() {

@@ -43,6 +43,8 @@ pub struct Shared {
     pub shutdown: Notify,
     /// Set when shutting down.
     pub stopping: std::cell::Cell<bool>,
+    /// Persistence (AOF, snapshots): see persistence.rs. [persistence hook]
+    pub persist: crate::persistence::Persist,
     /// A client blocked: the timeout task recomputes its deadline.
     pub block_changed: Notify,
 }
@@ -104,6 +106,7 @@ impl Shared {
             }
         };
         self.deliver(served);
+        crate::persistence::after_batch(self); // [persistence hook] propagated writes -> AOF
         self.handle_events();
     }
 
@@ -120,8 +123,12 @@ impl Shared {
                 }
             }
         }
-        if ev.shutdown.is_some() {
-            self.begin_shutdown("User requested shutdown...");
+        if let Some(mode) = ev.shutdown {
+            // [persistence hook] flush the AOF, save if asked; a failed save cancels the
+            // shutdown, as in Redis.
+            if crate::persistence::prepare_shutdown(self, mode) {
+                self.begin_shutdown("User requested shutdown...");
+            }
         }
     }
 
@@ -200,13 +207,23 @@ pub async fn run(startup: Startup) -> i32 {
             startup.config_file.clone().unwrap_or_default(),
         ));
     }
+    // [persistence hook] Load the AOF or dump.rdb before serving.
+    let aof = match crate::persistence::load_at_start(&mut engine) {
+        Ok(a) => a,
+        Err(e) => {
+            log(&e);
+            return 1;
+        }
+    };
     let shared = Rc::new(Shared {
+        persist: crate::persistence::Persist::new(aof),
         engine: RefCell::new(engine),
         links: RefCell::new(HashMap::new()),
         shutdown: Notify::new(),
         stopping: std::cell::Cell::new(false),
         block_changed: Notify::new(),
     });
+    crate::persistence::start(&shared); // [persistence hook]
     log(&format!(
         "Cinnabar {} (Redis {} compatible) started, pid={}",
         env!("CARGO_PKG_VERSION"),
@@ -292,6 +309,8 @@ pub async fn run(startup: Startup) -> i32 {
         _ = term => shared.begin_shutdown("Received SIGTERM scheduling shutdown..."),
         _ = shared.shutdown.notified() => {}
     }
+    // [persistence hook] signals: flush the AOF, save if save points exist.
+    crate::persistence::prepare_shutdown(&shared, cinnabar::cmd::ShutdownMode::Default);
     log("Cinnabar is now ready to exit, bye bye...");
     0
 }

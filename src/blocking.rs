@@ -23,6 +23,9 @@ pub struct BlockRequest {
     pub deadline: i64,
     /// The reply sent when the deadline passes.
     pub timeout_reply: Reply,
+    /// The arguments to re-run instead of the original ones (XREAD resolves `$` to the
+    /// stream's last id at block time, as Redis rewrites its argv).
+    pub rewritten_argv: Option<Vec<Vec<u8>>>,
 }
 
 /// A parked client.

@@ -118,6 +118,8 @@ pub static PARAMS: &[Param] = &[
     p!("set-max-listpack-value", Kind::Int(0, i64::MAX), "64", true),
     p!("zset-max-listpack-entries", &["zset-max-ziplist-entries"], Kind::Int(0, i64::MAX), "128", true),
     p!("zset-max-listpack-value", &["zset-max-ziplist-value"], Kind::Int(0, i64::MAX), "64", true),
+    p!("stream-node-max-bytes", Kind::Memory, "4096", true),
+    p!("stream-node-max-entries", Kind::Int(0, i64::MAX), "100", true),
 ];
 
 /// Parse a memory value like Redis's `memtoull`: digits with optional b/k/kb/m/mb/g/gb
@@ -235,6 +237,8 @@ pub struct Config {
     pub list_max_listpack_size: i32,
     /// `set-max-intset-entries`, `set-max-listpack-entries/-value` (typed copy for sets).
     pub set_limits: crate::types::set::SetLimits,
+    /// `stream-node-max-bytes` / `stream-node-max-entries` (typed copy for XADD).
+    pub stream_node: crate::types::stream::NodeLimits,
 }
 
 impl Default for Config {
@@ -254,6 +258,7 @@ impl Default for Config {
             hash_max_listpack_value: 64,
             list_max_listpack_size: -2,
             set_limits: crate::types::set::SetLimits::default(),
+            stream_node: crate::types::stream::NodeLimits::default(),
         };
         c.apply();
         c
@@ -304,6 +309,10 @@ impl Config {
         self.hash_max_listpack_value = g("hash-max-listpack-value").parse().unwrap_or(64);
         self.list_max_listpack_size = g("list-max-listpack-size").parse().unwrap_or(-2);
         self.set_limits = crate::types::set::SetLimits::parse(g);
+        self.stream_node = crate::types::stream::NodeLimits {
+            max_bytes: g("stream-node-max-bytes").parse().unwrap_or(4096),
+            max_entries: g("stream-node-max-entries").parse().unwrap_or(100),
+        };
     }
 }
 

@@ -235,11 +235,11 @@ impl Engine {
             return Exec::Close;
         };
         let reply = self.execute_in(&mut sess, args);
-        let outcome = if let Some(req) = self.st.block_request.take() {
-            let mut argv = ArgvBuf::new();
-            for a in args.iter() {
-                argv.push(a);
-            }
+        let outcome = if let Some(mut req) = self.st.block_request.take() {
+            let argv = match req.rewritten_argv.take() {
+                Some(v) => ArgvBuf::from_parts(v),
+                None => ArgvBuf::from_parts(args.iter()),
+            };
             self.st.blocked.add(sess.id, Blocked { argv, db: sess.db, req });
             Exec::Blocked
         } else {
@@ -681,6 +681,11 @@ impl Engine {
             tracking: cfg.tracking,
             overhead: crate::cmd::BASELINE_MEMORY,
         };
+        if p.policy != Policy::NoEviction {
+            // A running background snapshot is finished first: eviction removes keys
+            // without naming them to the snapshot hook (see persist::snapshot).
+            crate::persist::snapshot::finish_now(&mut self.st);
+        }
         let mut victims: Vec<(usize, Vec<u8>)> = Vec::new();
         let st = &mut self.st;
         let out = perform_evictions(&mut st.dbs, &p, &mut st.evict_pool, &mut st.rng, &mut |db, k| {

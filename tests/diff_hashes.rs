@@ -21,7 +21,13 @@ fn check_sorted(p: &mut Pair, args: &[&str]) -> Vec<Vec<u8>> {
     let mut cs = parse_bulk_array(&c);
     rs.sort();
     cs.sort();
-    assert_eq!(cs, rs, "{args:?}: cinnabar {} / redis {}", show(&c), show(&r));
+    assert_eq!(
+        cs,
+        rs,
+        "{args:?}: cinnabar {} / redis {}",
+        show(&c),
+        show(&r)
+    );
     rs
 }
 
@@ -31,12 +37,20 @@ fn check_pairs_sorted(p: &mut Pair, args: &[&str]) {
     let (r, c) = p.both(args);
     let pairs = |raw: &[u8]| {
         let items = parse_bulk_array(raw);
-        let mut v: Vec<(Vec<u8>, Vec<u8>)> =
-            items.chunks(2).map(|c| (c[0].clone(), c.get(1).cloned().unwrap_or_default())).collect();
+        let mut v: Vec<(Vec<u8>, Vec<u8>)> = items
+            .chunks(2)
+            .map(|c| (c[0].clone(), c.get(1).cloned().unwrap_or_default()))
+            .collect();
         v.sort();
         v
     };
-    assert_eq!(pairs(&c), pairs(&r), "{args:?}: cinnabar {} / redis {}", show(&c), show(&r));
+    assert_eq!(
+        pairs(&c),
+        pairs(&r),
+        "{args:?}: cinnabar {} / redis {}",
+        show(&c),
+        show(&r)
+    );
 }
 
 #[test]
@@ -82,7 +96,18 @@ fn basic_commands_match() {
         &["HSTRLEN", "bin", "x\u{0}y"],
         &["HGET", "bin", ""],
         // Integer-looking values come back as written.
-        &["HSET", "nums", "a", "007", "b", "-0", "c", "9223372036854775808", "d", "12"],
+        &[
+            "HSET",
+            "nums",
+            "a",
+            "007",
+            "b",
+            "-0",
+            "c",
+            "9223372036854775808",
+            "d",
+            "12",
+        ],
         &["HGETALL", "nums"],
         &["HSTRLEN", "nums", "d"],
     ]);
@@ -147,7 +172,20 @@ fn hincrby_matches() {
         &["HINCRBY", "h", "n", "5"],
         &["HINCRBY", "h", "n", "-12"],
         &["HINCRBY", "h", "n", "0"],
-        &["HSET", "h", "s", "abc", "sp", " 1", "f", "1.5", "big", "9223372036854775806", "neg", "-9223372036854775807"],
+        &[
+            "HSET",
+            "h",
+            "s",
+            "abc",
+            "sp",
+            " 1",
+            "f",
+            "1.5",
+            "big",
+            "9223372036854775806",
+            "neg",
+            "-9223372036854775807",
+        ],
         &["HINCRBY", "h", "s", "1"],
         &["HINCRBY", "h", "sp", "1"],
         &["HINCRBY", "h", "f", "1"],
@@ -274,7 +312,9 @@ fn encodings_match() {
 #[test]
 fn hrandfield_matches() {
     let mut p = Pair::new();
-    p.check(&["HSET", "h", "a", "1", "b", "2", "c", "3", "d", "4", "e", "5"]);
+    p.check(&[
+        "HSET", "h", "a", "1", "b", "2", "c", "3", "d", "4", "e", "5",
+    ]);
     let mut args: Vec<String> = vec!["HSET".into(), "big".into()];
     for i in 0..300 {
         args.push(format!("f{i}"));
@@ -409,8 +449,20 @@ fn hscan_matches() {
     for (side, seen) in seen.iter_mut().enumerate() {
         let mut cursor = "0".to_string();
         for _ in 0..10_000 {
-            let args = ["HSCAN", "big", cursor.as_str(), "COUNT", "25", "MATCH", "f1*"];
-            let raw = if side == 0 { p.redis.cmd(&args) } else { p.cinnabar.cmd(&args) };
+            let args = [
+                "HSCAN",
+                "big",
+                cursor.as_str(),
+                "COUNT",
+                "25",
+                "MATCH",
+                "f1*",
+            ];
+            let raw = if side == 0 {
+                p.redis.cmd(&args)
+            } else {
+                p.cinnabar.cmd(&args)
+            };
             let (next, items) = split_scan(&raw);
             seen.extend(items.chunks(2).map(|c| (c[0].clone(), c[1].clone())));
             cursor = next;
@@ -433,7 +485,9 @@ fn split_scan(raw: &[u8]) -> (String, Vec<Vec<u8>>) {
     let mut lines = text.split(|&b| b == b'\n');
     lines.next();
     lines.next();
-    let cursor = String::from_utf8_lossy(lines.next().unwrap_or_default()).trim_end().to_string();
+    let cursor = String::from_utf8_lossy(lines.next().unwrap_or_default())
+        .trim_end()
+        .to_string();
     let header_len: usize = {
         let mut n = 0;
         let mut seen = 0;
@@ -474,4 +528,41 @@ fn hdel_and_key_lifecycle_match() {
         &["DEL", "h2"],
         &["HLEN", "h2"],
     ]);
+}
+
+#[test]
+fn keyspace_events_match() {
+    let mut p = Pair::new();
+    let (mut rs, mut cs) = p.connect_more();
+    p.check(&["CONFIG", "SET", "notify-keyspace-events", "KEA"]);
+    let (a, b) = (
+        rs.cmd(&["PSUBSCRIBE", "__keyevent@0__:*"]),
+        cs.cmd(&["PSUBSCRIBE", "__keyevent@0__:*"]),
+    );
+    assert_eq!(show(&b), show(&a));
+    for cmd in [
+        &["HSET", "h", "a", "1"][..],
+        &["HSETNX", "h", "a", "2"],
+        &["HSETNX", "h", "b", "2"],
+        &["HINCRBY", "h", "n", "1"],
+        &["HINCRBYFLOAT", "h", "f", "1.5"],
+        &["HINCRBY", "h", "a", "x"],
+        &["HDEL", "h", "zz"],
+        &["HDEL", "h", "a"],
+        &["HMSET", "h", "x", "1"],
+        &["HGET", "h", "x"],
+        &["HDEL", "h", "b", "n", "f", "x"],
+        &["SET", "end", "1"],
+    ] {
+        p.check(cmd);
+    }
+    // Every event, in order, up to the final SET.
+    for _ in 0..32 {
+        let (a, b) = (rs.read_reply(), cs.read_reply());
+        assert_eq!(show(&b), show(&a));
+        if show(&a).contains("__keyevent@0__:set") {
+            return;
+        }
+    }
+    panic!("no final event");
 }

@@ -120,7 +120,7 @@ impl T {
         let ks = &self.e.state().dbs[0].ks;
         let recount: usize = ks
             .iter()
-            .map(|e| e.key.len() + e.value.mem_usage() + ENTRY_OVERHEAD)
+            .map(|e| e.key.heap_size() + e.value.mem_usage() + ENTRY_OVERHEAD)
             .sum();
         assert_eq!(ks.mem(), recount, "incremental memory estimate drifted");
     }
@@ -502,6 +502,8 @@ fn hrandfield_errors() {
         t.err(&["HRANDFIELD", "h", "4611686018427387904", "WITHVALUES"]),
         "ERR value is out of range"
     );
+    // Repeats are built in memory: beyond 2^22 the count is refused.
+    assert_eq!(t.err(&["HRANDFIELD", "h", "-5000000"]), "ERR value is out of range");
     // A huge positive count is just "everything".
     assert_eq!(
         t.strs(&["HRANDFIELD", "h", "9223372036854775807"]),
@@ -1381,4 +1383,46 @@ fn memory_accounting_stays_exact_through_everything() {
         }
         t.check_mem();
     }
+}
+
+#[test]
+fn active_field_expiry_reclaims_untouched_hashes() {
+    let mut t = T::with_limits("4", "64");
+    for i in 0..50 {
+        let k = format!("h{i}");
+        t.int(&["HSET", &k, "a", "1", "b", "2", "c", "3", "d", "4", "e", "5"]);
+        t.run(&["HPEXPIRE", &k, "100", "FIELDS", "2", "a", "b"]);
+        if i % 2 == 0 {
+            t.run(&["HPEXPIRE", &k, "100", "FIELDS", "3", "c", "d", "e"]);
+        }
+    }
+    t.int(&["HSET", "plain", "a", "1"]);
+    t.make_string("s");
+    t.propagated();
+    t.clock.advance(101);
+    let now = t.e.now();
+    let mut cursor = 0;
+    let mut reclaimed = 0;
+    let mut steps = 0;
+    loop {
+        let (next, n) =
+            cinnabar::cmd::hashes::active_expire_fields(t.e.state_mut(), 0, now, cursor, 7);
+        reclaimed += n;
+        cursor = next;
+        steps += 1;
+        if cursor == 0 {
+            break;
+        }
+        assert!(steps < 1000);
+    }
+    assert!(steps > 1);
+    assert_eq!(reclaimed, 25 * 5 + 25 * 2);
+    // 25 hashes lost every field and are gone; 25 keep c, d, e.
+    assert_eq!(t.int(&["DBSIZE"]), 25 + 2);
+    assert!(!t.present("h0"));
+    assert_eq!(t.strs(&["HKEYS", "h1"]), v(&["c", "d", "e"]));
+    let p = t.propagated();
+    assert_eq!(p.len(), 175);
+    assert!(p.iter().all(|c| c[0] == "HDEL" && c.len() == 3));
+    t.check_mem();
 }

@@ -859,3 +859,21 @@ fn disconnect_while_blocked_leaves_no_trace() {
     assert_eq!(t.range("e"), ["1"]);
     let _ = t.on(t.c, &["PING"]);
 }
+
+#[test]
+fn served_waiters_rerun_the_whole_command() {
+    // Redis 7.2 re-executes a woken command: BLPOP a b checks `a` first even when only
+    // `b` was signalled before it within the same transaction.
+    let mut t = T::new();
+    let w = t.blocking_client();
+    assert_eq!(t.send(w, &["BLPOP", "a", "b", "0"]), None);
+    t.run(&["MULTI"]);
+    t.run(&["RPUSH", "b", "1"]);
+    t.run(&["RPUSH", "a", "2"]);
+    t.run(&["EXEC"]);
+    assert_eq!(
+        t.serve(),
+        vec![(w, "*2\r\n$1\r\na\r\n$1\r\n2\r\n".to_string())]
+    );
+    assert_eq!(t.range("b"), ["1"]);
+}

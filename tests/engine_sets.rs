@@ -81,7 +81,7 @@ impl T {
         let ks = &self.e.state().dbs[0].ks;
         let recount: usize = ks
             .iter()
-            .map(|e| e.key.len() + e.value.mem_usage() + ENTRY_OVERHEAD)
+            .map(|e| e.key.heap_size() + e.value.mem_usage() + ENTRY_OVERHEAD)
             .sum();
         assert_eq!(ks.mem(), recount, "incremental memory estimate drifted");
     }

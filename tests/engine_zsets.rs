@@ -748,7 +748,7 @@ fn zpop_and_zmpop() {
         );
         assert_eq!(
             t.err(&["ZPOPMIN", "z", "x"]),
-            "ERR value is not an integer or out of range"
+            "ERR value is out of range, must be positive"
         );
         assert_eq!(t.err(&["ZPOPMIN", "z", "1", "2"]), "ERR syntax error");
         assert_eq!(

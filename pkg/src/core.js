@@ -38,6 +38,9 @@ function isMessage(v) {
   const k = v[0];
   return MESSAGE_KINDS.has(typeof k === 'string' ? k : k instanceof Uint8Array ? utf8(k, 0, k.length) : '');
 }
+// Node's Buffer (absent in browsers and workerd unless polyfilled).
+const NodeBuffer = typeof globalThis.Buffer === 'function' && typeof globalThis.Buffer.prototype.utf8Slice === 'function' ? globalThis.Buffer : null;
+
 const str = (v) => (v instanceof Uint8Array ? utf8(v, 0, v.length) : v);
 
 /** One wasm engine and its sessions. */
@@ -59,8 +62,8 @@ class Core {
     }
     this.mem = wasmExports.memory;
     this.m = this.e.meta_ptr() >>> 2;
-    this.refresh();
     this.reader = new Reader();
+    this.refresh();
     this.listeners = new Map(); // session -> (message array) => void
     this.pending = null;
     this.closed = false;
@@ -71,6 +74,7 @@ class Core {
     const b = this.mem.buffer;
     this.u8 = new Uint8Array(b);
     this.u32 = new Uint32Array(b);
+    this.reader.nb = NodeBuffer ? NodeBuffer.from(b) : null;
   }
 
   connect() {
@@ -134,6 +138,21 @@ class Core {
     const ptr = this.u32[this.m + 4];
     const r = this.reader;
     r.reset(u8, ptr, ptr + len, bufs);
+    // Fast path: one bulk string, integer or null, and no Pub/Sub traffic.
+    const t = u8[ptr];
+    if ((t === 36 || t === 58 || t === 95) && this.u32[this.m + 6] === 0) {
+      r.p = ptr + 1;
+      if (t === 95) return null;
+      if (t === 58) {
+        const v = r.intValue();
+        if (r.p === r.end) return v;
+      } else {
+        const n = r.int();
+        if (n < 0) return null;
+        if (r.p + n + 2 === r.end) return r.bulkBody(n);
+      }
+      r.p = ptr;
+    }
     let result = null;
     let many = null;
     let count = 0;

@@ -15,8 +15,7 @@
 //!
 //! Differences from Redis, on purpose: HLEN (and everything else) never counts a field
 //! whose TTL has passed, where Redis's HLEN may until the field is reclaimed. Fields are
-//! reclaimed lazily on access; there is no active cycle over hashes yet, so a hash nobody
-//! touches keeps its expired fields in memory (and its key in DBSIZE) until it is read.
+//! reclaimed lazily on access, and by [`active_expire_fields`] when the host runs it.
 
 #[path = "hashes_ttl.rs"]
 mod ttl;
@@ -65,7 +64,7 @@ pub const COMMANDS: &[(&str, Handler)] = &[
 
 /// Most elements HRANDFIELD with a negative count returns in one reply (the reply is
 /// built in memory; Redis streams it). Larger counts are refused as out of range.
-const RANDFIELD_MAX_REPEATS: u64 = 1 << 24;
+const RANDFIELD_MAX_REPEATS: u64 = 1 << 22;
 
 // ---------------------------------------------------------------------------------------
 // Helpers
@@ -157,6 +156,24 @@ fn read_hash<R>(
     Ok(with_hash(ctx, key, false, f)?.map(|(r, _)| r))
 }
 
+/// Whether `key` holds a hash (WRONGTYPE if another type), applying lazy key expiry but
+/// counting no hit or miss: for commands that check the type before their arguments,
+/// as Redis does, and then look the key up for real.
+pub(crate) fn probe_hash(ctx: &mut Ctx, key: &[u8]) -> Result<bool, CmdError> {
+    let now = ctx.now;
+    let i = ctx.sess.db;
+    let st = &mut *ctx.st;
+    let Some(db) = st.dbs.get_mut(i) else {
+        return Ok(false);
+    };
+    db.expire_if_needed(key, now, &mut st.stats.keys);
+    match db.ks.get(key) {
+        None => Ok(false),
+        Some(e) if matches!(e.value, Value::Hash(_)) => Ok(true),
+        Some(_) => Err(CmdError::WrongType),
+    }
+}
+
 /// Delete `key` when a command left its hash empty (Redis never keeps empty hashes).
 pub(crate) fn drop_if_empty(ctx: &mut Ctx, key: &[u8], empty: bool) {
     if empty {
@@ -170,6 +187,58 @@ pub(crate) fn create_hash(ctx: &mut Ctx, key: &[u8], h: Hash) {
     ctx.db()
         .ks
         .insert_new(key.into(), Value::Hash(Box::new(h)), NO_EXPIRE);
+}
+
+/// One step of *active* field expiry in database `dbi` (lazy expiry alone leaves the
+/// expired fields of a hash nobody reads in memory): walk up to `max_keys` keys of the
+/// keyspace from `cursor` (a keyspace SCAN cursor; 0 starts a pass) and reclaim the
+/// expired fields of the hashes met, each propagated as `HDEL key field`; a hash left
+/// empty is deleted. Returns the next cursor (0 when the pass is complete) and the
+/// number of fields reclaimed. Hosts call it periodically next to the key expiry cycle,
+/// keeping one cursor per database.
+pub fn active_expire_fields(
+    st: &mut super::State,
+    dbi: usize,
+    now: i64,
+    cursor: u64,
+    max_keys: usize,
+) -> (u64, usize) {
+    let Some(db) = st.dbs.get_mut(dbi) else {
+        return (0, 0);
+    };
+    let mut due: Vec<Box<[u8]>> = Vec::new();
+    let next = db.ks.scan(cursor, max_keys.max(1), |e| {
+        if let Value::Hash(h) = &e.value {
+            if h.needs_purge(now) {
+                due.push(e.key.to_boxed());
+            }
+        }
+    });
+    let mut reclaimed = 0;
+    for key in due {
+        let Some(db) = st.dbs.get_mut(dbi) else { break };
+        let Some(e) = db.ks.get_mut(&key) else {
+            continue;
+        };
+        let Value::Hash(h) = &mut e.value else {
+            continue;
+        };
+        let before = h.mem_usage();
+        let prop = &mut st.propagation;
+        reclaimed += h.purge_expired(now, |field| {
+            if let Some(p) = prop.as_mut() {
+                p.push((dbi, vec![b"HDEL".to_vec(), key.to_vec(), field.to_vec()]));
+            }
+        });
+        let empty = h.is_empty();
+        let after = h.mem_usage();
+        db.ks.adjust_mem(after as isize - before as isize);
+        if empty {
+            db.ks.remove(&key);
+        }
+        st.touch_watched(dbi, &key);
+    }
+    (next, reclaimed)
 }
 
 fn bulk(b: &[u8]) -> Reply {
@@ -541,9 +610,9 @@ pub fn hscan(ctx: &mut Ctx, args: &Args) -> CmdResult {
         return Err(CmdError::err("invalid cursor"));
     };
     let key = args.get(1);
-    // Redis answers a missing key before looking at the options.
-    let exists = read_hash(ctx, key, |_| ())?.is_some();
-    if !exists {
+    // Redis answers a missing key (and a wrong type) before looking at the options.
+    if !probe_hash(ctx, key)? {
+        read_hash(ctx, key, |_| ())?;
         return Ok(Reply::Array(vec![
             Reply::bulk("0"),
             Reply::Array(Vec::new()),

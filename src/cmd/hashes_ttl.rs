@@ -14,10 +14,9 @@
 //! becomes `HPEXPIREAT`/`HPERSIST`, HGETDEL becomes `HDEL`, and a field deleted because
 //! its new time had passed is propagated as `HDEL key field`.
 
-use super::{bulk, create_hash, drop_if_empty, limits, read_hash, with_hash};
+use super::{bulk, create_hash, drop_if_empty, limits, probe_hash, read_hash, with_hash};
 use crate::cmd::{Args, Ctx, parse_i64};
 use crate::reply::{CmdError, CmdResult, Reply};
-use crate::types::Value;
 use crate::types::hash::Hash;
 use std::ops::Range;
 
@@ -35,20 +34,9 @@ const ERR_NUMFIELDS_MATCH: &str = "The `numfields` parameter must match the numb
 // Helpers
 // ---------------------------------------------------------------------------------------
 
-/// Redis's order: the key's type is checked before the arguments. Applies lazy expiry
-/// of the key; counts no hit or miss (the command's own lookup does).
+/// Redis's order: the key's type is checked before the arguments.
 fn check_type(ctx: &mut Ctx, key: &[u8]) -> Result<(), CmdError> {
-    let now = ctx.now;
-    let i = ctx.sess.db;
-    let st = &mut *ctx.st;
-    let Some(db) = st.dbs.get_mut(i) else {
-        return Ok(());
-    };
-    db.expire_if_needed(key, now, &mut st.stats.keys);
-    match db.ks.get(key) {
-        Some(e) if !matches!(e.value, Value::Hash(_)) => Err(CmdError::WrongType),
-        _ => Ok(()),
-    }
+    probe_hash(ctx, key).map(|_| ())
 }
 
 /// The `FIELDS numfields field...` block: `FIELDS` at `at - 1`, the count at `at`, the

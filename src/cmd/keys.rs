@@ -432,7 +432,7 @@ pub fn scan(ctx: &mut Ctx, args: &Args) -> CmdResult {
     let mut found: Vec<Box<[u8]>> = Vec::new();
     let next = ctx.db().ks.scan(cursor, count, |e| {
         if pat.is_none_or(|p| glob_match(p, &e.key, false)) {
-            found.push(e.key.clone());
+            found.push(e.key.to_boxed());
         }
     });
     let now = ctx.now;

@@ -355,7 +355,15 @@ impl<'a> Ctx<'a> {
     /// is sent). The handler's own return value is discarded. Only call when
     /// [`Ctx::can_block`] is true.
     pub fn block(&mut self, keys: Vec<Vec<u8>>, deadline: i64, timeout_reply: Reply) {
-        self.st.block_request = Some(crate::blocking::BlockRequest { keys, deadline, timeout_reply });
+        self.st.block_request =
+            Some(crate::blocking::BlockRequest { keys, deadline, timeout_reply, rewritten_argv: None });
+    }
+
+    /// As [`Ctx::block`], re-running `argv` instead of the original arguments when woken
+    /// (XREAD BLOCK with `$` resolves it to the current last id, as Redis rewrites argv).
+    pub fn block_with_argv(&mut self, keys: Vec<Vec<u8>>, deadline: i64, timeout_reply: Reply, argv: Vec<Vec<u8>>) {
+        self.st.block_request =
+            Some(crate::blocking::BlockRequest { keys, deadline, timeout_reply, rewritten_argv: Some(argv) });
     }
 
     /// Signal that `key` in the selected db received data (LPUSH, ZADD, XADD, ...), so

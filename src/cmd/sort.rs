@@ -239,7 +239,7 @@ fn sort_generic(ctx: &mut Ctx, args: &Args, readonly: bool) -> CmdResult {
                 if take == 0 {
                     Vec::new()
                 } else if desc {
-                    z.iter_at(z.len() - 1 - s, true)
+                    z.iter_at(z.len().saturating_sub(1 + s), true)
                         .take(take)
                         .map(|(m, _)| item(m))
                         .collect()

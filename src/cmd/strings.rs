@@ -683,7 +683,7 @@ pub fn setrange(ctx: &mut Ctx, args: &Args) -> CmdResult {
             }
             ctx.db()
                 .ks
-                .insert(key, Value::Str(StrValue::Raw(v)), NO_EXPIRE);
+                .insert(key, Value::Str(StrValue::Raw(Box::new(v))), NO_EXPIRE);
             (end as usize, 0, 0)
         }
         Some(e) => {
@@ -864,7 +864,7 @@ mod tests {
         assert!(!str_eq(&StrValue::Int(10), b"010"));
         assert!(!str_eq(&StrValue::Int(10), b"10 "));
         assert!(str_eq(&StrValue::from_bytes(b"abc"), b"abc"));
-        assert!(str_eq(&StrValue::Raw(b"x".to_vec()), b"x"));
-        assert!(!str_eq(&StrValue::Raw(b"x".to_vec()), b"xy"));
+        assert!(str_eq(&StrValue::Raw(Box::new(b"x".to_vec())), b"x"));
+        assert!(!str_eq(&StrValue::Raw(Box::new(b"x".to_vec())), b"xy"));
     }
 }

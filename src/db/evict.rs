@@ -178,7 +178,7 @@ fn pick_random(
         };
         if let Some(e) = e {
             pool.next_db = (db + 1) % n;
-            return Some((db, e.key.clone()));
+            return Some((db, e.key.to_boxed()));
         }
     }
     None
@@ -222,7 +222,7 @@ fn pick_pooled(
                 pool.insert(Candidate {
                     score: score(e, p),
                     db: i,
-                    key: e.key.clone(),
+                    key: e.key.to_boxed(),
                 });
             }
         }

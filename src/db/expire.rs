@@ -47,8 +47,8 @@ pub fn active_expire_cycle(
             for _ in 0..n {
                 if let Some(e) = db.ks.random_volatile(|| rng.next_u64()) {
                     if e.expire < now {
-                        if !expired_keys.iter().any(|k| *k == e.key) {
-                            expired_keys.push(e.key.clone());
+                        if !expired_keys.iter().any(|k| **k == *e.key) {
+                            expired_keys.push(e.key.to_boxed());
                         }
                     } else {
                         ttl_sum += e.expire - now;

@@ -32,8 +32,8 @@ const INDEX_MASK: u64 = (1 << EPOCH_SHIFT) - 1;
 /// One key and its value.
 #[derive(Debug, Clone)]
 pub struct Entry {
-    /// The key bytes.
-    pub key: Box<[u8]>,
+    /// The key bytes (inline when short).
+    pub key: crate::types::SmallBytes,
     /// The value.
     pub value: Value,
     /// Absolute expiry in Unix ms, or [`NO_EXPIRE`].
@@ -72,7 +72,7 @@ pub struct Keyspace {
 }
 
 /// Bookkeeping bytes per entry beyond key and value (slot, index, allocation headers).
-pub const ENTRY_OVERHEAD: usize = 56;
+pub const ENTRY_OVERHEAD: usize = 72;
 
 impl Keyspace {
     /// An empty table.
@@ -159,11 +159,11 @@ impl Keyspace {
     }
 
     /// Insert a key known to be absent.
-    pub fn insert_new(&mut self, key: Box<[u8]>, value: Value, expire: i64) {
+    pub fn insert_new(&mut self, key: crate::types::SmallBytes, value: Value, expire: i64) {
         let h = self.hash(&key);
-        self.mem += key.len() + value.mem_usage() + ENTRY_OVERHEAD;
+        self.mem += key.heap_size() + value.mem_usage() + ENTRY_OVERHEAD;
         let entry = Entry {
-            key,
+            key: key.into(),
             value,
             expire: NO_EXPIRE,
             lru: self.new_lru,
@@ -237,7 +237,7 @@ impl Keyspace {
             self.volatile.push(slot);
         } else if !now && was {
             let mut tmp = Entry {
-                key: Box::new([]),
+                key: Default::default(),
                 value: Value::default(),
                 expire: NO_EXPIRE,
                 lru: 0,

@@ -31,9 +31,9 @@ pub enum Purpose {
 
 /// The host's side of saving, registered by the server (or the wasm glue).
 pub trait PersistHost {
-    /// Write a complete RDB snapshot durably (SAVE, SHUTDOWN SAVE, FLUSHALL with save
-    /// points). Called synchronously; the command answers after it returns.
-    fn save_rdb(&mut self, bytes: &[u8]) -> Result<(), String>;
+    /// Write a complete RDB snapshot durably as `file` (`dbfilename`) in `dir` (SAVE,
+    /// SHUTDOWN SAVE). Called synchronously; the command answers after it returns.
+    fn save_rdb(&mut self, dir: &str, file: &str, bytes: &[u8]) -> Result<(), String>;
 }
 
 /// AOF facts the host maintains for INFO persistence.

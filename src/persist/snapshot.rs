@@ -292,6 +292,10 @@ impl BgSnapshot {
     /// Write up to `max_entries` more entries (and the footer once everything is
     /// written). Returns whether the snapshot is now finished.
     pub fn step(&mut self, dbs: &mut [Db], max_entries: usize) -> bool {
+        self.step_inner(dbs, max_entries, STEP_BYTES)
+    }
+
+    fn step_inner(&mut self, dbs: &mut [Db], max_entries: usize, max_bytes: usize) -> bool {
         if self.finished {
             return true;
         }
@@ -313,7 +317,7 @@ impl BgSnapshot {
             let ks = &dbs[db].ks;
             let done = &self.done[db];
             while self.cursor < ks.slot_count() {
-                if budget == 0 || self.out.len() >= STEP_BYTES {
+                if budget == 0 || self.out.len() >= max_bytes {
                     return false;
                 }
                 if let Some(e) = ks.slot_entry(self.cursor) {
@@ -346,9 +350,7 @@ impl BgSnapshot {
 
     /// Write everything that is left now.
     pub fn run_to_end(&mut self, dbs: &mut [Db]) {
-        while !self.step(dbs, usize::MAX) {
-            // A step also stops at STEP_BYTES of output; keep going.
-        }
+        self.step_inner(dbs, usize::MAX, usize::MAX);
     }
 }
 
@@ -414,7 +416,15 @@ fn before_command_slow(st: &mut State, db: usize, cmd: &Command, args: &Args, no
     }
 }
 
-/// Before a key changes outside a command (eviction): the same as for a command.
+/// Write the rest of a running background snapshot now (before changes the hook
+/// cannot see, such as eviction). The bytes wait for the host's next step.
+pub fn finish_now(st: &mut State) {
+    if let Some(bg) = st.persist.bg.as_mut() {
+        bg.run_to_end(&mut st.dbs);
+    }
+}
+
+/// Before a key changes outside a command: the same as for a command.
 pub fn before_key_change(st: &mut State, db: usize, key: &[u8]) {
     if let Some(bg) = st.persist.bg.as_mut() {
         bg.touch(&st.dbs, db, key);
@@ -481,10 +491,12 @@ pub fn abort_bg(st: &mut State) {
 pub fn save_sync(st: &mut State, now_ms: i64) -> Result<(), String> {
     let opts = SaveOpts::from_state(st, now_ms, false);
     let bytes = save_all(&st.dbs, &opts);
+    let dir = st.config.get("dir").unwrap_or(".").to_string();
+    let file = st.config.get("dbfilename").unwrap_or("dump.rdb").to_string();
     let Some(host) = st.persist.host.as_mut() else {
         return Err("no persistence host".into());
     };
-    host.save_rdb(&bytes)?;
+    host.save_rdb(&dir, &file, &bytes)?;
     st.dirty = 0;
     st.persist.lastsave = now_ms / 1000;
     st.persist.rdb_saves += 1;
@@ -655,7 +667,7 @@ pub fn load(
                 String::from_utf8_lossy(&key)
             ));
         }
-        ks.insert_new(key.clone().into_boxed_slice(), val, this_expire);
+        ks.insert_new(key.as_slice().into(), val, this_expire);
         if let Some(l) = lru_from(this_idle, this_freq, o.now_ms, tracking) {
             if let Some(e) = ks.get_mut(&key) {
                 e.lru = l;

@@ -72,6 +72,7 @@ impl Limits {
 /// The type byte `write_value` will use for `v`.
 pub fn type_byte(v: &Value) -> u8 {
     match v {
+        Value::Stream(_) => ty::STREAM_LISTPACKS_2,
         Value::Str(_) => ty::STRING,
         Value::List(_) => ty::LIST_QUICKLIST_2,
         Value::Set(s) if s.is_intset() => ty::SET_INTSET,
@@ -81,19 +82,22 @@ pub fn type_byte(v: &Value) -> u8 {
         Value::Hash(h) if h.has_field_ttls() => ty::HASH_METADATA,
         Value::Hash(h) if !h.is_table() => ty::HASH_LISTPACK,
         Value::Hash(_) => ty::HASH,
+        Value::Stream(_) => crate::types::stream::rdb::TYPE,
     }
 }
 
 /// Append the type byte and the encoding of `v` (`rdbSaveObjectType` + `rdbSaveObject`).
-pub fn write_value(out: &mut Vec<u8>, v: &Value, opts: WriteOpts) {
+pub fn write_value(out: &mut Vec<u8>, v: &Value, opts: WriteOpts) -> Result<(), RdbError> {
     let t = type_byte(v);
     out.push(t);
-    write_body(out, v, t, opts);
+    write_body(out, v, t, opts)
 }
 
 /// Append the encoding of `v` for type byte `t` (from [`type_byte`]), without the type.
-pub fn write_body(out: &mut Vec<u8>, v: &Value, t: u8, opts: WriteOpts) {
+pub fn write_body(out: &mut Vec<u8>, v: &Value, t: u8, opts: WriteOpts) -> Result<(), RdbError> {
     match v {
+        Value::Stream(_) => return err("Saving streams in RDB is not supported by Cinnabar yet"),
+        Value::Stream(s) => crate::types::stream::rdb::write(out, s, opts),
         Value::Str(s) => write_str_value(out, s, opts),
         Value::List(l) => write_list(out, l, opts),
         Value::Set(s) => {
@@ -405,7 +409,7 @@ pub fn read_value(r: &mut Reader<'_>, t: u8, lim: &Limits) -> Result<Option<Valu
             list_from(items.iter().map(|v| v.as_slice()), lim)
         }
         ty::STREAM_LISTPACKS | ty::STREAM_LISTPACKS_2 | ty::STREAM_LISTPACKS_3 => {
-            return err("Streams are not supported by Cinnabar (RDB type stream)");
+            Value::Stream(Box::new(crate::types::stream::rdb::read(r, t)?))
         }
         ty::MODULE_PRE_GA | ty::MODULE_2 => {
             return err("Module values are not supported by Cinnabar");
@@ -418,6 +422,7 @@ pub fn read_value(r: &mut Reader<'_>, t: u8, lim: &Limits) -> Result<Option<Valu
         Value::Set(s) => s.is_empty(),
         Value::ZSet(z) => z.is_empty(),
         Value::Hash(h) => h.is_empty(),
+        Value::Stream(_) => false,
     };
     Ok(if empty { None } else { Some(v) })
 }

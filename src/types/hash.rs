@@ -13,7 +13,7 @@
 //!
 //! **hashtable** — past a threshold the hash becomes a slab of entries (`Vec<Option<Box<[u8]>>>`,
 //! one allocation per entry holding `varint(len) field value`) indexed by a
-//! `hashbrown::HashTable<u32>` of slot numbers, the same design as the keyspace: slots
+//! `hashbrown::HashTable` of (slot, 32-bit field hash) pairs, the same design as the keyspace: slots
 //! are stable while an entry lives, so `HSCAN`'s cursor is a slot number and every field
 //! present for a whole scan is returned; holes are reused; when holes outnumber entries the
 //! slab is compacted and the cursor epoch (upper 16 bits) lets an in-flight scan map its
@@ -380,7 +380,8 @@ struct Table {
     /// Entries: `varint(field len) field value`.
     slots: Vec<Option<Box<[u8]>>>,
     free: Vec<u32>,
-    index: HashTable<u32>,
+    /// (slot, 32-bit hash of the field): growing the index never touches the entries.
+    index: HashTable<(u32, u32)>,
     hasher: DefaultHashBuilder,
     len: usize,
     /// Sum of entry sizes.
@@ -414,7 +415,24 @@ fn make_blob(field: &[u8], value: &[u8]) -> Box<[u8]> {
     v.into_boxed_slice()
 }
 
+/// The index's 64-bit hash from a stored 32-bit one (an odd multiplier spreads it over
+/// both the bucket bits and hashbrown's top-7-bit tag).
+#[inline]
+fn spread(h: u32) -> u64 {
+    (h as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+}
+
+#[inline]
+fn rehash(e: &(u32, u32)) -> u64 {
+    spread(e.1)
+}
+
 impl Table {
+    #[inline]
+    fn hash32(&self, field: &[u8]) -> u32 {
+        (self.hasher.hash_one(field) >> 32) as u32
+    }
+
     fn with_capacity(n: usize) -> Table {
         Table {
             slots: Vec::with_capacity(n),
@@ -425,16 +443,17 @@ impl Table {
 
     #[inline]
     fn find(&self, field: &[u8]) -> Option<u32> {
-        let h = self.hasher.hash_one(field);
+        let h = self.hash32(field);
         let slots = &self.slots;
         self.index
-            .find(h, |&i| {
-                slots
-                    .get(i as usize)
-                    .and_then(|s| s.as_deref())
-                    .is_some_and(|b| blob_field(b) == field)
+            .find(spread(h), |&(i, hh)| {
+                hh == h
+                    && slots
+                        .get(i as usize)
+                        .and_then(|s| s.as_deref())
+                        .is_some_and(|b| blob_field(b) == field)
             })
-            .copied()
+            .map(|&(i, _)| i)
     }
 
     #[inline]
@@ -444,7 +463,7 @@ impl Table {
 
     /// Insert a field known to be absent; returns its slot.
     fn insert_new(&mut self, field: &[u8], value: &[u8]) -> u32 {
-        let h = self.hasher.hash_one(field);
+        let h = self.hash32(field);
         let blob = make_blob(field, value);
         self.data += blob.len() + ALLOC_OVERHEAD;
         let slot = match self.free.pop() {
@@ -459,14 +478,7 @@ impl Table {
                 (self.slots.len() - 1) as u32
             }
         };
-        let slots = &self.slots;
-        let hasher = &self.hasher;
-        self.index.insert_unique(h, slot, |&i| {
-            slots
-                .get(i as usize)
-                .and_then(|s| s.as_deref())
-                .map_or(0, |b| hasher.hash_one(blob_field(b)))
-        });
+        self.index.insert_unique(spread(h), (slot, h), rehash);
         self.len += 1;
         slot
     }
@@ -489,17 +501,18 @@ impl Table {
 
     /// Remove `field`; true if it was there.
     fn remove(&mut self, field: &[u8]) -> bool {
-        let h = self.hasher.hash_one(field);
+        let h = self.hash32(field);
         let slots = &self.slots;
-        let Ok(found) = self.index.find_entry(h, |&i| {
-            slots
-                .get(i as usize)
-                .and_then(|s| s.as_deref())
-                .is_some_and(|b| blob_field(b) == field)
+        let Ok(found) = self.index.find_entry(spread(h), |&(i, hh)| {
+            hh == h
+                && slots
+                    .get(i as usize)
+                    .and_then(|s| s.as_deref())
+                    .is_some_and(|b| blob_field(b) == field)
         }) else {
             return false;
         };
-        let (slot, _) = found.remove();
+        let ((slot, _), _) = found.remove();
         self.release(slot);
         true
     }
@@ -565,16 +578,11 @@ impl Table {
         self.slots = slots;
         self.free = Vec::new();
         let mut index = HashTable::with_capacity(self.len);
-        let hasher = &self.hasher;
-        let sl = &self.slots;
-        let rehash = |&j: &u32| {
-            sl.get(j as usize)
-                .and_then(|s| s.as_deref())
-                .map_or(0, |b| hasher.hash_one(blob_field(b)))
-        };
-        for (i, s) in sl.iter().enumerate() {
-            if let Some(b) = s {
-                index.insert_unique(hasher.hash_one(blob_field(b)), i as u32, rehash);
+        for e in self.index.drain() {
+            if let Some(&n) = map.get(e.0 as usize) {
+                if n != u32::MAX {
+                    index.insert_unique(spread(e.1), (n, e.1), rehash);
+                }
             }
         }
         self.index = index;
@@ -657,7 +665,7 @@ impl Table {
         let mut m = std::mem::size_of::<Table>()
             + self.slots.capacity() * std::mem::size_of::<Option<Box<[u8]>>>()
             + self.free.capacity() * 4
-            + self.index.capacity() * 5
+            + self.index.capacity() * 9
             + self.last_holes.capacity() * 4
             + self.data;
         if let Some(t) = &self.ttl {
@@ -809,14 +817,7 @@ impl Hash {
             if let Enc::Ht(t) = &mut self.enc {
                 let extra = pairs.min(1 << 20).saturating_sub(t.len);
                 t.slots.reserve(extra);
-                let slots = &t.slots;
-                let hasher = &t.hasher;
-                t.index.reserve(extra, |&i| {
-                    slots
-                        .get(i as usize)
-                        .and_then(|s| s.as_deref())
-                        .map_or(0, |b| hasher.hash_one(blob_field(b)))
-                });
+                t.index.reserve(extra, rehash);
             }
         }
     }

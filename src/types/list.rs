@@ -543,8 +543,7 @@ impl List {
                 // Walk the nodes once, removing each matched entry from its node.
                 let mut ni = 0usize;
                 let mut node_start = 0usize;
-                let mut removed_before = 0usize;
-                for &d in &del {
+                for (removed_before, &d) in del.iter().enumerate() {
                     // `d` is an index in the original list; nodes already lost
                     // `removed_before` entries before it.
                     let cur = d - removed_before;
@@ -556,7 +555,6 @@ impl List {
                         break;
                     }
                     remove_from_node(nodes, ni, es);
-                    removed_before += 1;
                 }
             }
         }

@@ -12,9 +12,10 @@
 //!   numbers. A removed member leaves a hole that later inserts reuse, so members never
 //!   move, which gives `SSCAN` a slot-number cursor with Redis's guarantee (every member
 //!   present for the whole iteration is returned) and O(1) random members for `SPOP` and
-//!   `SRANDMEMBER`. When holes outnumber members eightfold the slab is compacted in
-//!   order; cursors carry an epoch in their upper 16 bits and a cursor from before the
-//!   last compaction is mapped onto the new layout, so the guarantee survives it.
+//!   `SRANDMEMBER`. When fewer than a quarter of the slots are occupied the slab is
+//!   compacted in order; cursors carry an epoch in their upper 16 bits and a cursor
+//!   from before the last compaction is mapped onto the new layout, so the guarantee
+//!   survives it.
 //!
 //! Conversions follow Redis's `setTypeAddAux`/`setTypeMaybeConvert`: intset → listpack
 //! (when a non-integer arrives and the result is small) or → hashtable, listpack →
@@ -593,7 +594,7 @@ impl Set {
         self.iter().collect()
     }
 
-    /// For listpacks, member `i` in O(1) after [`Set::listpack_offsets`]; a helper for
+    /// For listpacks, member `i` in O(1) given the entry offsets; a helper for
     /// sampling with replacement.
     fn listpack_member(&self, offsets: &[usize], i: usize) -> Option<Member<'_>> {
         let Repr::Listpack(p) = &self.repr else {

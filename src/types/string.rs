@@ -15,15 +15,15 @@ pub const MAX_STRING: usize = 512 * 1024 * 1024;
 pub enum StrValue {
     /// `int` encoding.
     Int(i64),
-    /// `embstr` encoding.
-    Emb(Box<[u8]>),
-    /// `raw` encoding.
-    Raw(Vec<u8>),
+    /// `embstr` encoding (short ones stored inline).
+    Emb(super::SmallBytes),
+    /// `raw` encoding (boxed so that the enum stays 24 bytes).
+    Raw(Box<Vec<u8>>),
 }
 
 impl Default for StrValue {
     fn default() -> Self {
-        StrValue::Emb(Box::new([]))
+        StrValue::Emb(super::SmallBytes::default())
     }
 }
 
@@ -78,16 +78,16 @@ impl StrValue {
         if b.len() <= EMBSTR_LIMIT {
             StrValue::Emb(b.into())
         } else {
-            StrValue::Raw(b.to_vec())
+            StrValue::Raw(Box::new(b.to_vec()))
         }
     }
 
     /// A fresh string created whole (not integer-encoded), e.g. INCRBYFLOAT's result.
     pub fn from_created(b: Vec<u8>) -> StrValue {
         if b.len() <= EMBSTR_LIMIT {
-            StrValue::Emb(b.into_boxed_slice())
+            StrValue::Emb(b.into())
         } else {
-            StrValue::Raw(b)
+            StrValue::Raw(Box::new(b))
         }
     }
 
@@ -105,7 +105,7 @@ impl StrValue {
         match self {
             StrValue::Int(i) => i64_bytes(*i),
             StrValue::Emb(b) => b.to_vec(),
-            StrValue::Raw(b) => b.clone(),
+            StrValue::Raw(b) => b.to_vec(),
         }
     }
 
@@ -156,7 +156,7 @@ impl StrValue {
     /// Turn into a `raw` string for in-place modification (APPEND, SETRANGE).
     pub fn make_raw(&mut self) -> &mut Vec<u8> {
         if !matches!(self, StrValue::Raw(_)) {
-            *self = StrValue::Raw(self.to_vec());
+            *self = StrValue::Raw(Box::new(self.to_vec()));
         }
         match self {
             StrValue::Raw(v) => v,
@@ -169,8 +169,8 @@ impl StrValue {
     pub fn mem_usage(&self) -> usize {
         match self {
             StrValue::Int(_) => 16,
-            StrValue::Emb(b) => 16 + 3 + b.len() + 1,
-            StrValue::Raw(v) => 16 + 9 + v.capacity(),
+            StrValue::Emb(b) => 16 + b.heap_size(),
+            StrValue::Raw(v) => 16 + 24 + v.capacity(),
         }
     }
 }

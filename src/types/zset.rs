@@ -140,6 +140,13 @@ impl<'a> Iterator for Iter<'a> {
     }
 }
 
+/// A score as a listpack keeps it: integral scores are stored as integers there, so
+/// `-0` comes back as `0` (a skiplist keeps the sign).
+#[inline]
+fn lp_score(s: f64) -> f64 {
+    if s == 0.0 { 0.0 } else { s }
+}
+
 #[inline]
 fn entry_lt(e: &Entry, score: f64, member: &[u8]) -> bool {
     e.score < score || (e.score == score && *e.member < *member)
@@ -182,7 +189,10 @@ impl ZSet {
         {
             let v = entries
                 .into_iter()
-                .map(|(member, score)| Entry { score, member })
+                .map(|(member, score)| Entry {
+                    score: lp_score(score),
+                    member,
+                })
                 .collect();
             return ZSet {
                 repr: Repr::Listpack(v),
@@ -444,6 +454,7 @@ impl ZSet {
         self.member_bytes += member.len();
         match &mut self.repr {
             Repr::Listpack(v) => {
+                let score = lp_score(score);
                 let at = v.partition_point(|e| entry_lt(e, score, member));
                 v.insert(
                     at,
@@ -463,6 +474,7 @@ impl ZSet {
     fn set_score_at(&mut self, pos: Pos, score: f64) {
         match (&mut self.repr, pos) {
             (Repr::Listpack(v), Pos::Lp(i)) => {
+                let score = lp_score(score);
                 let mut e = v.remove(i);
                 e.score = score;
                 let at = v.partition_point(|x| entry_lt(x, score, &e.member));

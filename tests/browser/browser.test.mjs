@@ -67,8 +67,8 @@ test('the playground works, persists to IndexedDB across a reload, and reports a
   assert.equal(await cli(page, 'INCR visits'), '(integer) 1');
   await cli(page, 'HSET user:1 name Ada lang rust');
   assert.equal(await cli(page, 'HGETALL user:1'), '1) "name"\n2) "Ada"\n3) "lang"\n4) "rust"');
-  await cli(page, 'ZADD board 10 ada 7 bob');
-  assert.equal(await cli(page, 'ZSCORE board ada'), '(double) 10');
+  await cli(page, 'ZADD board 10.5 ada 7 bob');
+  assert.equal(await cli(page, 'ZSCORE board ada'), '(double) 10.5');
   assert.equal(await cli(page, 'LPUSH greeting x'), '(error) WRONGTYPE Operation against a key holding the wrong kind of value');
   await cli(page, 'SET session abc EX 600');
   // History: ↑ recalls the last command.

@@ -24,21 +24,18 @@ pub fn spop(ctx: &mut Ctx, args: &Args) -> CmdResult {
         return Err(CmdError::Syntax);
     }
     let key = args.get(1);
-    let i = ctx.sess.db;
+    // One lookup: draw with a copy of the generator, stored back afterwards.
+    let mut rng = ctx.st.rng.clone();
     let Some(e) = ctx.lookup_write(key) else {
-        return Ok(Reply::Nil);
-    };
-    as_set(&e.value)?;
-    let st = &mut *ctx.st;
-    let Some(e) = st.dbs[i].ks.get_mut(key) else {
         return Ok(Reply::Nil);
     };
     let s = as_set_mut(&mut e.value)?;
     let before = s.mem_usage();
-    let Some(m) = s.pop_random(&mut st.rng) else {
+    let Some(m) = s.pop_random(&mut rng) else {
         return Ok(Reply::Nil);
     };
     let (after, empty) = (s.mem_usage(), s.is_empty());
+    ctx.st.rng = rng;
     adjust_mem(ctx, before, after);
     ctx.notify('s', "spop", key);
     if ctx.st.propagation.is_some() {

@@ -42,10 +42,11 @@ fn zpop_min_max(ctx: &mut Ctx, args: &Args, max: bool) -> CmdResult {
     }
     let mut count = -1;
     if args.len() == 3 {
-        count = parse_i64(args.get(2))?;
-        if count < 0 {
-            return Err(CmdError::NotPositive);
-        }
+        // getPositiveLongFromObjectOrReply: one message for both failures.
+        count = parse_i64(args.get(2))
+            .ok()
+            .filter(|&c| c >= 0)
+            .ok_or(CmdError::NotPositive)?;
     }
     let shape = Shape {
         emit_key: false,

@@ -129,7 +129,7 @@ impl Table {
     }
 
     fn maybe_compact(&mut self) {
-        if self.slots.len() <= 64 || self.len * 8 >= self.slots.len() {
+        if self.slots.len() <= 64 || self.len * 4 >= self.slots.len() {
             return;
         }
         let mut moved_from = Vec::with_capacity(self.len);
@@ -166,7 +166,7 @@ impl Table {
         if self.len == 0 || n == 0 {
             return None;
         }
-        // At least one slot in eight is occupied (compaction), so this rarely loops long.
+        // At least one slot in four is occupied (compaction), so this rarely loops long.
         for _ in 0..256 {
             let i = rng.below(n) as usize;
             if matches!(self.slots.get(i), Some(Some(_))) {

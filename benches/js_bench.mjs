@@ -1,0 +1,181 @@
+// The npm package against JS peers, in one Node run, same data, printed as ratios.
+//
+//   bash scripts/build-wasm.sh && (cd tests/js && npm install)   # once (setup-js.sh does both)
+//   node benches/js_bench.mjs            # N=1000000 keys, Z=10000 ZADDs
+//   N=200000 Z=2000 node benches/js_bench.mjs
+//
+// - SET/GET of N 16-byte values: cinnabar (db.set/db.get) vs Map, lru-cache, ioredis-mock
+// - Z single-member ZADDs then ZRANGE top-10 (REV): cinnabar vs ioredis-mock
+// - memory for N keys, each measured in a fresh child process: cinnabar (wasm linear
+//   memory + JS heap growth) vs lru-cache and Map (JS heap growth after GC)
+import { createRequire } from 'node:module';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const here = fileURLToPath(import.meta.url);
+const require = createRequire(new URL('../tests/js/package.json', import.meta.url));
+const N = Number(process.env.N ?? 1_000_000);
+const Z = Number(process.env.Z ?? 10_000);
+
+const keys = () => Array.from({ length: N }, (_, i) => `key:${String(i).padStart(12, '0')}`);
+const value = (i) => `v${String(i).padStart(15, '0')}`; // 16 bytes
+
+async function openCinnabar() {
+  const { Cinnabar } = await import('../pkg/src/node.js');
+  return Cinnabar.open({ activeExpire: false });
+}
+
+// --- memory mode (child process) ------------------------------------------------------
+if (process.argv[2] === '--mem') {
+  const which = process.argv[3];
+  // Keys and values are made inside the fill loops: what a store keeps of them counts.
+  const key = (i) => `key:${String(i).padStart(12, '0')}`;
+  const { Cinnabar } = await import('../pkg/src/node.js');
+  let db = null;
+  if (which === 'cinnabar') {
+    db = Cinnabar.openSync({ activeExpire: false });
+  }
+  global.gc();
+  const heap0 = process.memoryUsage().heapUsed;
+  const wasm0 = Cinnabar.wasmMemoryBytes();
+  let holder;
+  if (which === 'cinnabar') {
+    for (let i = 0; i < N; i++) db.set(key(i), value(i));
+  } else if (which === 'lru-cache') {
+    const { LRUCache } = require('lru-cache');
+    holder = new LRUCache({ max: N * 2 });
+    for (let i = 0; i < N; i++) holder.set(key(i), value(i));
+  } else {
+    holder = new Map();
+    for (let i = 0; i < N; i++) holder.set(key(i), value(i));
+  }
+  global.gc();
+  const heap = process.memoryUsage().heapUsed - heap0;
+  const wasm = Cinnabar.wasmMemoryBytes() - wasm0;
+  console.log(JSON.stringify({ heap, wasm, keep: holder ? holder.size : db.dbsize() }));
+  process.exit(0);
+}
+
+// --- throughput -----------------------------------------------------------------------
+function rate(fn, n) {
+  const t0 = performance.now();
+  fn();
+  return n / ((performance.now() - t0) / 1000);
+}
+async function rateAsync(fn, n) {
+  const t0 = performance.now();
+  await fn();
+  return n / ((performance.now() - t0) / 1000);
+}
+const fmt = (r) => `${(r / 1e6).toFixed(2)}M/s`;
+const ratio = (a, b) => `${(a / b).toFixed(2)}x`;
+
+const ks = keys();
+const vs = ks.map((_, i) => value(i));
+const results = {};
+
+// Each contender first runs on a throwaway instance (JIT and wasm tier-up), then on a
+// fresh one for the measured run.
+const W = Math.min(N, 100_000);
+{
+  const w = await openCinnabar();
+  for (let i = 0; i < W; i++) w.set(ks[i], vs[i]);
+  for (let i = 0; i < W; i++) w.get(ks[i]);
+  w.close();
+  const db = await openCinnabar();
+  results.cinnabar = {
+    set: rate(() => {
+      for (let i = 0; i < N; i++) db.set(ks[i], vs[i]);
+    }, N),
+    get: rate(() => {
+      for (let i = 0; i < N; i++) if (db.get(ks[i]) === null) throw new Error('miss');
+    }, N),
+  };
+  db.close();
+}
+{
+  const w = new Map();
+  for (let i = 0; i < W; i++) w.set(ks[i], vs[i]);
+  for (let i = 0; i < W; i++) w.get(ks[i]);
+  const m = new Map();
+  results.Map = {
+    set: rate(() => {
+      for (let i = 0; i < N; i++) m.set(ks[i], vs[i]);
+    }, N),
+    get: rate(() => {
+      for (let i = 0; i < N; i++) if (m.get(ks[i]) === undefined) throw new Error('miss');
+    }, N),
+  };
+}
+{
+  const { LRUCache } = require('lru-cache');
+  const w = new LRUCache({ max: N * 2 });
+  for (let i = 0; i < W; i++) w.set(ks[i], vs[i]);
+  for (let i = 0; i < W; i++) w.get(ks[i]);
+  const c = new LRUCache({ max: N * 2 });
+  results['lru-cache'] = {
+    set: rate(() => {
+      for (let i = 0; i < N; i++) c.set(ks[i], vs[i]);
+    }, N),
+    get: rate(() => {
+      for (let i = 0; i < N; i++) if (c.get(ks[i]) === undefined) throw new Error('miss');
+    }, N),
+  };
+}
+{
+  const RedisMock = require('ioredis-mock');
+  const w = new RedisMock();
+  for (let i = 0; i < W / 10; i++) await w.set(ks[i], vs[i]);
+  for (let i = 0; i < W / 10; i++) await w.get(ks[i]);
+  await w.flushall();
+  w.disconnect();
+  const r = new RedisMock();
+  results['ioredis-mock'] = {
+    set: await rateAsync(async () => {
+      for (let i = 0; i < N; i++) await r.set(ks[i], vs[i]);
+    }, N),
+    get: await rateAsync(async () => {
+      for (let i = 0; i < N; i++) if ((await r.get(ks[i])) === null) throw new Error('miss');
+    }, N),
+  };
+  r.disconnect();
+}
+
+console.log(`SET/GET of ${N} 16-byte values (ops/s; ratio = cinnabar / peer)`);
+const c = results.cinnabar;
+for (const [name, r] of Object.entries(results)) {
+  const cmp = name === 'cinnabar' ? '' : `   cinnabar/${name}: set ${ratio(c.set, r.set)}, get ${ratio(c.get, r.get)}`;
+  console.log(`  ${name.padEnd(13)} set ${fmt(r.set).padStart(9)}  get ${fmt(r.get).padStart(9)}${cmp}`);
+}
+
+// --- sorted sets ------------------------------------------------------------------------
+{
+  const members = Array.from({ length: Z }, (_, i) => [`player:${i}`, (i * 7919) % 100_003]);
+  const db = await openCinnabar();
+  const t0 = performance.now();
+  for (const [m, s] of members) db.zadd('board', { [m]: s });
+  const top = db.zrange('board', 0, 9, { rev: true, withScores: true });
+  const tc = performance.now() - t0;
+  db.close();
+
+  const RedisMock = require('ioredis-mock');
+  const r = new RedisMock();
+  const t1 = performance.now();
+  for (const [m, s] of members) await r.zadd('board', s, m);
+  const topMock = await r.zrange('board', 0, 9, 'REV', 'WITHSCORES');
+  const tm = performance.now() - t1;
+  r.disconnect();
+  if (String(topMock[0]) !== String(top[0][0])) throw new Error(`top differs: ${topMock[0]} vs ${top[0][0]}`);
+  console.log(`\n${Z} single-member ZADDs + ZRANGE top-10: cinnabar ${tc.toFixed(1)} ms, ioredis-mock ${tm.toFixed(1)} ms   ratio ${(tm / tc).toFixed(0)}x faster`);
+}
+
+// --- memory -----------------------------------------------------------------------------
+console.log(`\nmemory for ${N} keys (fresh process each; JS heap growth after GC + wasm memory growth, keys and values included)`);
+const mem = {};
+for (const which of ['cinnabar', 'lru-cache', 'Map']) {
+  const out = execFileSync(process.execPath, ['--expose-gc', here, '--mem', which], { encoding: 'utf8', env: { ...process.env, N: String(N) } });
+  const m = JSON.parse(out.trim().split('\n').pop());
+  mem[which] = (m.heap + m.wasm) / N;
+  console.log(`  ${which.padEnd(10)} ${mem[which].toFixed(1).padStart(7)} B/key  (JS heap ${(m.heap / N).toFixed(1)}, wasm ${(m.wasm / N).toFixed(1)})`);
+}
+console.log(`  cinnabar/lru-cache memory: ${(mem.cinnabar / mem['lru-cache']).toFixed(2)}x`);
