@@ -443,7 +443,7 @@ pub fn create_fresh(engine: &mut Engine, fsync: Fsync) -> Result<Aof, String> {
     let now = engine.now();
     let st = engine.state_mut();
     let opts = snapshot::SaveOpts::from_state(st, now, true);
-    let bytes = snapshot::save_all(&st.dbs, &opts);
+    let bytes = snapshot::save_all(&st.dbs, &opts).map_err(|e| format!("Can't write the AOF base file: {e}"))?;
     let base = format!("{}.{}.base.rdb", aof.filename, base_seq);
     write_atomic(&aof.path(&base), &bytes).map_err(|e| format!("Can't write the AOF base file: {e}"))?;
     aof.manifest.base = Some(FileInfo { name: base, seq: base_seq, kind: 'b' });

@@ -364,6 +364,13 @@ async fn drive_snapshot(shared: &Rc<Shared>) {
         tokio::task::yield_now().await;
     }
     shared.persist.max_step_us.set(max_us);
+    let failed = shared.engine.borrow().state().persist.bg.as_ref().and_then(|b| b.error.clone());
+    if let Some(e) = failed {
+        log(&format!("Background saving error: {e}"));
+        drop(file);
+        complete(shared, purpose, false, &tmp, 0);
+        return;
+    }
     // fsync (and rename, for an RDB) away from the event loop.
     let dest2 = dest.clone();
     let tmp2 = tmp.clone();
@@ -531,28 +538,23 @@ fn cron(shared: &Shared) {
 }
 
 fn everysec_fsync(shared: &Shared) {
+    if shared.persist.last_fsync.get().is_some_and(|t| t.elapsed() < Duration::from_secs(1)) {
+        return;
+    }
     let file = {
-        let a = shared.persist.aof.borrow();
-        let Some(a) = a.as_ref() else { return };
+        let mut guard = shared.persist.aof.borrow_mut();
+        let Some(a) = guard.as_mut() else { return };
         if a.fsync != Fsync::EverySec || !a.unsynced {
             return;
         }
-        if shared.persist.last_fsync.get().is_some_and(|t| t.elapsed() < Duration::from_secs(1)) {
-            return;
-        }
         if shared.persist.fsync_in_flight.get() {
-            drop(a);
-            if let Some(x) = shared.persist.aof.borrow_mut().as_mut() {
-                x.last_error.get_or_insert_with(String::new);
-            }
+            // The previous fsync is still running (slow disk): try again next tick.
             return;
         }
+        a.unsynced = false;
         a.file_for_sync()
     };
     let Some(file) = file else { return };
-    if let Some(a) = shared.persist.aof.borrow_mut().as_mut() {
-        a.unsynced = false;
-    }
     shared.persist.last_fsync.set(Some(Instant::now()));
     let flag = shared.persist.fsync_in_flight.clone();
     flag.set(true);

@@ -21,7 +21,7 @@ if [ "${SKIP_SETUP:-0}" != 1 ]; then
     }
 fi
 
-bash scripts/build-wasm.sh || exit 1
+if [ "${SKIP_BUILD:-0}" != 1 ]; then bash scripts/build-wasm.sh || exit 1; fi
 
 # Pack exactly what would be published, and install it where nothing else is.
 mkdir -p target/npm

@@ -503,7 +503,10 @@ fn hrandfield_errors() {
         "ERR value is out of range"
     );
     // Repeats are built in memory: beyond 2^22 the count is refused.
-    assert_eq!(t.err(&["HRANDFIELD", "h", "-5000000"]), "ERR value is out of range");
+    assert_eq!(
+        t.err(&["HRANDFIELD", "h", "-5000000"]),
+        "ERR value is out of range"
+    );
     // A huge positive count is just "everything".
     assert_eq!(
         t.strs(&["HRANDFIELD", "h", "9223372036854775807"]),
@@ -1399,6 +1402,7 @@ fn active_field_expiry_reclaims_untouched_hashes() {
     t.int(&["HSET", "plain", "a", "1"]);
     t.make_string("s");
     t.propagated();
+    t.check_mem();
     t.clock.advance(101);
     let now = t.e.now();
     let mut cursor = 0;

@@ -877,3 +877,88 @@ fn served_waiters_rerun_the_whole_command() {
     );
     assert_eq!(t.range("b"), ["1"]);
 }
+
+#[test]
+fn random_arguments_never_break_the_engine() {
+    let mut t = T::new();
+    let mut r = Rng::seeded(99);
+    let names = [
+        "LPUSH",
+        "RPUSH",
+        "LPUSHX",
+        "RPUSHX",
+        "LPOP",
+        "RPOP",
+        "LLEN",
+        "LRANGE",
+        "LINDEX",
+        "LSET",
+        "LINSERT",
+        "LREM",
+        "LTRIM",
+        "LPOS",
+        "LMOVE",
+        "RPOPLPUSH",
+        "LMPOP",
+        "BLPOP",
+        "BRPOP",
+        "BLMOVE",
+        "BRPOPLPUSH",
+        "BLMPOP",
+    ];
+    let words = [
+        "k",
+        "k2",
+        "s",
+        "0",
+        "1",
+        "2",
+        "-1",
+        "-2",
+        "3",
+        "100",
+        "-100",
+        "LEFT",
+        "RIGHT",
+        "BEFORE",
+        "AFTER",
+        "COUNT",
+        "RANK",
+        "MAXLEN",
+        "a",
+        "b",
+        "",
+        "0.5",
+        "inf",
+        "-inf",
+        "nan",
+        "x",
+        "9223372036854775807",
+        "-9223372036854775808",
+        "18446744073709551616",
+        "1e400",
+    ];
+    t.run(&["SET", "s", "str"]);
+    let big = "z".repeat(9000);
+    for i in 0..20_000u64 {
+        let mut cmd: Vec<&str> = vec![names[r.below(names.len() as u64) as usize]];
+        for _ in 0..r.below(8) {
+            cmd.push(if r.below(50) == 0 {
+                &big
+            } else {
+                words[r.below(words.len() as u64) as usize]
+            });
+        }
+        if i % 500 == 0 {
+            let fill = ["-2", "-1", "1", "3", "0", "-5"][r.below(6) as usize];
+            t.run(&["CONFIG", "SET", "list-max-listpack-size", fill]);
+        }
+        t.run(&cmd);
+    }
+    assert_eq!(t.run(&["PING"]), Reply::Simple("PONG".into()));
+    for k in ["k", "k2"] {
+        let n = t.int(&["LLEN", k]) as usize;
+        assert_eq!(t.range(k).len(), n);
+    }
+    assert_eq!(t.run(&["GET", "s"]), b("str"));
+}

@@ -138,11 +138,16 @@ class Core {
     const ptr = this.u32[this.m + 4];
     const r = this.reader;
     r.reset(u8, ptr, ptr + len, bufs);
-    // Fast path: one bulk string, integer or null, and no Pub/Sub traffic.
+    // Fast path: one bulk string, integer, null or +OK, and no Pub/Sub traffic.
     const t = u8[ptr];
-    if ((t === 36 || t === 58 || t === 95) && this.u32[this.m + 6] === 0) {
+    if ((t === 36 || t === 58 || t === 95 || t === 43) && this.u32[this.m + 6] === 0) {
       r.p = ptr + 1;
       if (t === 95) return null;
+      if (t === 43) {
+        if (len === 5 && u8[ptr + 1] === 79 && u8[ptr + 2] === 75) return 'OK';
+        r.p = ptr;
+        return this.decodeFrames(session, len, bufs, r, u8);
+      }
       if (t === 58) {
         const v = r.intValue();
         if (r.p === r.end) return v;
@@ -153,6 +158,10 @@ class Core {
       }
       r.p = ptr;
     }
+    return this.decodeFrames(session, len, bufs, r, u8);
+  }
+
+  decodeFrames(session, len, bufs, r, u8) {
     let result = null;
     let many = null;
     let count = 0;

@@ -287,39 +287,56 @@ fn memory(ctx: &mut Ctx, out: &mut String) {
 }
 
 fn persistence(ctx: &Ctx, out: &mut String) {
+    use crate::persist::Purpose;
     out.push_str("# Persistence\r\n");
-    let aof = ctx.st.config.get("appendonly") == Some("yes");
-    Lines(out)
-        .add("loading", 0)
+    let p = &ctx.st.persist;
+    let now = ctx.st.clock.now_ms();
+    let status = |ok: bool| if ok { "ok" } else { "err" };
+    let (saving, rewriting) = (p.bg_running(Purpose::Rdb), p.bg_running(Purpose::AofRewrite));
+    let elapsed = |on: bool| match (&p.bg, on) {
+        (Some(b), true) => (now - b.started_ms).max(0) / 1000,
+        _ => -1,
+    };
+    let (processed, total) = p.bg.as_ref().map_or((0, 0), |b| (b.keys_written, b.keys_total));
+    let mut l = Lines(out);
+    l.add("loading", u8::from(p.loading))
         .add("async_loading", 0)
         .add("current_cow_peak", 0)
         .add("current_cow_size", 0)
         .add("current_cow_size_age", 0)
         .add("current_fork_perc", "0.00")
-        .add("current_save_keys_processed", 0)
-        .add("current_save_keys_total", 0)
+        .add("current_save_keys_processed", processed)
+        .add("current_save_keys_total", total)
         .add("rdb_changes_since_last_save", ctx.st.dirty)
-        .add("rdb_bgsave_in_progress", 0)
-        .add("rdb_last_save_time", ctx.st.start_ms / 1000)
-        .add("rdb_last_bgsave_status", "ok")
-        .add("rdb_last_bgsave_time_sec", -1)
-        .add("rdb_current_bgsave_time_sec", -1)
-        .add("rdb_saves", 0)
+        .add("rdb_bgsave_in_progress", u8::from(saving))
+        .add("rdb_last_save_time", p.lastsave)
+        .add("rdb_last_bgsave_status", status(p.last_bgsave_ok))
+        .add("rdb_last_bgsave_time_sec", p.last_bgsave_time_sec)
+        .add("rdb_current_bgsave_time_sec", elapsed(saving))
+        .add("rdb_saves", p.rdb_saves)
         .add("rdb_last_cow_size", 0)
-        .add("rdb_last_load_keys_expired", 0)
-        .add("rdb_last_load_keys_loaded", 0)
-        .add("aof_enabled", u8::from(aof))
-        .add("aof_rewrite_in_progress", 0)
-        .add("aof_rewrite_scheduled", 0)
-        .add("aof_last_rewrite_time_sec", -1)
-        .add("aof_current_rewrite_time_sec", -1)
-        .add("aof_last_bgrewrite_status", "ok")
-        .add("aof_rewrites", 0)
-        .add("aof_rewrites_consecutive_failures", 0)
-        .add("aof_last_write_status", "ok")
+        .add("rdb_last_load_keys_expired", p.last_load_keys_expired)
+        .add("rdb_last_load_keys_loaded", p.last_load_keys_loaded)
+        .add("aof_enabled", u8::from(p.aof.enabled))
+        .add("aof_rewrite_in_progress", u8::from(rewriting))
+        .add("aof_rewrite_scheduled", u8::from(p.aof.rewrite_scheduled))
+        .add("aof_last_rewrite_time_sec", p.aof.last_rewrite_time_sec)
+        .add("aof_current_rewrite_time_sec", elapsed(rewriting))
+        .add("aof_last_bgrewrite_status", status(p.aof.last_bgrewrite_ok))
+        .add("aof_rewrites", p.aof.rewrites)
+        .add("aof_rewrites_consecutive_failures", p.aof.rewrites_consecutive_failures)
+        .add("aof_last_write_status", status(p.aof.last_write_ok))
         .add("aof_last_cow_size", 0)
         .add("module_fork_in_progress", 0)
         .add("module_fork_last_cow_size", 0);
+    if p.aof.enabled {
+        l.add("aof_current_size", p.aof.current_size)
+            .add("aof_base_size", p.aof.base_size)
+            .add("aof_pending_rewrite", u8::from(p.aof.rewrite_scheduled))
+            .add("aof_buffer_length", p.aof.buffer_length)
+            .add("aof_pending_bio_fsync", 0)
+            .add("aof_delayed_fsync", p.aof.delayed_fsync);
+    }
 }
 
 fn stats(ctx: &Ctx, out: &mut String) {

@@ -112,7 +112,9 @@ pub fn dump_cmd(ctx: &mut Ctx, args: &Args) -> CmdResult {
     let compress = ctx.st.config.get("rdbcompression") != Some("no");
     match ctx.lookup_read(args.get(1)) {
         None => Ok(Reply::Nil),
-        Some(e) => Ok(Reply::Bulk(dump::dump(&e.value, WriteOpts { compress }))),
+        Some(e) => dump::dump(&e.value, WriteOpts { compress })
+            .map(Reply::Bulk)
+            .map_err(|e| CmdError::err(e.0)),
     }
 }
 

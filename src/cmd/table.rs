@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 
 use super::spec::SPECS;
 use super::spec_types::CommandSpec;
-use super::{Handler, memory, multi, persist_cmds, pubsub, scripting, hashes, lists, sets, sort, zsets, client, command, config_cmd, info, keys, server, strings};
+use super::{Handler, memory, multi, persist_cmds, pubsub, scripting, hashes, lists, sets, sort, zsets, client, command, config_cmd, info, keys, server, strings, streams, streams_groups, streams_read};
 
 /// One servable command (or container of subcommands).
 pub struct Command {
@@ -73,6 +73,9 @@ fn families() -> impl Iterator<Item = &'static (&'static str, Handler)> {
         .chain(config_cmd::COMMANDS.iter())
         .chain(info::COMMANDS.iter())
         .chain(persist_cmds::COMMANDS.iter())
+        .chain(streams::COMMANDS.iter())
+        .chain(streams_read::COMMANDS.iter())
+        .chain(streams_groups::COMMANDS.iter())
 }
 
 impl Table {

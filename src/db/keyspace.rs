@@ -204,7 +204,7 @@ impl Keyspace {
         let mut e = self.slots[slot as usize].take()?;
         self.mem = self
             .mem
-            .saturating_sub(e.key.len() + e.value.mem_usage() + ENTRY_OVERHEAD);
+            .saturating_sub(e.key.heap_size() + e.value.mem_usage() + ENTRY_OVERHEAD);
         self.unlink_volatile(&mut e);
         self.free.push(slot);
         self.len -= 1;

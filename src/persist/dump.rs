@@ -10,13 +10,13 @@ use super::value::{self, Limits};
 use crate::types::Value;
 
 /// The DUMP payload of `v`.
-pub fn dump(v: &Value, opts: WriteOpts) -> Vec<u8> {
+pub fn dump(v: &Value, opts: WriteOpts) -> Result<Vec<u8>, RdbError> {
     let mut out = Vec::new();
-    value::write_value(&mut out, v, opts);
+    value::write_value(&mut out, v, opts)?;
     out.extend_from_slice(&RDB_VERSION.to_le_bytes());
     let crc = crc64(0, &out);
     out.extend_from_slice(&crc.to_le_bytes());
-    out
+    Ok(out)
 }
 
 /// Check a payload's footer: the RDB version is one we read and the CRC64 matches.
@@ -53,22 +53,22 @@ mod tests {
     fn payloads_match_redis_byte_for_byte() {
         // From redis-server 7.0.15: SET k hello / HSET h a 1 / SET big <"a" x 100>; DUMP.
         let o = WriteOpts::default();
-        assert_eq!(dump(&Value::string(b"hello"), o), b"\x00\x05hello\n\x00cr\xdfve4 \n");
+        assert_eq!(dump(&Value::string(b"hello"), o).expect("dump"), b"\x00\x05hello\n\x00cr\xdfve4 \n");
         let mut h = crate::types::Hash::new();
         h.set(b"a", b"1", false, crate::types::hash::Limits::default());
         assert_eq!(
-            dump(&Value::Hash(Box::new(h)), o),
+            dump(&Value::Hash(Box::new(h)), o).expect("dump"),
             b"\x10\x0c\x0c\x00\x00\x00\x02\x00\x81a\x02\x01\x01\xff\n\x00\x84\xa6\x93\xe8\xaa\x17\xe4\xdb"
         );
         assert_eq!(
-            dump(&Value::string(&[b'a'; 100]), o),
+            dump(&Value::string(&[b'a'; 100]), o).expect("dump"),
             b"\x00\xc3\t@d\x01aa\xe0W\x00\x01aa\n\x00\xe8\xa3\xb5\x07\xb0m\xf2q"
         );
     }
 
     #[test]
     fn the_crc_covers_the_version() {
-        let p = dump(&Value::string(b"hello"), WriteOpts::default());
+        let p = dump(&Value::string(b"hello"), WriteOpts::default()).expect("dump");
         assert!(verify(&p).is_some());
         let mut bad = p.clone();
         bad[8] = 9;
@@ -78,7 +78,7 @@ mod tests {
     #[test]
     fn integer_payload_matches_redis() {
         // redis 7.0: SET k 123; DUMP k -> "\x00\xc0{\n\x00..."
-        let p = dump(&Value::string(b"123"), WriteOpts::default());
+        let p = dump(&Value::string(b"123"), WriteOpts::default()).expect("dump");
         assert_eq!(&p[..3], b"\x00\xc0{");
     }
 
@@ -86,7 +86,7 @@ mod tests {
     fn short_or_damaged_payloads_are_refused() {
         assert!(verify(b"").is_none());
         assert!(verify(b"123456789").is_none());
-        let mut p = dump(&Value::string(b"v"), WriteOpts::default());
+        let mut p = dump(&Value::string(b"v"), WriteOpts::default()).expect("dump");
         let n = p.len();
         p[n - 1] ^= 1;
         assert!(verify(&p).is_none());

@@ -132,7 +132,7 @@ fn write_db_start(out: &mut Vec<u8>, db: usize, size: usize, expires: usize) {
 }
 
 /// One key (`rdbSaveKeyValuePair`): expiry, access data, type, key, value.
-pub fn write_entry(out: &mut Vec<u8>, e: &Entry, o: &SaveOpts) {
+pub fn write_entry(out: &mut Vec<u8>, e: &Entry, o: &SaveOpts) -> Result<(), RdbError> {
     if e.expire != NO_EXPIRE {
         out.push(op::EXPIRETIME_MS);
         rdb::write_ms(out, e.expire);
@@ -151,7 +151,7 @@ pub fn write_entry(out: &mut Vec<u8>, e: &Entry, o: &SaveOpts) {
     let t = value::type_byte(&e.value);
     out.push(t);
     rdb::write_string(out, &e.key, o.write);
-    value::write_body(out, &e.value, t, o.write);
+    value::write_body(out, &e.value, t, o.write)
 }
 
 /// EOF and checksum over `out` (when `crc` covers bytes already handed out, pass it).
@@ -166,7 +166,7 @@ fn write_footer(out: &mut Vec<u8>, crc_before: u64, from: usize, checksum: bool)
 }
 
 /// A complete snapshot of `dbs` in one go (SAVE).
-pub fn save_all(dbs: &[Db], o: &SaveOpts) -> Vec<u8> {
+pub fn save_all(dbs: &[Db], o: &SaveOpts) -> Result<Vec<u8>, RdbError> {
     let mut out = Vec::with_capacity(1024);
     write_header(&mut out, o);
     for (i, db) in dbs.iter().enumerate() {
@@ -175,11 +175,11 @@ pub fn save_all(dbs: &[Db], o: &SaveOpts) -> Vec<u8> {
         }
         write_db_start(&mut out, i, db.ks.len(), db.ks.volatile_len());
         for e in db.ks.iter() {
-            write_entry(&mut out, e, o);
+            write_entry(&mut out, e, o)?;
         }
     }
     write_footer(&mut out, 0, 0, o.checksum);
-    out
+    Ok(out)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -207,6 +207,8 @@ pub struct BgSnapshot {
     crc: u64,
     crc_from: usize,
     finished: bool,
+    /// Why the snapshot failed (a value that cannot be saved).
+    pub error: Option<String>,
     /// Keys written so far.
     pub keys_written: u64,
     /// Keys at the start.
@@ -243,6 +245,7 @@ impl BgSnapshot {
             crc: 0,
             crc_from: 0,
             finished: false,
+            error: None,
             keys_written: 0,
             max_step_us: 0,
         }
@@ -281,7 +284,9 @@ impl BgSnapshot {
             let ahead = db > self.db || slot >= self.cursor;
             if ahead {
                 if let Some(e) = ks.slot_entry(slot) {
-                    write_entry(&mut self.side[db], e, &self.opts);
+                    if let Err(err) = write_entry(&mut self.side[db], e, &self.opts) {
+                        self.error.get_or_insert(err.0);
+                    }
                     self.keys_written += 1;
                 }
             }
@@ -322,7 +327,9 @@ impl BgSnapshot {
                 }
                 if let Some(e) = ks.slot_entry(self.cursor) {
                     if done.is_empty() || !done.contains(&*e.key) {
-                        write_entry(&mut self.out, e, &self.opts);
+                        if let Err(err) = write_entry(&mut self.out, e, &self.opts) {
+                            self.error.get_or_insert(err.0);
+                        }
                         self.keys_written += 1;
                         budget -= 1;
                     }
@@ -490,7 +497,7 @@ pub fn abort_bg(st: &mut State) {
 /// A synchronous save through the registered host (SAVE, SHUTDOWN, FLUSHALL).
 pub fn save_sync(st: &mut State, now_ms: i64) -> Result<(), String> {
     let opts = SaveOpts::from_state(st, now_ms, false);
-    let bytes = save_all(&st.dbs, &opts);
+    let bytes = save_all(&st.dbs, &opts).map_err(|e| e.0)?;
     let dir = st.config.get("dir").unwrap_or(".").to_string();
     let file = st.config.get("dbfilename").unwrap_or("dump.rdb").to_string();
     let Some(host) = st.persist.host.as_mut() else {

@@ -15,7 +15,7 @@
 //! | hash, hashtable | 4 `HASH` | count, then field + value |
 //! | hash with field TTLs | 24 `HASH_METADATA` | min expiry, count, then ttl + field + value (Redis 7.4's) |
 //!
-//! Reading accepts every encoding Redis has written since RDB 1 except streams and
+//! Reading accepts every encoding Redis has written since RDB 1 except
 //! modules (which Cinnabar has no type for): those are refused with an error naming
 //! the type, never skipped silently. Values are rebuilt through the types' public
 //! constructors, so encodings follow our configured thresholds.
@@ -72,7 +72,6 @@ impl Limits {
 /// The type byte `write_value` will use for `v`.
 pub fn type_byte(v: &Value) -> u8 {
     match v {
-        Value::Stream(_) => ty::STREAM_LISTPACKS_2,
         Value::Str(_) => ty::STRING,
         Value::List(_) => ty::LIST_QUICKLIST_2,
         Value::Set(s) if s.is_intset() => ty::SET_INTSET,
@@ -96,7 +95,6 @@ pub fn write_value(out: &mut Vec<u8>, v: &Value, opts: WriteOpts) -> Result<(), 
 /// Append the encoding of `v` for type byte `t` (from [`type_byte`]), without the type.
 pub fn write_body(out: &mut Vec<u8>, v: &Value, t: u8, opts: WriteOpts) -> Result<(), RdbError> {
     match v {
-        Value::Stream(_) => return err("Saving streams in RDB is not supported by Cinnabar yet"),
         Value::Stream(s) => crate::types::stream::rdb::write(out, s, opts),
         Value::Str(s) => write_str_value(out, s, opts),
         Value::List(l) => write_list(out, l, opts),
@@ -156,6 +154,7 @@ pub fn write_body(out: &mut Vec<u8>, v: &Value, t: u8, opts: WriteOpts) -> Resul
             }
         }
     }
+    Ok(())
 }
 
 fn write_str_value(out: &mut Vec<u8>, s: &StrValue, opts: WriteOpts) {

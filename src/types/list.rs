@@ -264,6 +264,28 @@ impl List {
         l
     }
 
+    /// A list built the way Redis 7.2 builds a `SORT ... STORE` result: a quicklist
+    /// filled by tail pushes, then turned into a listpack if it is one node within the
+    /// limit (`LIST_CONV_AUTO`). An empty input gives an empty listpack list.
+    pub fn from_elems_auto<'a>(elems: impl IntoIterator<Item = &'a [u8]>, fill: i32) -> List {
+        let mut l = List {
+            items: VecDeque::new(),
+            enc: Enc::Quicklist {
+                nodes: VecDeque::new(),
+                fill: fill.clamp(-5, (1 << 15) - 1),
+            },
+            heap: 0,
+        };
+        for e in elems {
+            l.push(e, false);
+        }
+        if l.is_empty() {
+            return List::new();
+        }
+        l.try_convert_quicklist(fill, false);
+        l
+    }
+
     /// The name `OBJECT ENCODING` reports.
     pub fn encoding(&self) -> &'static str {
         match self.enc {
@@ -351,6 +373,12 @@ impl List {
     /// `listTypeTryConversion(.., LIST_CONV_SHRINKING)`: after removing elements, turn
     /// a quicklist of one packed node below half the limit back into a listpack.
     pub fn shrink_check(&mut self, fill: i32) {
+        self.try_convert_quicklist(fill, true);
+    }
+
+    /// `listTypeTryConvertQuicklist`: a quicklist of one packed node within the limit
+    /// (half the limit when `shrinking`) becomes a listpack.
+    fn try_convert_quicklist(&mut self, fill: i32, shrinking: bool) {
         let Enc::Quicklist { nodes, .. } = &self.enc else {
             return;
         };
@@ -361,8 +389,12 @@ impl List {
         if node.plain {
             return;
         }
-        let (sz_limit, count_limit) = node_limit(fill);
-        if node.sz > sz_limit / 2 || node.count > count_limit / 2 {
+        let (mut sz_limit, mut count_limit) = node_limit(fill);
+        if shrinking {
+            sz_limit /= 2;
+            count_limit /= 2;
+        }
+        if node.sz > sz_limit || node.count > count_limit {
             return;
         }
         self.enc = Enc::Listpack { bytes: node.sz };
@@ -921,6 +953,41 @@ mod tests {
         l.push(&big, true);
         assert_eq!(layout(&l), vec![(1, 9000, true), (1, 10, false)]);
         check_invariants(&l);
+    }
+
+    #[test]
+    fn sort_store_layout_uses_quicklist_node_rules() {
+        // 3 elements with fill 3: one full node, which AUTO conversion accepts.
+        let l = List::from_elems_auto([&b"a"[..], b"b", b"c"], 3);
+        assert_eq!(l.encoding(), "listpack");
+        let l = List::from_elems_auto([&b"a"[..], b"b", b"c", b"d"], 3);
+        assert_eq!(l.encoding(), "quicklist");
+        assert_eq!(l.node_count(), 2);
+        // Near the byte limit the node's 8-byte estimate opens a second node where an
+        // incrementally grown listpack would still fit.
+        // (78 elements of 100 bytes take 8041 bytes; Valkey 8.1 flips at a last element
+        // of 144 bytes.)
+        let e = [b'x'; 100];
+        let last = [b'y'; 144];
+        let mut elems: Vec<&[u8]> = std::iter::repeat_n(&e[..], 78).collect();
+        elems.push(&last[..143]);
+        assert_eq!(
+            List::from_elems_auto(elems.iter().copied(), -2).encoding(),
+            "listpack"
+        );
+        elems.pop();
+        elems.push(&last[..]);
+        assert_eq!(
+            List::from_elems(elems.iter().copied(), -2).encoding(),
+            "listpack"
+        );
+        let auto = List::from_elems_auto(elems.iter().copied(), -2);
+        assert_eq!(auto.encoding(), "quicklist");
+        check_invariants(&auto);
+        assert_eq!(
+            List::from_elems_auto(std::iter::empty(), -2).encoding(),
+            "listpack"
+        );
     }
 
     #[test]

@@ -333,14 +333,6 @@ impl Elem<'_> {
             Elem::Int(v) => parse_i64(b) == Some(*v),
         }
     }
-
-    /// Its size as a Redis listpack element.
-    fn lp_size(&self) -> usize {
-        match self {
-            Elem::Str(s) => lp_str_size(s),
-            Elem::Int(v) => lp_int_size(*v),
-        }
-    }
 }
 
 /// Bytes of a listpack integer element (encoding + back-length).

@@ -136,7 +136,9 @@ impl WasmEngine {
                     crate::config::ConfigError::Immutable => "can't be set".to_string(),
                     crate::config::ConfigError::Invalid(s) => s,
                 };
-                return Err(JsError::new(&format!("invalid option '{name}' = '{value}': {why}")));
+                return Err(JsError::new(&format!(
+                    "invalid option '{name}' = '{value}': {why}"
+                )));
             }
         }
         let clock = HostClock::default();
@@ -219,7 +221,8 @@ impl WasmEngine {
                 let args = Args::new(&self.args, &self.ranges);
                 if self.engine.execute_encoded(h, &args, &mut self.out) == Exec::Blocked {
                     // Cannot happen (embedded sessions never block); answer rather than hang.
-                    self.out.extend_from_slice(b"-ERR blocking is not supported here\r\n");
+                    self.out
+                        .extend_from_slice(b"-ERR blocking is not supported here\r\n");
                 }
             }
         }
@@ -246,10 +249,16 @@ impl WasmEngine {
     pub fn drain_messages(&mut self) -> u32 {
         self.out.clear();
         for (id, bytes) in self.engine.take_messages() {
-            let Some(idx) = self.sessions.iter().position(|s| s.is_some_and(|h| h.id == id)) else {
+            let Some(idx) = self
+                .sessions
+                .iter()
+                .position(|s| s.is_some_and(|h| h.id == id))
+            else {
                 continue;
             };
-            let Ok(len) = u32::try_from(bytes.len()) else { continue };
+            let Ok(len) = u32::try_from(bytes.len()) else {
+                continue;
+            };
             self.out.extend_from_slice(&(idx as u32).to_le_bytes());
             self.out.extend_from_slice(&len.to_le_bytes());
             self.out.extend_from_slice(&bytes);
@@ -265,7 +274,11 @@ impl WasmEngine {
 
     /// Number of keys in database `db`.
     pub fn dbsize(&self, db: u32) -> f64 {
-        self.engine.state().dbs.get(db as usize).map_or(0.0, |d| d.ks.len() as f64)
+        self.engine
+            .state()
+            .dbs
+            .get(db as usize)
+            .map_or(0.0, |d| d.ks.len() as f64)
     }
 
     /// Changes since the engine started (the `save <seconds> <changes>` rule's counter;
@@ -278,10 +291,14 @@ impl WasmEngine {
 impl WasmEngine {
     fn build_ranges(&mut self, n: usize) -> bool {
         self.ranges.clear();
-        let Some(lens) = self.lens.get(..n) else { return false };
+        let Some(lens) = self.lens.get(..n) else {
+            return false;
+        };
         let mut pos = 0usize;
         for &l in lens {
-            let Some(end) = pos.checked_add(l as usize) else { return false };
+            let Some(end) = pos.checked_add(l as usize) else {
+                return false;
+            };
             if end > self.args.len() {
                 return false;
             }
