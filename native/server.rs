@@ -280,7 +280,7 @@ pub async fn run(startup: Startup) -> i32 {
                 let wait = match next {
                     Some(deadline) => {
                         let now = shared.engine.borrow().now();
-                        std::time::Duration::from_millis((deadline - now).clamp(0, 1000) as u64)
+                        std::time::Duration::from_millis((deadline - now + 1).clamp(0, 1000) as u64)
                     }
                     None => std::time::Duration::from_secs(1),
                 };

@@ -308,7 +308,7 @@ impl Engine {
             .blocked
             .clients
             .iter()
-            .filter(|(_, b)| b.req.deadline <= now)
+            .filter(|(_, b)| b.req.deadline < now)
             .map(|(&id, _)| id)
             .collect();
         let mut out = Vec::new();

@@ -1,29 +1,33 @@
 //! Hashes: Redis's two encodings, and per-field expiry (Redis 7.4's hash-field
 //! expiration, "HFE").
 //!
-//! **listpack** — a small hash is one packed byte buffer, like Redis's listpack: for each
-//! entry `varint(len) field varint(len) value`, in insertion order. Lookups are linear
-//! scans (the hash is small: at most `hash-max-listpack-entries` entries, values at most
-//! `hash-max-listpack-value` bytes), and the whole hash costs one allocation. Once any
-//! field-expiry command touches such a hash it becomes **listpackex** (what `OBJECT
-//! ENCODING` then reports): each entry gains a third item, `varint(expire + 1)` (0 = no
-//! TTL), and, as in Redis, entries with a TTL are kept sorted by expiry time at the front,
-//! entries without one follow in insertion order. So the next field to expire is always
-//! the first entry, and `HGETALL` returns the fields in Redis's order.
+//! **listpack** — a small hash is one packed byte buffer, like Redis's listpack: a 4-byte
+//! header (entry count, plus a flag bit), then for each entry `varint(len) field
+//! varint(len) value`, in insertion order. Lookups are linear scans (the hash is small:
+//! at most `hash-max-listpack-entries` entries, fields and values at most
+//! `hash-max-listpack-value` bytes), and the whole hash is a 24-byte value plus one
+//! allocation. Once any field-expiry command touches such a hash it becomes
+//! **listpackex** (what `OBJECT ENCODING` then reports): each entry gains a third item,
+//! `varint(expire + 1)` (0 = no TTL), and, as in Redis, entries with a TTL are kept
+//! sorted by expiry time at the front, entries without one follow in insertion order.
+//! So the next field to expire is always the first entry, and `HGETALL` returns the
+//! fields in Redis's order.
 //!
-//! **hashtable** — past a threshold the hash becomes a slab of entries (`Vec<Option<Box<[u8]>>>`,
-//! one allocation per entry holding `varint(len) field value`) indexed by a
-//! `hashbrown::HashTable` of (slot, 32-bit field hash) pairs, the same design as the keyspace: slots
-//! are stable while an entry lives, so `HSCAN`'s cursor is a slot number and every field
-//! present for a whole scan is returned; holes are reused; when holes outnumber entries the
-//! slab is compacted and the cursor epoch (upper 16 bits) lets an in-flight scan map its
-//! cursor to the new layout. Random fields (`HRANDFIELD`) are O(1) slot draws. Field
-//! TTLs live in a side index (slot → expiry, plus an ordered set of (expiry, slot)) that
-//! exists only for hashes that have used them. A hash never converts back to listpack.
+//! **hashtable** — past a threshold the hash becomes a slab of entries
+//! (`Vec<Option<Box<[u8]>>>`, one allocation per entry holding `varint(len) field
+//! value`) indexed by a `hashbrown::HashTable` of (slot, 32-bit field hash) pairs — the
+//! stored hash lets the index grow without touching the entries. As in the keyspace,
+//! slots are stable while an entry lives, so `HSCAN`'s cursor is a slot number and every
+//! field present for a whole scan is returned; holes are reused; when holes outnumber
+//! entries the slab is compacted and the cursor epoch (upper 16 bits) lets an in-flight
+//! scan map its cursor to the new layout. Random fields (`HRANDFIELD`) are O(1) slot
+//! draws. Field TTLs live in a side index (slot → expiry, plus an ordered set of
+//! (expiry, slot)) that exists only for hashes that have used them. A hash never
+//! converts back to listpack.
 //!
 //! Expiry is judged by the caller: [`Hash::purge_expired`] removes every field whose time
 //! has passed (strictly before `now`, as keys), and commands call it before touching a
-//! hash that [`Hash::needs_purge`], so expired fields are never seen.
+//! hash that [`Hash::needs_purge`] (O(1)), so expired fields are never seen.
 //!
 //! Memory use is tracked in O(1) ([`Hash::mem_usage`]) so commands can adjust the
 //! keyspace's estimate after each in-place change.
