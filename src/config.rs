@@ -120,6 +120,7 @@ pub static PARAMS: &[Param] = &[
     p!("zset-max-listpack-value", &["zset-max-ziplist-value"], Kind::Int(0, i64::MAX), "64", true),
     p!("stream-node-max-bytes", Kind::Memory, "4096", true),
     p!("stream-node-max-entries", Kind::Int(0, i64::MAX), "100", true),
+    p!("hll-sparse-max-bytes", Kind::Memory, "3000", true),
 ];
 
 /// Parse a memory value like Redis's `memtoull`: digits with optional b/k/kb/m/mb/g/gb
@@ -239,6 +240,8 @@ pub struct Config {
     pub set_limits: crate::types::set::SetLimits,
     /// `stream-node-max-bytes` / `stream-node-max-entries` (typed copy for XADD).
     pub stream_node: crate::types::stream::NodeLimits,
+    /// `hll-sparse-max-bytes` (typed copy for PFADD).
+    pub hll_sparse_max_bytes: usize,
 }
 
 impl Default for Config {
@@ -259,6 +262,7 @@ impl Default for Config {
             list_max_listpack_size: -2,
             set_limits: crate::types::set::SetLimits::default(),
             stream_node: crate::types::stream::NodeLimits::default(),
+            hll_sparse_max_bytes: 3000,
         };
         c.apply();
         c
@@ -313,6 +317,7 @@ impl Config {
             max_bytes: g("stream-node-max-bytes").parse().unwrap_or(4096),
             max_entries: g("stream-node-max-entries").parse().unwrap_or(100),
         };
+        self.hll_sparse_max_bytes = g("hll-sparse-max-bytes").parse().unwrap_or(3000);
     }
 }
 

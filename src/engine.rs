@@ -637,6 +637,15 @@ impl Engine {
         for (db, key) in expired {
             self.on_key_expired(db, &key, now);
         }
+        // Hash fields with their own TTL: walk a bounded slice of each database per cycle.
+        for dbi in 0..self.st.dbs.len() {
+            if self.st.dbs[dbi].is_empty() {
+                continue;
+            }
+            let cursor = self.st.dbs[dbi].expire_cursor;
+            let (next, _) = crate::cmd::hashes::active_expire_fields(&mut self.st, dbi, now, cursor, 200);
+            self.st.dbs[dbi].expire_cursor = next;
+        }
         n
     }
 

@@ -336,7 +336,7 @@ fn sort_generic(ctx: &mut Ctx, args: &Args, readonly: bool) -> CmdResult {
     }
     if outputlen > 0 {
         let fill = ctx.st.config.list_max_listpack_size;
-        let list = List::from_elems(elems.iter().map(Vec::as_slice), fill);
+        let list = List::from_elems_auto(elems.iter().map(Vec::as_slice), fill);
         ctx.lookup_write(dst);
         ctx.db().set(dst, Value::List(Box::new(list)), NO_EXPIRE);
         ctx.signal_modified(dst);
