@@ -98,11 +98,7 @@ pub fn stats(ctx: &mut Ctx, _args: &Args) -> CmdResult {
         (Reply::bulk("keys.count"), Reply::Int(keys as i64)),
         (
             Reply::bulk("keys.bytes-per-key"),
-            Reply::Int(if keys == 0 {
-                0
-            } else {
-                (dataset / keys) as i64
-            }),
+            Reply::Int(dataset.checked_div(keys).unwrap_or(0) as i64),
         ),
         (
             Reply::bulk("dataset.bytes"),

@@ -201,7 +201,7 @@ pub fn spublish(ctx: &mut Ctx, args: &Args) -> CmdResult {
 fn names_matching<'a>(keys: impl Iterator<Item = &'a Vec<u8>>, pattern: Option<&[u8]>) -> Reply {
     Reply::Array(
         keys.filter(|k| pattern.is_none_or(|p| glob_match(p, k, false)))
-            .map(|k| Reply::bulk(k))
+            .map(Reply::bulk)
             .collect(),
     )
 }

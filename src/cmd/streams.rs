@@ -36,23 +36,35 @@ pub(crate) fn invalid_id() -> CmdError {
 
 /// A strict id (`-`/`+` refused), the sequence defaulting to 0.
 pub(crate) fn parse_strict(arg: &[u8]) -> Result<StreamId, CmdError> {
-    parse_id(arg, 0, true, false).map(|p| p.id).ok_or_else(invalid_id)
+    parse_id(arg, 0, true, false)
+        .map(|p| p.id)
+        .ok_or_else(invalid_id)
 }
 
 /// An id where `-` and `+` are allowed, with the given default sequence.
 pub(crate) fn parse_loose(arg: &[u8], missing_seq: u64) -> Result<StreamId, CmdError> {
-    parse_id(arg, missing_seq, false, false).map(|p| p.id).ok_or_else(invalid_id)
+    parse_id(arg, missing_seq, false, false)
+        .map(|p| p.id)
+        .ok_or_else(invalid_id)
 }
 
 /// A range bound (`streamParseIntervalIDOrReply`): `(` makes it exclusive, which is
 /// applied here (`start` moves up, an end moves down).
-pub(crate) fn parse_bound(arg: &[u8], missing_seq: u64, is_start: bool) -> Result<StreamId, CmdError> {
+pub(crate) fn parse_bound(
+    arg: &[u8],
+    missing_seq: u64,
+    is_start: bool,
+) -> Result<StreamId, CmdError> {
     if arg.len() > 1 && arg[0] == b'(' {
-        let id = parse_id(&arg[1..], missing_seq, true, false).map(|p| p.id).ok_or_else(invalid_id)?;
+        let id = parse_id(&arg[1..], missing_seq, true, false)
+            .map(|p| p.id)
+            .ok_or_else(invalid_id)?;
         if is_start {
-            id.incr().ok_or_else(|| CmdError::err("invalid start ID for the interval"))
+            id.incr()
+                .ok_or_else(|| CmdError::err("invalid start ID for the interval"))
         } else {
-            id.decr().ok_or_else(|| CmdError::err("invalid end ID for the interval"))
+            id.decr()
+                .ok_or_else(|| CmdError::err("invalid end ID for the interval"))
         }
     } else {
         parse_loose(arg, missing_seq)
@@ -82,12 +94,27 @@ pub(crate) fn shown(b: &[u8]) -> String {
 
 /// `NOGROUP No such key '<key>' or consumer group '<group>'<suffix>`.
 pub(crate) fn nogroup(key: &[u8], group: &[u8], suffix: &str) -> CmdError {
-    CmdError::Other(format!("NOGROUP No such key '{}' or consumer group '{}'{}", shown(key), shown(group), suffix).into())
+    CmdError::Other(
+        format!(
+            "NOGROUP No such key '{}' or consumer group '{}'{}",
+            shown(key),
+            shown(group),
+            suffix
+        )
+        .into(),
+    )
 }
 
 /// `NOGROUP No such consumer group '<group>' for key name '<key>'`.
 pub(crate) fn nogroup_for_key(key: &[u8], group: &[u8]) -> CmdError {
-    CmdError::Other(format!("NOGROUP No such consumer group '{}' for key name '{}'", shown(group), shown(key)).into())
+    CmdError::Other(
+        format!(
+            "NOGROUP No such consumer group '{}' for key name '{}'",
+            shown(group),
+            shown(key)
+        )
+        .into(),
+    )
 }
 
 /// `ERR unknown subcommand or wrong number of arguments for '<sub>'. Try <CMD> HELP.`
@@ -101,7 +128,10 @@ pub(crate) fn subcommand_syntax(args: &Args) -> CmdError {
 
 /// The stream at `key` for reading (`lookupKeyRead`): `None` if absent, WRONGTYPE if
 /// another type.
-pub(crate) fn read_stream<'c>(ctx: &'c mut Ctx, key: &[u8]) -> Result<Option<&'c mut Stream>, CmdError> {
+pub(crate) fn read_stream<'c>(
+    ctx: &'c mut Ctx,
+    key: &[u8],
+) -> Result<Option<&'c mut Stream>, CmdError> {
     match ctx.lookup_read(key) {
         None => Ok(None),
         Some(e) => match &mut e.value {
@@ -112,7 +142,10 @@ pub(crate) fn read_stream<'c>(ctx: &'c mut Ctx, key: &[u8]) -> Result<Option<&'c
 }
 
 /// The stream at `key` for writing (`lookupKeyWrite`).
-pub(crate) fn write_stream<'c>(ctx: &'c mut Ctx, key: &[u8]) -> Result<Option<&'c mut Stream>, CmdError> {
+pub(crate) fn write_stream<'c>(
+    ctx: &'c mut Ctx,
+    key: &[u8],
+) -> Result<Option<&'c mut Stream>, CmdError> {
     match ctx.lookup_write(key) {
         None => Ok(None),
         Some(e) => match &mut e.value {
@@ -212,14 +245,20 @@ fn parse_add_trim(args: &Args, xadd: bool, node_max_entries: i64) -> Result<AddT
     }
     a.id_pos = i;
     if a.limit != 0 && a.trim.is_none() {
-        return Err(CmdError::err("syntax error, LIMIT cannot be used without specifying a trimming strategy"));
+        return Err(CmdError::err(
+            "syntax error, LIMIT cannot be used without specifying a trimming strategy",
+        ));
     }
     if !xadd && a.trim.is_none() {
-        return Err(CmdError::err("syntax error, XTRIM must be called with a trimming strategy"));
+        return Err(CmdError::err(
+            "syntax error, XTRIM must be called with a trimming strategy",
+        ));
     }
     if limit_given {
         if !a.approx {
-            return Err(CmdError::err("syntax error, LIMIT cannot be used without the special ~ option"));
+            return Err(CmdError::err(
+                "syntax error, LIMIT cannot be used without the special ~ option",
+            ));
         }
     } else if a.approx {
         a.limit = node_max_entries.saturating_mul(100);
@@ -286,7 +325,9 @@ fn xadd(ctx: &mut Ctx, args: &Args) -> CmdResult {
     }
     if let Some(p) = a.id {
         if p.seq_given && p.id.is_zero() {
-            return Err(CmdError::err("The ID specified in XADD must be greater than 0-0"));
+            return Err(CmdError::err(
+                "The ID specified in XADD must be greater than 0-0",
+            ));
         }
     }
     let key = args.get(1);
@@ -299,11 +340,19 @@ fn xadd(ctx: &mut Ctx, args: &Args) -> CmdResult {
         }
         ctx.db().set(key, Value::Stream(Box::default()), NO_EXPIRE);
     }
-    let Some(s) = write_stream(ctx, key)? else { return Ok(Reply::Nil) };
+    let Some(s) = write_stream(ctx, key)? else {
+        return Ok(Reply::Nil);
+    };
     if s.last_id == StreamId::MAX {
-        return Err(CmdError::err("The stream has exhausted the last possible ID, unable to add more items"));
+        return Err(CmdError::err(
+            "The stream has exhausted the last possible ID, unable to add more items",
+        ));
     }
-    let too_small = || CmdError::err("The ID specified in XADD is equal or smaller than the target stream top item");
+    let too_small = || {
+        CmdError::err(
+            "The ID specified in XADD is equal or smaller than the target stream top item",
+        )
+    };
     let id = match a.id {
         Some(p) if p.seq_given => p.id,
         Some(p) if s.last_id.ms == p.id.ms => {
@@ -329,7 +378,8 @@ fn xadd(ctx: &mut Ctx, args: &Args) -> CmdResult {
         None => 0,
     };
     let rewrite_id = a.id.is_none_or(|p| !p.seq_given);
-    let prop = (want_prop && (a.approx || rewrite_id)).then(|| rewritten(args, &a, s, rewrite_id.then_some(id)));
+    let prop = (want_prop && (a.approx || rewrite_id))
+        .then(|| rewritten(args, &a, s, rewrite_id.then_some(id)));
     let after = s.mem_usage();
     adjust_mem(ctx, before, after);
     ctx.signal_modified(key);
@@ -351,12 +401,18 @@ fn xadd(ctx: &mut Ctx, args: &Args) -> CmdResult {
 /// XLEN key
 /// ```
 fn xlen(ctx: &mut Ctx, args: &Args) -> CmdResult {
-    Ok(Reply::Int(read_stream(ctx, args.get(1))?.map_or(0, |s| s.len() as i64)))
+    Ok(Reply::Int(
+        read_stream(ctx, args.get(1))?.map_or(0, |s| s.len() as i64),
+    ))
 }
 
 /// XRANGE / XREVRANGE.
 fn range_generic(ctx: &mut Ctx, args: &Args, rev: bool) -> CmdResult {
-    let (start_arg, end_arg) = if rev { (args.get(3), args.get(2)) } else { (args.get(2), args.get(3)) };
+    let (start_arg, end_arg) = if rev {
+        (args.get(3), args.get(2))
+    } else {
+        (args.get(2), args.get(3))
+    };
     let start = parse_bound(start_arg, 0, true)?;
     let end = parse_bound(end_arg, u64::MAX, false)?;
     let mut count: i64 = -1;
@@ -369,12 +425,22 @@ fn range_generic(ctx: &mut Ctx, args: &Args, rev: bool) -> CmdResult {
             return Err(CmdError::Syntax);
         }
     }
-    let Some(s) = read_stream(ctx, args.get(1))? else { return Ok(Reply::Array(Vec::new())) };
+    let Some(s) = read_stream(ctx, args.get(1))? else {
+        return Ok(Reply::Array(Vec::new()));
+    };
     if count == 0 {
         return Ok(Reply::NilArray);
     }
-    let limit = if count < 0 { usize::MAX } else { usize::try_from(count).unwrap_or(usize::MAX) };
-    let out: Vec<Reply> = s.range(start, end, rev).take(limit).map(|e| entry_reply(&e)).collect();
+    let limit = if count < 0 {
+        usize::MAX
+    } else {
+        usize::try_from(count).unwrap_or(usize::MAX)
+    };
+    let out: Vec<Reply> = s
+        .range(start, end, rev)
+        .take(limit)
+        .map(|e| entry_reply(&e))
+        .collect();
     Ok(Reply::Array(out))
 }
 
@@ -403,8 +469,12 @@ fn xrevrange(ctx: &mut Ctx, args: &Args) -> CmdResult {
 /// ```
 fn xdel(ctx: &mut Ctx, args: &Args) -> CmdResult {
     let key = args.get(1);
-    let Some(s) = write_stream(ctx, key)? else { return Ok(Reply::Int(0)) };
-    let ids = (2..args.len()).map(|j| parse_strict(args.get(j))).collect::<Result<Vec<_>, _>>()?;
+    let Some(s) = write_stream(ctx, key)? else {
+        return Ok(Reply::Int(0));
+    };
+    let ids = (2..args.len())
+        .map(|j| parse_strict(args.get(j)))
+        .collect::<Result<Vec<_>, _>>()?;
     let before = s.mem_usage();
     let mut deleted = 0i64;
     let mut first_entry = false;
@@ -444,8 +514,12 @@ fn xdel(ctx: &mut Ctx, args: &Args) -> CmdResult {
 fn xtrim(ctx: &mut Ctx, args: &Args) -> CmdResult {
     let a = parse_add_trim(args, false, ctx.st.config.stream_node.max_entries)?;
     let key = args.get(1);
-    let Some(s) = write_stream(ctx, key)? else { return Ok(Reply::Int(0)) };
-    let Some(t) = a.trim else { return Err(CmdError::Syntax) };
+    let Some(s) = write_stream(ctx, key)? else {
+        return Ok(Reply::Int(0));
+    };
+    let Some(t) = a.trim else {
+        return Err(CmdError::Syntax);
+    };
     let before = s.mem_usage();
     let deleted = s.trim(t, a.approx, a.limit);
     let after = s.mem_usage();
@@ -494,14 +568,20 @@ fn xsetid(ctx: &mut Ctx, args: &Args) -> CmdResult {
         i += 2;
     }
     let key = args.get(1);
-    let Some(s) = write_stream(ctx, key)? else { return Err(CmdError::NoSuchKey) };
+    let Some(s) = write_stream(ctx, key)? else {
+        return Err(CmdError::NoSuchKey);
+    };
     if id < s.max_deleted_id {
-        return Err(CmdError::err("The ID specified in XSETID is smaller than current max_deleted_entry_id"));
+        return Err(CmdError::err(
+            "The ID specified in XSETID is smaller than current max_deleted_entry_id",
+        ));
     }
     if !s.is_empty() {
         let maxid = s.last_valid_id().unwrap_or(StreamId::ZERO);
         if id < maxid {
-            return Err(CmdError::err("The ID specified in XSETID is smaller than the target stream top item"));
+            return Err(CmdError::err(
+                "The ID specified in XSETID is smaller than the target stream top item",
+            ));
         }
         if entries_added != -1 && s.len() > entries_added as u64 {
             return Err(CmdError::err(

@@ -8,8 +8,8 @@
 
 use super::command::help_reply;
 use super::streams::{
-    adjust_mem, entry_reply, id_reply, nogroup, nogroup_for_key, parse_bound, parse_strict, propagating,
-    read_stream, subcommand_syntax, write_stream,
+    adjust_mem, entry_reply, id_reply, nogroup, nogroup_for_key, parse_bound, parse_strict,
+    propagating, read_stream, subcommand_syntax, write_stream,
 };
 use super::streams_read::{setid_argv, xclaim_argv};
 use super::{Args, Ctx, Handler, parse_i64};
@@ -59,7 +59,9 @@ fn xgroup_prologue(ctx: &mut Ctx, args: &Args, sub: &str) -> Result<(bool, i64, 
         } else if (create || setid) && args.is(i, "entriesread") && i + 1 < argc {
             entries_read = parse_i64(args.get(i + 1))?;
             if entries_read < 0 && entries_read != INVALID_ENTRIES_READ {
-                return Err(CmdError::err("value for ENTRIESREAD must be positive or -1"));
+                return Err(CmdError::err(
+                    "value for ENTRIESREAD must be positive or -1",
+                ));
             }
             i += 2;
         } else {
@@ -76,7 +78,9 @@ fn xgroup_prologue(ctx: &mut Ctx, args: &Args, sub: &str) -> Result<(bool, i64, 
                 "The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to use the MKSTREAM option to create an empty stream automatically.",
             ));
         };
-        if !s.groups.contains_key(group) && matches!(sub, "setid" | "createconsumer" | "delconsumer") {
+        if !s.groups.contains_key(group)
+            && matches!(sub, "setid" | "createconsumer" | "delconsumer")
+        {
             return Err(nogroup_for_key(key, group));
         }
     }
@@ -104,9 +108,13 @@ fn xgroup_create(ctx: &mut Ctx, args: &Args) -> CmdResult {
         ctx.db().set(key, Value::Stream(Box::default()), NO_EXPIRE);
         ctx.signal_modified(key);
     }
-    let Some(s) = write_stream(ctx, key)? else { return Ok(Reply::Ok) };
+    let Some(s) = write_stream(ctx, key)? else {
+        return Ok(Reply::Ok);
+    };
     if s.groups.contains_key(name) {
-        return Err(CmdError::raw("BUSYGROUP Consumer Group name already exists"));
+        return Err(CmdError::raw(
+            "BUSYGROUP Consumer Group name already exists",
+        ));
     }
     let before = s.mem_usage();
     s.groups.insert(name.into(), Group::new(id, entries_read));
@@ -128,11 +136,15 @@ fn xgroup_setid(ctx: &mut Ctx, args: &Args) -> CmdResult {
         return Err(subcommand_syntax(args));
     }
     let key = args.get(2);
-    let Some(s) = write_stream(ctx, key)? else { return Err(CmdError::NoSuchKey) };
+    let Some(s) = write_stream(ctx, key)? else {
+        return Err(CmdError::NoSuchKey);
+    };
     let id = if args.get(4) == b"$" {
         s.last_id
     } else {
-        parse_id(args.get(4), 0, false, false).map(|p| p.id).ok_or_else(super::streams::invalid_id)?
+        parse_id(args.get(4), 0, false, false)
+            .map(|p| p.id)
+            .ok_or_else(super::streams::invalid_id)?
     };
     if let Some(g) = s.groups.get_mut(args.get(3)) {
         g.last_id = id;
@@ -151,7 +163,9 @@ fn xgroup_setid(ctx: &mut Ctx, args: &Args) -> CmdResult {
 fn xgroup_destroy(ctx: &mut Ctx, args: &Args) -> CmdResult {
     xgroup_prologue(ctx, args, "destroy")?;
     let key = args.get(2);
-    let Some(s) = write_stream(ctx, key)? else { return Ok(Reply::Int(0)) };
+    let Some(s) = write_stream(ctx, key)? else {
+        return Ok(Reply::Int(0));
+    };
     let before = s.mem_usage();
     if s.groups.remove(args.get(3)).is_none() {
         return Ok(Reply::Int(0));
@@ -174,9 +188,15 @@ fn xgroup_createconsumer(ctx: &mut Ctx, args: &Args) -> CmdResult {
     xgroup_prologue(ctx, args, "createconsumer")?;
     let key = args.get(2);
     let now = ctx.now;
-    let Some(s) = write_stream(ctx, key)? else { return Ok(Reply::Int(0)) };
+    let Some(s) = write_stream(ctx, key)? else {
+        return Ok(Reply::Int(0));
+    };
     let before = s.mem_usage();
-    let created = s.groups.get_mut(args.get(3)).and_then(|g| g.create_consumer(args.get(4), now)).is_some();
+    let created = s
+        .groups
+        .get_mut(args.get(3))
+        .and_then(|g| g.create_consumer(args.get(4), now))
+        .is_some();
     let after = s.mem_usage();
     adjust_mem(ctx, before, after);
     if created {
@@ -194,12 +214,19 @@ fn xgroup_createconsumer(ctx: &mut Ctx, args: &Args) -> CmdResult {
 fn xgroup_delconsumer(ctx: &mut Ctx, args: &Args) -> CmdResult {
     xgroup_prologue(ctx, args, "delconsumer")?;
     let key = args.get(2);
-    let Some(s) = write_stream(ctx, key)? else { return Ok(Reply::Int(0)) };
+    let Some(s) = write_stream(ctx, key)? else {
+        return Ok(Reply::Int(0));
+    };
     let before = s.mem_usage();
-    let pending = s.groups.get_mut(args.get(3)).and_then(|g| g.delete_consumer(args.get(4)));
+    let pending = s
+        .groups
+        .get_mut(args.get(3))
+        .and_then(|g| g.delete_consumer(args.get(4)));
     let after = s.mem_usage();
     adjust_mem(ctx, before, after);
-    let Some(pending) = pending else { return Ok(Reply::Int(0)) };
+    let Some(pending) = pending else {
+        return Ok(Reply::Int(0));
+    };
     ctx.dirty(1);
     ctx.notify('t', "xgroup-delconsumer", key);
     Ok(Reply::Int(pending as i64))
@@ -240,10 +267,16 @@ fn xgroup_help(_ctx: &mut Ctx, _args: &Args) -> CmdResult {
 /// XACK key group id [id ...]
 /// ```
 fn xack(ctx: &mut Ctx, args: &Args) -> CmdResult {
-    let Some(s) = read_stream(ctx, args.get(1))? else { return Ok(Reply::Int(0)) };
-    let Some(g) = s.groups.get(args.get(2)) else { return Ok(Reply::Int(0)) };
+    let Some(s) = read_stream(ctx, args.get(1))? else {
+        return Ok(Reply::Int(0));
+    };
+    let Some(g) = s.groups.get(args.get(2)) else {
+        return Ok(Reply::Int(0));
+    };
     let _ = g;
-    let ids = (3..args.len()).map(|j| parse_strict(args.get(j))).collect::<Result<Vec<_>, _>>()?;
+    let ids = (3..args.len())
+        .map(|j| parse_strict(args.get(j)))
+        .collect::<Result<Vec<_>, _>>()?;
     let before = s.mem_usage();
     let mut acked = 0i64;
     if let Some(g) = s.groups.get_mut(args.get(2)) {
@@ -295,15 +328,28 @@ fn xpending(ctx: &mut Ctx, args: &Args) -> CmdResult {
     let key = args.get(1);
     let gname = args.get(2);
     let s = read_stream(ctx, key)?;
-    let Some(g) = s.and_then(|s| s.groups.get(gname)) else { return Err(nogroup(key, gname, "")) };
+    let Some(g) = s.and_then(|s| s.groups.get(gname)) else {
+        return Err(nogroup(key, gname, ""));
+    };
     if argc == 3 {
-        let (Some((first, _)), Some((last, _))) = (g.pel.first_key_value(), g.pel.last_key_value()) else {
-            return Ok(Reply::Array(vec![Reply::Int(0), Reply::Nil, Reply::Nil, Reply::NilArray]));
+        let (Some((first, _)), Some((last, _))) = (g.pel.first_key_value(), g.pel.last_key_value())
+        else {
+            return Ok(Reply::Array(vec![
+                Reply::Int(0),
+                Reply::Nil,
+                Reply::Nil,
+                Reply::NilArray,
+            ]));
         };
         let consumers: Vec<Reply> = g
             .consumers()
             .filter(|c| !c.pel.is_empty())
-            .map(|c| Reply::Array(vec![Reply::Bulk(c.name.to_vec()), Reply::Bulk(c.pel.len().to_string().into_bytes())]))
+            .map(|c| {
+                Reply::Array(vec![
+                    Reply::Bulk(c.name.to_vec()),
+                    Reply::Bulk(c.pel.len().to_string().into_bytes()),
+                ])
+            })
             .collect();
         return Ok(Reply::Array(vec![
             Reply::Int(g.pel.len() as i64),
@@ -317,13 +363,13 @@ fn xpending(ctx: &mut Ctx, args: &Args) -> CmdResult {
         return Ok(Reply::Array(out));
     }
     let mut emit = |id: StreamId, n: &Nack| {
-        if minidle != 0 && now - n.delivery_time < minidle {
+        if minidle != 0 && now.saturating_sub(n.delivery_time) < minidle {
             return true;
         }
         out.push(Reply::Array(vec![
             id_reply(id),
             Reply::Bulk(g.consumer_name(n.consumer).to_vec()),
-            Reply::Int((now - n.delivery_time).max(0)),
+            Reply::Int((now.saturating_sub(n.delivery_time)).max(0)),
             Reply::Int(n.delivery_count as i64),
         ]));
         count -= 1;
@@ -331,7 +377,9 @@ fn xpending(ctx: &mut Ctx, args: &Args) -> CmdResult {
     };
     match consumer {
         Some(name) => {
-            let Some(c) = g.find(name).and_then(|c| g.consumer(c)) else { return Ok(Reply::Array(Vec::new())) };
+            let Some(c) = g.find(name).and_then(|c| g.consumer(c)) else {
+                return Ok(Reply::Array(Vec::new()));
+            };
             for id in c.pel.range(start..=end) {
                 if let Some(n) = g.pel.get(id) {
                     if !emit(*id, n) {
@@ -410,12 +458,13 @@ fn xclaim(ctx: &mut Ctx, args: &Args) -> CmdResult {
             justid = true;
         } else if args.is(j, "idle") && more > 0 {
             j += 1;
-            let idle = parse_i64(args.get(j)).map_err(|_| CmdError::err("Invalid IDLE option argument for XCLAIM"))?;
+            let idle = parse_i64(args.get(j))
+                .map_err(|_| CmdError::err("Invalid IDLE option argument for XCLAIM"))?;
             deliverytime = now.wrapping_sub(idle);
         } else if args.is(j, "time") && more > 0 {
             j += 1;
-            deliverytime =
-                parse_i64(args.get(j)).map_err(|_| CmdError::err("Invalid TIME option argument for XCLAIM"))?;
+            deliverytime = parse_i64(args.get(j))
+                .map_err(|_| CmdError::err("Invalid TIME option argument for XCLAIM"))?;
         } else if args.is(j, "retrycount") && more > 0 {
             j += 1;
             retrycount = parse_i64(args.get(j))
@@ -435,7 +484,9 @@ fn xclaim(ctx: &mut Ctx, args: &Args) -> CmdResult {
         deliverytime = now;
     }
     let want_prop = propagating(ctx);
-    let Some(s) = read_stream(ctx, key)? else { return Err(nogroup(key, gname, "")) };
+    let Some(s) = read_stream(ctx, key)? else {
+        return Err(nogroup(key, gname, ""));
+    };
     let before = s.mem_usage();
     let mut propagate_last = false;
     if let Some(g) = s.groups.get_mut(gname) {
@@ -452,12 +503,21 @@ fn xclaim(ctx: &mut Ctx, args: &Args) -> CmdResult {
     let mut out = Vec::new();
     for (id, argi) in ids {
         let exists = s.contains(id);
-        let Some(g) = s.groups.get_mut(gname) else { break };
+        let Some(g) = s.groups.get_mut(gname) else {
+            break;
+        };
         let nack = g.pel.get(&id).copied();
         if !exists {
             if let Some(n) = nack {
                 if want_prop {
-                    props.push(xclaim_argv(key, gname, g.consumer_name(n.consumer), args.get(argi), &n, g.last_id));
+                    props.push(xclaim_argv(
+                        key,
+                        gname,
+                        g.consumer_name(n.consumer),
+                        args.get(argi),
+                        &n,
+                        g.last_id,
+                    ));
                 }
                 propagate_last = false;
                 dirty += 1;
@@ -468,17 +528,26 @@ fn xclaim(ctx: &mut Ctx, args: &Args) -> CmdResult {
         let nack = match nack {
             Some(n) => n,
             None if force => {
-                let n = Nack { delivery_time: now, delivery_count: 1, consumer: NO_CONSUMER };
+                let n = Nack {
+                    delivery_time: now,
+                    delivery_count: 1,
+                    consumer: NO_CONSUMER,
+                };
                 g.pel.insert(id, n);
                 n
             }
             None => continue,
         };
-        if nack.consumer != NO_CONSUMER && minidle != 0 && now - nack.delivery_time < minidle {
+        if nack.consumer != NO_CONSUMER
+            && minidle != 0
+            && now.saturating_sub(nack.delivery_time) < minidle
+        {
             continue;
         }
         g.transfer(id, cid);
-        let Some(n) = g.pel.get_mut(&id) else { continue };
+        let Some(n) = g.pel.get_mut(&id) else {
+            continue;
+        };
         n.delivery_time = deliverytime;
         if retrycount >= 0 {
             n.delivery_count = retrycount as u64;
@@ -490,7 +559,14 @@ fn xclaim(ctx: &mut Ctx, args: &Args) -> CmdResult {
             c.active_time = now;
         }
         if want_prop {
-            props.push(xclaim_argv(key, gname, g.consumer_name(cid), args.get(argi), &n, g.last_id));
+            props.push(xclaim_argv(
+                key,
+                gname,
+                g.consumer_name(cid),
+                args.get(argi),
+                &n,
+                g.last_id,
+            ));
         }
         propagate_last = false;
         dirty += 1;
@@ -556,7 +632,9 @@ fn xautoclaim(ctx: &mut Ctx, args: &Args) -> CmdResult {
     let now = ctx.now;
     let want_prop = propagating(ctx);
     let s = read_stream(ctx, key)?;
-    let Some(s) = s.filter(|s| s.groups.contains_key(gname)) else { return Err(nogroup(key, gname, "")) };
+    let Some(s) = s.filter(|s| s.groups.contains_key(gname)) else {
+        return Err(nogroup(key, gname, ""));
+    };
     let before = s.mem_usage();
     let Some((cid, created)) = claim_consumer(s, gname, args.get(3), now) else {
         return Err(nogroup(key, gname, ""));
@@ -573,17 +651,29 @@ fn xautoclaim(ctx: &mut Ctx, args: &Args) -> CmdResult {
         }
         attempts -= 1;
         let Some(lo) = from else { break };
-        let next = s.groups.get(gname).and_then(|g| g.pel.range(lo..).next().map(|(k, n)| (*k, *n)));
+        let next = s
+            .groups
+            .get(gname)
+            .and_then(|g| g.pel.range(lo..).next().map(|(k, n)| (*k, *n)));
         let Some((id, nack)) = next else {
             from = None;
             break;
         };
         from = id.incr();
         let exists = s.contains(id);
-        let Some(g) = s.groups.get_mut(gname) else { break };
+        let Some(g) = s.groups.get_mut(gname) else {
+            break;
+        };
         if !exists {
             if want_prop {
-                props.push(xclaim_argv(key, gname, g.consumer_name(nack.consumer), &id.to_bytes(), &nack, g.last_id));
+                props.push(xclaim_argv(
+                    key,
+                    gname,
+                    g.consumer_name(nack.consumer),
+                    &id.to_bytes(),
+                    &nack,
+                    g.last_id,
+                ));
             }
             dirty += 1;
             g.ack(id);
@@ -591,11 +681,13 @@ fn xautoclaim(ctx: &mut Ctx, args: &Args) -> CmdResult {
             count -= 1;
             continue;
         }
-        if minidle != 0 && now - nack.delivery_time < minidle {
+        if minidle != 0 && now.saturating_sub(nack.delivery_time) < minidle {
             continue;
         }
         g.transfer(id, cid);
-        let Some(n) = g.pel.get_mut(&id) else { continue };
+        let Some(n) = g.pel.get_mut(&id) else {
+            continue;
+        };
         n.delivery_time = now;
         if !justid {
             n.delivery_count = n.delivery_count.wrapping_add(1);
@@ -605,7 +697,14 @@ fn xautoclaim(ctx: &mut Ctx, args: &Args) -> CmdResult {
             c.active_time = now;
         }
         if want_prop {
-            props.push(xclaim_argv(key, gname, g.consumer_name(cid), &id.to_bytes(), &n, g.last_id));
+            props.push(xclaim_argv(
+                key,
+                gname,
+                g.consumer_name(cid),
+                &id.to_bytes(),
+                &n,
+                g.last_id,
+            ));
         }
         dirty += 1;
         count -= 1;
@@ -616,7 +715,11 @@ fn xautoclaim(ctx: &mut Ctx, args: &Args) -> CmdResult {
         }
     }
     let cursor = from
-        .and_then(|lo| s.groups.get(gname).and_then(|g| g.pel.range(lo..).next().map(|(k, _)| *k)))
+        .and_then(|lo| {
+            s.groups
+                .get(gname)
+                .and_then(|g| g.pel.range(lo..).next().map(|(k, _)| *k))
+        })
         .unwrap_or(StreamId::ZERO);
     let after = s.mem_usage();
     adjust_mem(ctx, before, after);
@@ -627,7 +730,11 @@ fn xautoclaim(ctx: &mut Ctx, args: &Args) -> CmdResult {
         ctx.dirty(dirty);
     }
     ctx.propagate(props);
-    Ok(Reply::Array(vec![id_reply(cursor), Reply::Array(claimed), Reply::Array(deleted)]))
+    Ok(Reply::Array(vec![
+        id_reply(cursor),
+        Reply::Array(claimed),
+        Reply::Array(deleted),
+    ]))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -681,15 +788,28 @@ fn xinfo_stream(ctx: &mut Ctx, args: &Args) -> CmdResult {
     ];
     if !full {
         m.push(field("groups", Reply::Int(s.groups.len() as i64)));
-        let first = s.range(StreamId::ZERO, StreamId::MAX, false).next().map_or(Reply::Nil, |e| entry_reply(&e));
-        let last = s.range(StreamId::ZERO, StreamId::MAX, true).next().map_or(Reply::Nil, |e| entry_reply(&e));
+        let first = s
+            .range(StreamId::ZERO, StreamId::MAX, false)
+            .next()
+            .map_or(Reply::Nil, |e| entry_reply(&e));
+        let last = s
+            .range(StreamId::ZERO, StreamId::MAX, true)
+            .next()
+            .map_or(Reply::Nil, |e| entry_reply(&e));
         m.push(field("first-entry", first));
         m.push(field("last-entry", last));
         return Ok(Reply::Map(m));
     }
-    let limit = if count == 0 { usize::MAX } else { usize::try_from(count).unwrap_or(usize::MAX) };
-    let entries: Vec<Reply> =
-        s.range(StreamId::ZERO, StreamId::MAX, false).take(limit).map(|e| entry_reply(&e)).collect();
+    let limit = if count == 0 {
+        usize::MAX
+    } else {
+        usize::try_from(count).unwrap_or(usize::MAX)
+    };
+    let entries: Vec<Reply> = s
+        .range(StreamId::ZERO, StreamId::MAX, false)
+        .take(limit)
+        .map(|e| entry_reply(&e))
+        .collect();
     m.push(field("entries", Reply::Array(entries)));
     let mut groups = Vec::with_capacity(s.groups.len());
     for (name, g) in &s.groups {
@@ -734,7 +854,10 @@ fn xinfo_stream(ctx: &mut Ctx, args: &Args) -> CmdResult {
         groups.push(Reply::Map(vec![
             field("name", Reply::Bulk(name.to_vec())),
             field("last-delivered-id", id_reply(g.last_id)),
-            field("entries-read", opt_int((g.entries_read != INVALID_ENTRIES_READ).then_some(g.entries_read))),
+            field(
+                "entries-read",
+                opt_int((g.entries_read != INVALID_ENTRIES_READ).then_some(g.entries_read)),
+            ),
             field("lag", opt_int(s.group_lag(g))),
             field("pel-count", Reply::Int(g.pel.len() as i64)),
             field("pending", Reply::Array(pending)),
@@ -761,7 +884,10 @@ fn xinfo_groups(ctx: &mut Ctx, args: &Args) -> CmdResult {
                 field("consumers", Reply::Int(g.consumer_count() as i64)),
                 field("pending", Reply::Int(g.pel.len() as i64)),
                 field("last-delivered-id", id_reply(g.last_id)),
-                field("entries-read", opt_int((g.entries_read != INVALID_ENTRIES_READ).then_some(g.entries_read))),
+                field(
+                    "entries-read",
+                    opt_int((g.entries_read != INVALID_ENTRIES_READ).then_some(g.entries_read)),
+                ),
                 field("lag", opt_int(s.group_lag(g))),
             ])
         })
@@ -778,15 +904,21 @@ fn xinfo_consumers(ctx: &mut Ctx, args: &Args) -> CmdResult {
     let now = ctx.now;
     let key = args.get(2);
     let s = info_stream(ctx, key)?;
-    let Some(g) = s.groups.get(args.get(3)) else { return Err(nogroup_for_key(key, args.get(3))) };
+    let Some(g) = s.groups.get(args.get(3)) else {
+        return Err(nogroup_for_key(key, args.get(3)));
+    };
     let out = g
         .consumers()
         .map(|c| {
-            let inactive = if c.active_time != -1 { now - c.active_time } else { -1 };
+            let inactive = if c.active_time != -1 {
+                now.saturating_sub(c.active_time)
+            } else {
+                -1
+            };
             Reply::Map(vec![
                 field("name", Reply::Bulk(c.name.to_vec())),
                 field("pending", Reply::Int(c.pel.len() as i64)),
-                field("idle", Reply::Int((now - c.seen_time).max(0))),
+                field("idle", Reply::Int(now.saturating_sub(c.seen_time).max(0))),
                 field("inactive", Reply::Int(inactive)),
             ])
         })

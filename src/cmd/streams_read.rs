@@ -46,7 +46,8 @@ fn xreadgroup(ctx: &mut Ctx, args: &Args) -> CmdResult {
 /// `getTimeoutFromObjectOrReply` in milliseconds: the absolute deadline, `i64::MAX`
 /// for 0 (forever).
 fn parse_block(arg: &[u8], now: i64) -> Result<i64, CmdError> {
-    let t = parse_i64(arg).map_err(|_| CmdError::err("timeout is not an integer or out of range"))?;
+    let t =
+        parse_i64(arg).map_err(|_| CmdError::err("timeout is not an integer or out of range"))?;
     if t < 0 {
         return Err(CmdError::err("timeout is negative"));
     }
@@ -61,7 +62,14 @@ fn parse_block(arg: &[u8], now: i64) -> Result<i64, CmdError> {
 
 /// `XCLAIM key group consumer 0 id TIME t RETRYCOUNT n FORCE JUSTID LASTID last`
 /// (`streamPropagateXCLAIM`).
-pub(crate) fn xclaim_argv(key: &[u8], group: &[u8], consumer: &[u8], id: &[u8], n: &Nack, last: StreamId) -> Vec<Vec<u8>> {
+pub(crate) fn xclaim_argv(
+    key: &[u8],
+    group: &[u8],
+    consumer: &[u8],
+    id: &[u8],
+    n: &Nack,
+    last: StreamId,
+) -> Vec<Vec<u8>> {
     vec![
         b"XCLAIM".to_vec(),
         key.to_vec(),
@@ -107,7 +115,9 @@ struct GroupRead<'a> {
 /// Deliver entries from `start` on to the consumer (`streamReplyWithRange` with a
 /// group): advance the group, record pending entries, collect propagation.
 fn deliver_new(s: &mut Stream, start: StreamId, r: &mut GroupRead<'_>) -> Vec<Reply> {
-    let Some(slot) = s.groups.get_mut(r.group) else { return Vec::new() };
+    let Some(slot) = s.groups.get_mut(r.group) else {
+        return Vec::new();
+    };
     let mut g = std::mem::replace(slot, Group::new(StreamId::ZERO, 0));
     let mut out = Vec::new();
     let mut propagate_last = false;
@@ -125,7 +135,14 @@ fn deliver_new(s: &mut Stream, start: StreamId, r: &mut GroupRead<'_>) -> Vec<Re
                 c.active_time = r.now;
             }
             if let Some(p) = r.props.as_deref_mut() {
-                p.push(xclaim_argv(r.key, r.group, g.consumer_name(r.consumer), &e.id.to_bytes(), &nack, g.last_id));
+                p.push(xclaim_argv(
+                    r.key,
+                    r.group,
+                    g.consumer_name(r.consumer),
+                    &e.id.to_bytes(),
+                    &nack,
+                    g.last_id,
+                ));
             }
         }
         if out.len() == r.count {
@@ -190,7 +207,11 @@ fn read_generic(ctx: &mut Ctx, args: &Args, xreadgroup: bool) -> CmdResult {
             streams_arg = i + 1;
             streams_count = argc - streams_arg;
             if streams_count % 2 != 0 {
-                let (name, symbol) = if xreadgroup { ("xreadgroup", '>') } else { ("xread", '$') };
+                let (name, symbol) = if xreadgroup {
+                    ("xreadgroup", '>')
+                } else {
+                    ("xread", '$')
+                };
                 return Err(CmdError::err(format!(
                     "Unbalanced '{name}' list of streams: for each stream key an ID or '{symbol}' must be specified."
                 )));
@@ -199,13 +220,17 @@ fn read_generic(ctx: &mut Ctx, args: &Args, xreadgroup: bool) -> CmdResult {
             break;
         } else if args.is(i, "group") && more >= 2 {
             if !xreadgroup {
-                return Err(CmdError::err("The GROUP option is only supported by XREADGROUP. You called XREAD instead."));
+                return Err(CmdError::err(
+                    "The GROUP option is only supported by XREADGROUP. You called XREAD instead.",
+                ));
             }
             group = Some((args.get(i + 1), args.get(i + 2)));
             i += 2;
         } else if args.is(i, "noack") {
             if !xreadgroup {
-                return Err(CmdError::err("The NOACK option is only supported by XREADGROUP. You called XREAD instead."));
+                return Err(CmdError::err(
+                    "The NOACK option is only supported by XREADGROUP. You called XREAD instead.",
+                ));
             }
             noack = true;
         } else {
@@ -244,7 +269,10 @@ fn read_generic(ctx: &mut Ctx, args: &Args, xreadgroup: bool) -> CmdResult {
         } else if arg == b"+" && !xreadgroup {
             // Redis 7.4: `+` reads the last entry.
             match last {
-                Some(l) => ids.push(l.decr().ok_or_else(|| CmdError::err("the stream last element ID is 0-0"))?),
+                Some(l) => ids.push(
+                    l.decr()
+                        .ok_or_else(|| CmdError::err("the stream last element ID is 0-0"))?,
+                ),
                 None => ids.push(StreamId::ZERO),
             }
         } else if arg == b">" {
@@ -260,14 +288,20 @@ fn read_generic(ctx: &mut Ctx, args: &Args, xreadgroup: bool) -> CmdResult {
     }
 
     // Serve what can be served now.
-    let limit = if count == 0 { usize::MAX } else { usize::try_from(count).unwrap_or(usize::MAX) };
+    let limit = if count == 0 {
+        usize::MAX
+    } else {
+        usize::try_from(count).unwrap_or(usize::MAX)
+    };
     let mut props: Vec<Vec<Vec<u8>>> = Vec::new();
     let want_prop = xreadgroup && propagating(ctx);
     let mut served: Vec<(Vec<u8>, Reply)> = Vec::new();
     let mut dirty = 0u64;
     for (idx, &gt0) in ids.iter().enumerate() {
         let key = args.get(streams_arg + idx);
-        let Some(s) = read_stream(ctx, key)? else { continue };
+        let Some(s) = read_stream(ctx, key)? else {
+            continue;
+        };
         let before = s.mem_usage();
         let mut gt = gt0;
         let mut serve = false;
@@ -275,7 +309,9 @@ fn read_generic(ctx: &mut Ctx, args: &Args, xreadgroup: bool) -> CmdResult {
         let mut created = false;
         let mut entries = Vec::new();
         if let Some((gname, cname)) = group {
-            let Some(g) = s.groups.get(gname) else { continue };
+            let Some(g) = s.groups.get(gname) else {
+                continue;
+            };
             let glast = g.last_id;
             if gt != StreamId::MAX {
                 serve = true;
@@ -284,11 +320,15 @@ fn read_generic(ctx: &mut Ctx, args: &Args, xreadgroup: bool) -> CmdResult {
                 serve = true;
                 gt = glast;
             }
-            let Some(g) = s.groups.get_mut(gname) else { continue };
+            let Some(g) = s.groups.get_mut(gname) else {
+                continue;
+            };
             let cid = match g.find(cname) {
                 Some(c) => c,
                 None => {
-                    let Some(c) = g.create_consumer(cname, now) else { continue };
+                    let Some(c) = g.create_consumer(cname, now) else {
+                        continue;
+                    };
                     created = true;
                     dirty += 1;
                     if noack && want_prop {
@@ -317,13 +357,21 @@ fn read_generic(ctx: &mut Ctx, args: &Args, xreadgroup: bool) -> CmdResult {
                     count: limit,
                     props: want_prop.then_some(&mut props),
                 };
-                entries = if history { deliver_history(s, start, &r) } else { deliver_new(s, start, &mut r) };
+                entries = if history {
+                    deliver_history(s, start, &r)
+                } else {
+                    deliver_new(s, start, &mut r)
+                };
                 dirty += 1;
             }
         } else if !s.is_empty() && s.last_valid_id().is_some_and(|m| m > gt) {
             serve = true;
             let start = gt.incr().unwrap_or(StreamId::ZERO);
-            entries = s.range(start, StreamId::MAX, false).take(limit).map(|e| entry_reply(&e)).collect();
+            entries = s
+                .range(start, StreamId::MAX, false)
+                .take(limit)
+                .map(|e| entry_reply(&e))
+                .collect();
         }
         let after = s.mem_usage();
         adjust_mem(ctx, before, after);
@@ -343,16 +391,30 @@ fn read_generic(ctx: &mut Ctx, args: &Args, xreadgroup: bool) -> CmdResult {
     }
     if !served.is_empty() {
         return Ok(if ctx.sess.resp3() {
-            Reply::Map(served.into_iter().map(|(k, v)| (Reply::Bulk(k), v)).collect())
+            Reply::Map(
+                served
+                    .into_iter()
+                    .map(|(k, v)| (Reply::Bulk(k), v))
+                    .collect(),
+            )
         } else {
-            Reply::Array(served.into_iter().map(|(k, v)| Reply::Array(vec![Reply::Bulk(k), v])).collect())
+            Reply::Array(
+                served
+                    .into_iter()
+                    .map(|(k, v)| Reply::Array(vec![Reply::Bulk(k), v]))
+                    .collect(),
+            )
         });
     }
-    let Some(deadline) = deadline else { return Ok(Reply::NilArray) };
+    let Some(deadline) = deadline else {
+        return Ok(Reply::NilArray);
+    };
     if !ctx.can_block() {
         return Ok(Reply::NilArray);
     }
-    let keys: Vec<Vec<u8>> = (0..streams_count).map(|k| args.get(streams_arg + k).to_vec()).collect();
+    let keys: Vec<Vec<u8>> = (0..streams_count)
+        .map(|k| args.get(streams_arg + k).to_vec())
+        .collect();
     if dollar {
         let mut argv = args.to_vecs();
         for (idx, id) in ids.iter().enumerate() {

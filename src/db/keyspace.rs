@@ -163,7 +163,7 @@ impl Keyspace {
         let h = self.hash(&key);
         self.mem += key.heap_size() + value.mem_usage() + ENTRY_OVERHEAD;
         let entry = Entry {
-            key: key.into(),
+            key,
             value,
             expire: NO_EXPIRE,
             lru: self.new_lru,

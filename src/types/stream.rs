@@ -61,7 +61,10 @@ impl StreamId {
     /// `0-0`.
     pub const ZERO: StreamId = StreamId { ms: 0, seq: 0 };
     /// The greatest id.
-    pub const MAX: StreamId = StreamId { ms: u64::MAX, seq: u64::MAX };
+    pub const MAX: StreamId = StreamId {
+        ms: u64::MAX,
+        seq: u64::MAX,
+    };
 
     /// An id from its parts.
     pub const fn new(ms: u64, seq: u64) -> StreamId {
@@ -76,7 +79,11 @@ impl StreamId {
     /// The next id (`streamIncrID`); `None` after the greatest.
     pub fn incr(self) -> Option<StreamId> {
         if self.seq == u64::MAX {
-            if self.ms == u64::MAX { None } else { Some(StreamId::new(self.ms + 1, 0)) }
+            if self.ms == u64::MAX {
+                None
+            } else {
+                Some(StreamId::new(self.ms + 1, 0))
+            }
         } else {
             Some(StreamId::new(self.ms, self.seq + 1))
         }
@@ -85,7 +92,11 @@ impl StreamId {
     /// The previous id (`streamDecrID`); `None` before `0-0`.
     pub fn decr(self) -> Option<StreamId> {
         if self.seq == 0 {
-            if self.ms == 0 { None } else { Some(StreamId::new(self.ms - 1, u64::MAX)) }
+            if self.ms == 0 {
+                None
+            } else {
+                Some(StreamId::new(self.ms - 1, u64::MAX))
+            }
         } else {
             Some(StreamId::new(self.ms, self.seq - 1))
         }
@@ -195,7 +206,12 @@ pub struct ParsedId {
 /// (the sequence is then `missing_seq`); `-` and `+` are the least and greatest ids
 /// unless `strict`; `<ms>-*` only when `allow_seq_star`. `None` means "Invalid stream
 /// ID specified as stream command argument".
-pub fn parse_id(arg: &[u8], missing_seq: u64, strict: bool, allow_seq_star: bool) -> Option<ParsedId> {
+pub fn parse_id(
+    arg: &[u8],
+    missing_seq: u64,
+    strict: bool,
+    allow_seq_star: bool,
+) -> Option<ParsedId> {
     if arg.len() > 127 {
         return None;
     }
@@ -208,10 +224,16 @@ pub fn parse_id(arg: &[u8], missing_seq: u64, strict: bool, allow_seq_star: bool
         return None;
     }
     if s == b"-" {
-        return Some(ParsedId { id: StreamId::ZERO, seq_given: true });
+        return Some(ParsedId {
+            id: StreamId::ZERO,
+            seq_given: true,
+        });
     }
     if s == b"+" {
-        return Some(ParsedId { id: StreamId::MAX, seq_given: true });
+        return Some(ParsedId {
+            id: StreamId::MAX,
+            seq_given: true,
+        });
     }
     let (ms_part, seq_part) = match s.iter().position(|&c| c == b'-') {
         Some(p) => (&s[..p], Some(&s[p + 1..])),
@@ -223,7 +245,10 @@ pub fn parse_id(arg: &[u8], missing_seq: u64, strict: bool, allow_seq_star: bool
         Some(p) => (string2ull(p)?, true),
         None => (missing_seq, true),
     };
-    Some(ParsedId { id: StreamId::new(ms, seq), seq_given })
+    Some(ParsedId {
+        id: StreamId::new(ms, seq),
+        seq_given,
+    })
 }
 
 // ---------------------------------------------------------------------------------------
@@ -421,7 +446,9 @@ struct EntryHead {
 impl Chunk {
     /// Size of the equivalent Redis listpack.
     pub fn lp_bytes(&self) -> u64 {
-        self.lp_body + lp_int_size(i64::from(self.live)) as u64 + lp_int_size(i64::from(self.deleted)) as u64
+        self.lp_body
+            + lp_int_size(i64::from(self.live)) as u64
+            + lp_int_size(i64::from(self.deleted)) as u64
     }
 
     /// Live entries.
@@ -447,18 +474,29 @@ impl Chunk {
         let flags = d.get(p).copied().unwrap_or(0);
         p += 1;
         let ms = master.ms.wrapping_add(get_varint(d, &mut p));
-        let seq = master.seq.wrapping_add(unzigzag(get_varint(d, &mut p)) as u64);
+        let seq = master
+            .seq
+            .wrapping_add(unzigzag(get_varint(d, &mut p)) as u64);
         let nfields = if flags & FLAG_SAMEFIELDS != 0 {
             self.nmaster as usize
         } else {
             usize::try_from(get_varint(d, &mut p)).unwrap_or(0)
         };
-        EntryHead { flags, id: StreamId::new(ms, seq), body: p, nfields }
+        EntryHead {
+            flags,
+            id: StreamId::new(ms, seq),
+            body: p,
+            nfields,
+        }
     }
 
     /// The offset just after the entry with header `h`.
     fn entry_end(&self, h: &EntryHead) -> usize {
-        let n = if h.flags & FLAG_SAMEFIELDS != 0 { h.nfields } else { h.nfields.saturating_mul(2) };
+        let n = if h.flags & FLAG_SAMEFIELDS != 0 {
+            h.nfields
+        } else {
+            h.nfields.saturating_mul(2)
+        };
         let mut p = h.body;
         for _ in 0..n {
             if p >= self.data.len() {
@@ -587,7 +625,10 @@ pub struct NodeLimits {
 
 impl Default for NodeLimits {
     fn default() -> Self {
-        NodeLimits { max_bytes: 4096, max_entries: 100 }
+        NodeLimits {
+            max_bytes: 4096,
+            max_entries: 100,
+        }
     }
 }
 
@@ -611,8 +652,14 @@ pub struct Stream {
 }
 
 /// A fieldless placeholder used when an iterator has no chunk.
-static EMPTY_CHUNK: Chunk =
-    Chunk { live: 0, deleted: 0, nmaster: 0, entries_start: 0, lp_body: 0, data: Vec::new() };
+static EMPTY_CHUNK: Chunk = Chunk {
+    live: 0,
+    deleted: 0,
+    nmaster: 0,
+    entries_start: 0,
+    lp_body: 0,
+    data: Vec::new(),
+};
 
 impl Stream {
     /// An empty stream.
@@ -667,7 +714,11 @@ impl Stream {
     /// The id XADD `*` would use at `now` ms (`streamNextID`); `None` when exhausted.
     pub fn next_id(&self, now: i64) -> Option<StreamId> {
         let ms = u64::try_from(now).unwrap_or(0);
-        if ms > self.last_id.ms { Some(StreamId::new(ms, 0)) } else { self.last_id.incr() }
+        if ms > self.last_id.ms {
+            Some(StreamId::new(ms, 0))
+        } else {
+            self.last_id.incr()
+        }
     }
 
     /// Append an entry with id `id` (greater than `last_id`, checked by the caller)
@@ -684,16 +735,20 @@ impl Stream {
         if let Some(mut last) = self.chunks.last_entry() {
             let c = last.get_mut();
             new_node = c.lp_bytes() + totelelen >= max_bytes
-                || (lim.max_entries != 0 && i64::from(c.live) + i64::from(c.deleted) >= lim.max_entries);
+                || (lim.max_entries != 0
+                    && i64::from(c.live) + i64::from(c.deleted) >= lim.max_entries);
             if new_node {
                 // The chunk is sealed: give back the growth slack.
                 let before = c.data.capacity();
                 c.data.shrink_to_fit();
-                self.chunk_mem -= before - c.data.capacity();
+                self.chunk_mem = self.chunk_mem.saturating_sub(before - c.data.capacity());
             }
         }
         if new_node {
-            let mut c = Chunk { nmaster: nfields as u32, ..Chunk::default() };
+            let mut c = Chunk {
+                nmaster: nfields as u32,
+                ..Chunk::default()
+            };
             let mut lp = LP_FIXED + lp_int_size(nfields as i64) + lp_int_size(0);
             for f in pairs.iter().step_by(2) {
                 put_elem(&mut c.data, f);
@@ -704,10 +759,15 @@ impl Stream {
             self.chunk_mem += c.mem();
             self.chunks.insert(id, c);
         }
-        let Some((&master, c)) = self.chunks.iter_mut().next_back() else { return };
+        let Some((&master, c)) = self.chunks.iter_mut().next_back() else {
+            return;
+        };
         let same = nfields == c.nmaster as usize && {
             let mut pos = 0;
-            pairs.iter().step_by(2).all(|f| get_elem(&c.data, &mut pos).eq_bytes(f))
+            pairs
+                .iter()
+                .step_by(2)
+                .all(|f| get_elem(&c.data, &mut pos).eq_bytes(f))
         };
         let cap_before = c.data.capacity();
         let flags = if same { FLAG_SAMEFIELDS } else { 0 };
@@ -716,7 +776,8 @@ impl Stream {
         c.data.push(flags);
         put_varint(&mut c.data, ms_delta);
         put_varint(&mut c.data, zigzag(seq_delta));
-        let mut lp = lp_int_size(i64::from(flags)) + lp_int_size(ms_delta as i64) + lp_int_size(seq_delta);
+        let mut lp =
+            lp_int_size(i64::from(flags)) + lp_int_size(ms_delta as i64) + lp_int_size(seq_delta);
         if !same {
             put_varint(&mut c.data, nfields as u64);
             lp += lp_int_size(nfields as i64);
@@ -748,7 +809,13 @@ impl Stream {
     }
 
     /// As [`Stream::range`], optionally yielding tombstones too.
-    pub fn range_ex(&self, start: StreamId, end: StreamId, rev: bool, tombstones: bool) -> Iter<'_> {
+    pub fn range_ex(
+        &self,
+        start: StreamId,
+        end: StreamId,
+        rev: bool,
+        tombstones: bool,
+    ) -> Iter<'_> {
         let chunks = if rev {
             self.chunks.range(..=end)
         } else {
@@ -785,18 +852,24 @@ impl Stream {
 
     /// The first entry's id, with or without tombstones (`streamGetEdgeID(s,1,..)`).
     pub fn first_entry_id(&self, tombstones: bool) -> Option<StreamId> {
-        self.range_ex(StreamId::ZERO, StreamId::MAX, false, tombstones).next().map(|e| e.id)
+        self.range_ex(StreamId::ZERO, StreamId::MAX, false, tombstones)
+            .next()
+            .map(|e| e.id)
     }
 
     /// The last live entry's id (`streamLastValidID`).
     pub fn last_valid_id(&self) -> Option<StreamId> {
-        self.range(StreamId::ZERO, StreamId::MAX, true).next().map(|e| e.id)
+        self.range(StreamId::ZERO, StreamId::MAX, true)
+            .next()
+            .map(|e| e.id)
     }
 
     /// Delete the live entry `id` (`streamDeleteItem`); true if it existed. Does not
     /// update `first_id` / `max_deleted_id` (XDEL does).
     pub fn delete(&mut self, id: StreamId) -> bool {
-        let Some((&master, c)) = self.chunks.range_mut(..=id).next_back() else { return false };
+        let Some((&master, c)) = self.chunks.range_mut(..=id).next_back() else {
+            return false;
+        };
         let mut p = c.entries_start as usize;
         while p < c.data.len() {
             let h = c.head_at(master, p);
@@ -810,13 +883,13 @@ impl Stream {
                 if c.live == 1 {
                     let m = c.mem();
                     self.chunks.remove(&master);
-                    self.chunk_mem -= m;
+                    self.chunk_mem = self.chunk_mem.saturating_sub(m);
                 } else if let Some(f) = c.data.get_mut(p) {
                     *f |= FLAG_DELETED;
-                    c.live -= 1;
+                    c.live = c.live.saturating_sub(1);
                     c.deleted += 1;
                 }
-                self.length -= 1;
+                self.length = self.length.saturating_sub(1);
                 return true;
             }
             p = c.entry_end(&h);
@@ -834,20 +907,22 @@ impl Stream {
                     break;
                 }
             }
-            let Some((&master, c)) = self.chunks.iter_mut().next() else { break };
+            let Some((&master, c)) = self.chunks.iter_mut().next() else {
+                break;
+            };
             let entries = i64::from(c.live);
             if limit != 0 && deleted + entries > limit {
                 break;
             }
             let remove = match how {
-                Trim::MaxLen(max) => self.length - entries as u64 >= max,
+                Trim::MaxLen(max) => self.length.saturating_sub(entries as u64) >= max,
                 Trim::MinId(min) => c.last_id(master).unwrap_or(StreamId::ZERO) < min,
             };
             if remove {
                 let m = c.mem();
                 self.chunks.remove(&master);
-                self.chunk_mem -= m;
-                self.length -= entries as u64;
+                self.chunk_mem = self.chunk_mem.saturating_sub(m);
+                self.length = self.length.saturating_sub(entries as u64);
                 deleted += entries;
                 continue;
             }
@@ -871,11 +946,11 @@ impl Stream {
                         *f |= FLAG_DELETED;
                     }
                     from_chunk += 1;
-                    self.length -= 1;
+                    self.length = self.length.saturating_sub(1);
                 }
                 p = next;
             }
-            c.live -= from_chunk;
+            c.live = c.live.saturating_sub(from_chunk);
             c.deleted += from_chunk;
             deleted += i64::from(from_chunk);
             break;
@@ -931,7 +1006,9 @@ impl Stream {
         if self.entries_added == 0 {
             return Some(0);
         }
-        if g.entries_read != INVALID_ENTRIES_READ && !self.range_has_tombstones(g.last_id, StreamId::MAX) {
+        if g.entries_read != INVALID_ENTRIES_READ
+            && !self.range_has_tombstones(g.last_id, StreamId::MAX)
+        {
             return Some(self.entries_added as i64 - g.entries_read);
         }
         let er = self.estimate_distance(g.last_id);
@@ -973,7 +1050,9 @@ fn rax_nodes(keys: &[[u8; 16]], depth: usize) -> u64 {
     if depth >= 16 {
         return 1; // the key's own (leaf) node
     }
-    let (Some(first), Some(last)) = (keys.first(), keys.last()) else { return 0 };
+    let (Some(first), Some(last)) = (keys.first(), keys.last()) else {
+        return 0;
+    };
     // Longest common prefix from `depth` (keys are sorted: first and last suffice).
     let mut lcp = depth;
     while lcp < 16 && first[lcp] == last[lcp] {
@@ -1021,7 +1100,11 @@ impl<'a> Iterator for Iter<'a> {
     fn next(&mut self) -> Option<EntryRef<'a>> {
         while !self.done {
             if !self.active {
-                let next = if self.rev { self.chunks.next_back() } else { self.chunks.next() };
+                let next = if self.rev {
+                    self.chunks.next_back()
+                } else {
+                    self.chunks.next()
+                };
                 let Some((&master, chunk)) = next else {
                     self.done = true;
                     return None;
@@ -1049,7 +1132,11 @@ impl<'a> Iterator for Iter<'a> {
                         self.done = true;
                         return None;
                     }
-                    return Some(EntryRef { id: h.id, chunk, head: h });
+                    return Some(EntryRef {
+                        id: h.id,
+                        chunk,
+                        head: h,
+                    });
                 }
             } else {
                 if self.pos >= chunk.data.len() {
@@ -1063,7 +1150,11 @@ impl<'a> Iterator for Iter<'a> {
                         self.done = true;
                         return None;
                     }
-                    return Some(EntryRef { id: h.id, chunk, head: h });
+                    return Some(EntryRef {
+                        id: h.id,
+                        chunk,
+                        head: h,
+                    });
                 }
             }
         }
@@ -1102,12 +1193,24 @@ mod tests {
         assert_eq!(p("abc"), None);
         assert_eq!(p(""), None);
         assert_eq!(p("1-"), None);
-        assert_eq!(p("18446744073709551615-18446744073709551615"), Some(StreamId::MAX));
+        assert_eq!(
+            p("18446744073709551615-18446744073709551615"),
+            Some(StreamId::MAX)
+        );
         assert_eq!(p("18446744073709551616"), None);
         assert_eq!(parse_id(b"+", 0, true, false), None);
         assert_eq!(parse_id(b"5-*", 0, true, false), None);
-        assert_eq!(parse_id(b"5-*", 0, true, true), Some(ParsedId { id: id(5, 0), seq_given: false }));
-        assert_eq!(parse_id(b"5", u64::MAX, false, false).map(|p| p.id), Some(id(5, u64::MAX)));
+        assert_eq!(
+            parse_id(b"5-*", 0, true, true),
+            Some(ParsedId {
+                id: id(5, 0),
+                seq_given: false
+            })
+        );
+        assert_eq!(
+            parse_id(b"5", u64::MAX, false, false).map(|p| p.id),
+            Some(id(5, u64::MAX))
+        );
         assert_eq!(parse_id(&[b'1'; 128], 0, false, false), None);
     }
 
@@ -1129,10 +1232,23 @@ mod tests {
         rev.reverse();
         assert_eq!(fwd, rev);
         let e = s.get(id(99, 0)).unwrap();
-        let f: Vec<(Vec<u8>, Vec<u8>)> = e.fields().map(|(a, b)| (a.to_vec(), b.to_vec())).collect();
-        assert_eq!(f, vec![(b"a".to_vec(), b"x".to_vec()), (b"b".to_vec(), b"99".to_vec())]);
-        assert_eq!(ids(s.range(id(100, 0), id(103, 0), false)), vec![id(100, 0), id(101, 0), id(102, 0), id(103, 0)]);
-        assert_eq!(ids(s.range(id(100, 0), id(103, 0), true)), vec![id(103, 0), id(102, 0), id(101, 0), id(100, 0)]);
+        let f: Vec<(Vec<u8>, Vec<u8>)> =
+            e.fields().map(|(a, b)| (a.to_vec(), b.to_vec())).collect();
+        assert_eq!(
+            f,
+            vec![
+                (b"a".to_vec(), b"x".to_vec()),
+                (b"b".to_vec(), b"99".to_vec())
+            ]
+        );
+        assert_eq!(
+            ids(s.range(id(100, 0), id(103, 0), false)),
+            vec![id(100, 0), id(101, 0), id(102, 0), id(103, 0)]
+        );
+        assert_eq!(
+            ids(s.range(id(100, 0), id(103, 0), true)),
+            vec![id(103, 0), id(102, 0), id(101, 0), id(100, 0)]
+        );
         assert!(s.range(id(5, 0), id(4, 0), false).next().is_none());
     }
 
@@ -1147,7 +1263,10 @@ mod tests {
         assert!(!s.delete(id(30, 0)));
         assert_eq!(s.len(), 9);
         assert_eq!(s.trim(Trim::MaxLen(5), false, 0), 4);
-        assert_eq!(ids(s.range(StreamId::ZERO, StreamId::MAX, false)), (6..=10).map(|i| id(i, 0)).collect::<Vec<_>>());
+        assert_eq!(
+            ids(s.range(StreamId::ZERO, StreamId::MAX, false)),
+            (6..=10).map(|i| id(i, 0)).collect::<Vec<_>>()
+        );
         assert_eq!(s.first_id, id(6, 0));
         assert_eq!(s.trim(Trim::MinId(id(8, 0)), false, 0), 2);
         assert_eq!(s.len(), 3);
@@ -1160,7 +1279,15 @@ mod tests {
 
     #[test]
     fn elements_round_trip() {
-        for v in [&b"0"[..], b"-1", b"9223372036854775807", b"-9223372036854775808", b"01", b"", b"x"] {
+        for v in [
+            &b"0"[..],
+            b"-1",
+            b"9223372036854775807",
+            b"-9223372036854775808",
+            b"01",
+            b"",
+            b"x",
+        ] {
             let mut buf = Vec::new();
             put_elem(&mut buf, v);
             let mut p = 0;

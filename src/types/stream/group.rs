@@ -88,7 +88,12 @@ impl Group {
         if self.by_name.contains_key(name) {
             return None;
         }
-        let c = Consumer { name: name.into(), pel: BTreeSet::new(), seen_time: now, active_time: -1 };
+        let c = Consumer {
+            name: name.into(),
+            pel: BTreeSet::new(),
+            seen_time: now,
+            active_time: -1,
+        };
         let idx = match self.free.pop() {
             Some(i) => {
                 self.slots[i as usize] = Some(c);
@@ -140,7 +145,11 @@ impl Group {
     /// Record a delivery of `id` to consumer `c` by XREADGROUP: a new PEL entry, or an
     /// existing one reassigned with its count reset (`streamReplyWithRange`).
     pub fn deliver(&mut self, id: StreamId, c: u32, now: i64) -> Nack {
-        let nack = Nack { delivery_time: now, delivery_count: 1, consumer: c };
+        let nack = Nack {
+            delivery_time: now,
+            delivery_count: 1,
+            consumer: c,
+        };
         if let Some(old) = self.pel.insert(id, nack) {
             if old.consumer != c {
                 if let Some(o) = self.consumer_mut(old.consumer) {
@@ -156,7 +165,9 @@ impl Group {
 
     /// Make `c` the owner of the PEL entry `id` (which must exist).
     pub fn transfer(&mut self, id: StreamId, c: u32) {
-        let Some(n) = self.pel.get_mut(&id) else { return };
+        let Some(n) = self.pel.get_mut(&id) else {
+            return;
+        };
         let old = n.consumer;
         if old == c {
             return;

@@ -9,7 +9,10 @@
 use std::collections::BTreeSet;
 
 use super::group::{Group, NO_CONSUMER, Nack};
-use super::{Chunk, FLAG_DELETED, FLAG_SAMEFIELDS, Stream, StreamId, lp_int_size, put_elem, put_varint, zigzag};
+use super::{
+    Chunk, FLAG_DELETED, FLAG_SAMEFIELDS, Stream, StreamId, lp_int_size, put_elem, put_varint,
+    zigzag,
+};
 use crate::persist::encodings::{Elem as LpElem, ListpackWriter, listpack_entries};
 use crate::persist::rdb::{self, RdbError, Reader, WriteOpts, err, ty};
 
@@ -36,7 +39,11 @@ pub fn chunk_listpack(master: StreamId, c: &Chunk) -> Vec<u8> {
         if !same {
             w.push_int(h.nfields as i64);
         }
-        let e = super::EntryRef { id: h.id, chunk: c, head: h };
+        let e = super::EntryRef {
+            id: h.id,
+            chunk: c,
+            head: h,
+        };
         for (f, v) in e.fields() {
             if !same {
                 push(&mut w, f);
@@ -99,9 +106,8 @@ pub fn write(out: &mut Vec<u8>, s: &Stream, opts: WriteOpts) {
 fn int(e: Option<&LpElem<'_>>) -> Result<i64, RdbError> {
     match e {
         Some(LpElem::Int(v)) => Ok(*v),
-        Some(LpElem::Bytes(b)) => {
-            crate::types::string::parse_i64(b).map_or_else(|| err("Stream listpack integer expected"), Ok)
-        }
+        Some(LpElem::Bytes(b)) => crate::types::string::parse_i64(b)
+            .map_or_else(|| err("Stream listpack integer expected"), Ok),
         None => err("Truncated stream listpack"),
     }
 }
@@ -132,12 +138,19 @@ fn chunk_from_listpack(lp: &[u8]) -> Result<Chunk, RdbError> {
     let live = int(it.next())?;
     let deleted = int(it.next())?;
     let nmaster = int(it.next())?;
-    let (Ok(live32), Ok(deleted32), Ok(nmaster32)) =
-        (u32::try_from(live), u32::try_from(deleted), u32::try_from(nmaster))
-    else {
+    let (Ok(live32), Ok(deleted32), Ok(nmaster32)) = (
+        u32::try_from(live),
+        u32::try_from(deleted),
+        u32::try_from(nmaster),
+    ) else {
         return err("Bad stream listpack counters");
     };
-    let mut c = Chunk { live: live32, deleted: deleted32, nmaster: nmaster32, ..Chunk::default() };
+    let mut c = Chunk {
+        live: live32,
+        deleted: deleted32,
+        nmaster: nmaster32,
+        ..Chunk::default()
+    };
     for _ in 0..nmaster32 {
         put_lp_elem(&mut c.data, it.next())?;
     }
@@ -225,20 +238,35 @@ pub fn read(r: &mut Reader<'_>, t: u8) -> Result<Stream, RdbError> {
     for _ in 0..ngroups {
         let name = r.string()?;
         let last = StreamId::new(r.len()?, r.len()?);
-        let entries_read = if t >= ty::STREAM_LISTPACKS_2 { r.len()? as i64 } else { s.estimate_distance(last) };
+        let entries_read = if t >= ty::STREAM_LISTPACKS_2 {
+            r.len()? as i64
+        } else {
+            s.estimate_distance(last)
+        };
         let mut g = Group::new(last, entries_read);
         let npel = r.count(16)?;
         for _ in 0..npel {
             let id = StreamId::from_be_bytes(r.take(16)?).unwrap_or_default();
             let delivery_time = r.i64_le()?;
             let delivery_count = r.len()?;
-            g.pel.insert(id, Nack { delivery_time, delivery_count, consumer: NO_CONSUMER });
+            g.pel.insert(
+                id,
+                Nack {
+                    delivery_time,
+                    delivery_count,
+                    consumer: NO_CONSUMER,
+                },
+            );
         }
         let ncons = r.count(1)?;
         for _ in 0..ncons {
             let cname = r.string()?;
             let seen = r.i64_le()?;
-            let active = if t >= ty::STREAM_LISTPACKS_3 { r.i64_le()? } else { seen };
+            let active = if t >= ty::STREAM_LISTPACKS_3 {
+                r.i64_le()?
+            } else {
+                seen
+            };
             let Some(cid) = g.create_consumer(&cname, seen) else {
                 return err("Duplicated consumer name in stream group");
             };
@@ -278,7 +306,11 @@ mod tests {
         let mut s = Stream::new();
         for i in 1..=150u64 {
             let v = i.to_string();
-            let pairs: Vec<&[u8]> = if i % 2 == 0 { vec![b"a", v.as_bytes()] } else { vec![b"b", b"x", b"c", v.as_bytes()] };
+            let pairs: Vec<&[u8]> = if i % 2 == 0 {
+                vec![b"a", v.as_bytes()]
+            } else {
+                vec![b"b", b"x", b"c", v.as_bytes()]
+            };
             s.append(StreamId::new(i, 1), &pairs, NodeLimits::default());
         }
         s.delete(StreamId::new(7, 1));
@@ -293,8 +325,28 @@ mod tests {
         let back = read(&mut r, TYPE).unwrap();
         assert_eq!(r.remaining(), 0);
         assert_eq!(back.len(), s.len());
-        let a: Vec<_> = s.range(StreamId::ZERO, StreamId::MAX, false).map(|e| (e.id, e.fields().map(|(f, v)| (f.to_vec(), v.to_vec())).collect::<Vec<_>>())).collect();
-        let b: Vec<_> = back.range(StreamId::ZERO, StreamId::MAX, false).map(|e| (e.id, e.fields().map(|(f, v)| (f.to_vec(), v.to_vec())).collect::<Vec<_>>())).collect();
+        let a: Vec<_> = s
+            .range(StreamId::ZERO, StreamId::MAX, false)
+            .map(|e| {
+                (
+                    e.id,
+                    e.fields()
+                        .map(|(f, v)| (f.to_vec(), v.to_vec()))
+                        .collect::<Vec<_>>(),
+                )
+            })
+            .collect();
+        let b: Vec<_> = back
+            .range(StreamId::ZERO, StreamId::MAX, false)
+            .map(|e| {
+                (
+                    e.id,
+                    e.fields()
+                        .map(|(f, v)| (f.to_vec(), v.to_vec()))
+                        .collect::<Vec<_>>(),
+                )
+            })
+            .collect();
         assert_eq!(a, b);
         for ((k1, c1), (k2, c2)) in s.chunks().zip(back.chunks()) {
             assert_eq!(k1, k2);
@@ -303,7 +355,10 @@ mod tests {
         }
         let g = &back.groups[&b"grp"[..]];
         assert_eq!(g.pel[&StreamId::new(3, 1)].delivery_time, 1234);
-        assert_eq!(g.consumer_name(g.pel[&StreamId::new(3, 1)].consumer), b"alice");
+        assert_eq!(
+            g.consumer_name(g.pel[&StreamId::new(3, 1)].consumer),
+            b"alice"
+        );
         assert_eq!(back.max_deleted_id, StreamId::new(7, 1));
     }
 }
