@@ -89,8 +89,26 @@ else
         "$t_passed" "$t_failed" "$t_ignored")")
 fi
 
-total_passed=$((checks_passed + t_passed))
-total_failed=$((checks_failed + t_failed))
+# The npm package: build, pack, install the tarball, run Node/TypeScript/Chromium/workerd
+# tests (scripts/test-js.sh). Counts come from node --test's "# pass N" / "# fail N".
+js_passed=0
+js_failed=0
+if [ "$#" -eq 0 ]; then
+    start=$SECONDS
+    printf '\n==> js: bash scripts/test-js.sh\n'
+    SKIP_SETUP="${SKIP_SETUP:-0}" bash scripts/test-js.sh 2>&1 | tee "$logdir/js.log"
+    js_rc=${PIPESTATUS[0]}
+    js_passed=$(awk '/^# pass / {p += $3} END {print p + 0}' "$logdir/js.log")
+    js_failed=$(awk '/^# fail / {f += $3} END {print f + 0}' "$logdir/js.log")
+    if [ "$js_rc" -ne 0 ] && [ "$js_failed" -eq 0 ]; then
+        js_failed=1
+    fi
+    report+=("$(printf '%-8s %-7s (%ds) %d passed, %d failed' js \
+        "$([ "$js_rc" -eq 0 ] && echo ok || echo FAILED)" $((SECONDS - start)) "$js_passed" "$js_failed")")
+fi
+
+total_passed=$((checks_passed + t_passed + js_passed))
+total_failed=$((checks_failed + t_failed + js_failed))
 printf '\n==> summary\n'
 printf '  %s\n' "${report[@]}"
 if [ "$t_ignored" -gt 0 ]; then

@@ -99,7 +99,11 @@ fn payloads_are_byte_identical_where_encodings_agree() {
     populate(&mut p.redis);
     populate(&mut p.cinnabar);
     for k in SAME_BYTES {
-        p.check(&["OBJECT", "ENCODING", k]);
+        // Small lists are listpacks in Cinnabar (as Redis 7.2), quicklists in 7.0; the
+        // payload is the same: a quicklist of one listpack node.
+        if !k.starts_with("l:") {
+            p.check(&["OBJECT", "ENCODING", k]);
+        }
         p.check(&["DUMP", k]);
     }
     p.check(&["DUMP", "nosuchkey"]);

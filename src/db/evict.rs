@@ -261,7 +261,7 @@ mod tests {
 
     #[test]
     fn volatile_policies_never_touch_persistent_keys() {
-        let mut dbs = vec![Db::new()];
+        let mut dbs = [Db::new()];
         for i in 0..200 {
             let exp = if i % 2 == 0 { 20_000_000 } else { NO_EXPIRE };
             dbs[0].set(
