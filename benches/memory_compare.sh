@@ -7,7 +7,7 @@
 #   KEYS=200000 SHAPE=hash bash benches/memory_compare.sh
 #
 # SHAPE: string (key:N -> value:N), int (key:N -> N), hash (100k-style small hashes of
-# 10 fields), set/zset (one big collection of KEYS members).
+# 10 fields), bighash/set/zset (one big collection of KEYS members).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 KEYS="${KEYS:-1000000}"
@@ -33,6 +33,7 @@ for i in range(n):
     elif shape == "int": buf.append(cmd("SET", f"key:{i}", i))
     elif shape == "hash":
         if i % 10 == 0: buf.append(cmd("HSET", f"h:{i//10}", *sum(([f"f{j}", f"v{j}"] for j in range(10)), [])))
+    elif shape == "bighash": buf.append(cmd("HSET", "bighash", f"field:{i}", f"value:{i}"))
     elif shape == "set": buf.append(cmd("SADD", "bigset", f"member:{i}"))
     elif shape == "zset": buf.append(cmd("ZADD", "bigzset", i, f"member:{i}"))
     if len(buf) >= 10000:

@@ -190,3 +190,37 @@ fn restore_options_and_errors_answer_like_redis() {
     newer[n - 10] = 99;
     p.check(&[b"RESTORE".as_slice(), b"new", b"0", &newer]);
 }
+
+#[test]
+fn lzf_compression_matches_redis_on_many_inputs() {
+    let mut p = Pair::new();
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    for i in 0..300 {
+        let len = 21 + (next() % 3000) as usize;
+        let alphabet = 2 + (next() % 40) as u8;
+        let mut v = Vec::with_capacity(len);
+        while v.len() < len {
+            if next() % 4 == 0 && v.len() > 8 {
+                // Repeat an earlier stretch.
+                let from = (next() as usize) % v.len();
+                let n = 1 + (next() as usize) % 300;
+                for j in 0..n {
+                    let b = v[(from + j) % v.len()];
+                    v.push(b);
+                }
+            } else {
+                v.push(b'a' + (next() % alphabet as u64) as u8);
+            }
+        }
+        v.truncate(len);
+        let key = format!("k{i}");
+        p.check(&[b"SET".as_slice(), key.as_bytes(), &v]);
+        p.check(&["DUMP", &key]);
+    }
+}

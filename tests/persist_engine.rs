@@ -118,6 +118,7 @@ fn canon(v: &Value) -> String {
             p.sort();
             format!("hash:{p:?}")
         }
+        other => format!("{}:{}", other.type_name(), other.mem_usage()),
     }
 }
 

@@ -1,12 +1,29 @@
 // The Cinnabar JS API over the wasm engine. Platform entry points (node.js, browser.js,
 // workerd.js) only differ in how they load the .wasm; everything else is here.
 
-import { WasmEngine, lastPanic, __panicForTest } from '../dist/cinnabar.js';
-import { CinnabarError, SnapshotError, Reader, argSize, numArg, writeStr, utf8 } from './resp.js';
-import { writeSnapshot, readSnapshot, validateSnapshot } from './snapshot.js';
+import { WasmEngine, lastPanic, snapshotInfo, __panicForTest, hook_io_meta, hook_io_reserve, hook_call } from '../dist/cinnabar.js';
+import { CinnabarError, SnapshotError, Reader, argSize, numArg, writeStr, utf8, te } from './resp.js';
+import { ValueWriter } from './hooks.js';
 import { idbLoad, idbSave, idbDelete } from './idb.js';
 
-export { CinnabarError, SnapshotError, validateSnapshot, idbDelete };
+export { CinnabarError, SnapshotError, idbDelete };
+
+/**
+ * Check that `bytes` are a restorable snapshot (an RDB file: magic, version, CRC64);
+ * returns `{ version, createdAt }` (RDB version, Unix ms from its `ctime` field, 0 if
+ * absent) or throws a SnapshotError saying what is wrong.
+ */
+export function validateSnapshot(bytes) {
+  if (!(bytes instanceof Uint8Array)) throw new SnapshotError('snapshot must be a Uint8Array');
+  ensureWasmSync();
+  let info;
+  try {
+    info = snapshotInfo(bytes);
+  } catch (err) {
+    throw new SnapshotError(err.message ?? String(err));
+  }
+  return { version: info[0], createdAt: info[1] };
+}
 
 let wasmExports = null;
 let wasmLoader = null;
@@ -43,6 +60,48 @@ const NodeBuffer = typeof globalThis.Buffer === 'function' && typeof globalThis.
 
 const str = (v) => (v instanceof Uint8Array ? utf8(v, 0, v.length) : v);
 
+// --- hook plumbing shared by all databases of this module instance -----------------------
+
+let hookMetaIdx = -1;
+/** u32 index of the hook I/O area's meta block. */
+function hookMeta() {
+  if (hookMetaIdx < 0) hookMetaIdx = hook_io_meta() >>> 2;
+  return hookMetaIdx;
+}
+const hookIo = { reserve: (bytes, nargs) => hook_io_reserve(bytes, nargs) };
+const hookReader = new Reader();
+const hookWriter = new ValueWriter();
+
+const isTrap = (err) => typeof WebAssembly !== 'undefined' && err instanceof WebAssembly.RuntimeError;
+
+/** What a hook that threw replies: a CinnabarError as is, anything else as `ERR <message>`. */
+function errorOf(err) {
+  if (err instanceof CinnabarError) return err;
+  const msg = err instanceof Error ? err.message : String(err);
+  return new CinnabarError(`ERR ${msg}`);
+}
+
+function inHookError() {
+  return new CinnabarError('ERR this database is running a hook: use redis.call() / redis.pcall() inside it');
+}
+
+/** The `redis` object a hook gets: `call` throws a command's error, `pcall` returns it. */
+class HookRedis {
+  constructor(core, bufs) {
+    this.live = true;
+    this.pcall = (...args) => {
+      if (!this.live) throw new CinnabarError('ERR redis.call/pcall can only be used while its hook runs');
+      if (args.length === 0) return new CinnabarError('ERR Please specify at least one argument for this redis lib call');
+      return core.hookCall(args, bufs);
+    };
+    this.call = (...args) => {
+      const v = this.pcall(...args);
+      if (v instanceof CinnabarError) throw v;
+      return v;
+    };
+  }
+}
+
 /** One wasm engine and its sessions. */
 class Core {
   constructor(options) {
@@ -68,6 +127,7 @@ class Core {
     this.pending = null;
     this.closed = false;
     this.poisoned = null;
+    this.inHook = 0;
   }
 
   refresh() {
@@ -84,18 +144,33 @@ class Core {
   /** Run `args` on `session`; returns the decoded reply (errors are returned, not thrown). */
   run(session, args, bufs) {
     if (this.closed) throw this.poisoned ?? new CinnabarError('ERR the database is closed');
+    if (this.inHook > 0) throw inHookError();
+    this.put(this.m, args, this.e);
+    let len;
+    try {
+      len = this.e.exec(session, args.length, this.now ? this.now() : Date.now());
+    } catch (err) {
+      throw this.trap(err);
+    }
+    return this.decode(session, len, bufs);
+  }
+
+  /**
+   * Write `args` into the argument area whose meta block starts at u32 index `m`
+   * (`owner.reserve(bytes, nargs)` grows it).
+   */
+  put(m, args, owner) {
     let u8 = this.u8;
     if (u8.byteLength === 0) {
       this.refresh();
       u8 = this.u8;
     }
     let u32 = this.u32;
-    const m = this.m;
     const n = args.length;
     let need = 0;
     for (let i = 0; i < n; i++) need += argSize(args[i]);
     if (need > u32[m + 1] || n > u32[m + 3]) {
-      this.e.reserve(need, n);
+      owner.reserve(need, n);
       this.refresh();
       u8 = this.u8;
       u32 = this.u32;
@@ -123,13 +198,68 @@ class Core {
       }
       u32[lp + i] = pos - start;
     }
-    let len;
+  }
+
+  // --- hooks ------------------------------------------------------------------------------
+
+  /**
+   * The JS side of a hook, called by the engine in the middle of FCALL/EVAL (see
+   * src/wasm/mod.rs, "Hooks"): decode the keys and arguments from the hook I/O area,
+   * run `fn(redis, keys, args)`, write its return value back there; returns its length.
+   */
+  runHook(fn, bufs) {
+    if (this.u8.byteLength === 0) this.refresh();
+    const hm = hookMeta();
+    const p = this.u32[hm + 4];
+    const r = hookReader;
+    r.reset(this.u8, p, p + this.u32[hm + 5], bufs);
+    const [keys, args] = r.value();
+    const redis = new HookRedis(this, bufs);
+    let result;
+    this.inHook++;
     try {
-      len = this.e.exec(session, n, this.now ? this.now() : Date.now());
+      result = fn(redis, keys, args);
+      if (result !== null && typeof result === 'object' && typeof result.then === 'function') {
+        result = new CinnabarError('ERR a hook must be synchronous, but it returned a Promise');
+      }
     } catch (err) {
-      throw this.trap(err);
+      // The engine trapped (a panic) inside the hook: let it unwind to the outer call,
+      // which closes the database.
+      if (isTrap(err) || (err instanceof CinnabarError && err.code === 'PANIC')) throw err;
+      result = errorOf(err);
+    } finally {
+      this.inHook--;
+      redis.live = false;
     }
-    return this.decode(session, len, bufs);
+    const w = hookWriter;
+    try {
+      w.reset();
+      w.value(result, 0);
+    } catch (err) {
+      w.reset();
+      w.value(errorOf(err), 0);
+    }
+    const n = w.n;
+    if (n > this.u32[hm + 1]) {
+      hook_io_reserve(n, 0);
+      this.refresh();
+    } else if (this.u8.byteLength === 0) {
+      this.refresh();
+    }
+    this.u8.set(w.buf.subarray(0, n), this.u32[hm]);
+    return n;
+  }
+
+  /** `redis.pcall(...args)` inside a hook: the reply, or the error as a CinnabarError value. */
+  hookCall(args, bufs) {
+    const hm = hookMeta();
+    this.put(hm, args, hookIo);
+    const len = hook_call(args.length);
+    if (this.u8.byteLength === 0) this.refresh();
+    const p = this.u32[hm + 4];
+    const r = hookReader;
+    r.reset(this.u8, p, p + len, bufs);
+    return r.value();
   }
 
   decode(session, len, bufs) {
@@ -453,6 +583,26 @@ class Commands {
     return this._c(['PUBLISH', channel, message], id);
   }
 
+  // --- hooks (FCALL / EVAL without Lua) ---------------------------------------------------
+  fcall(name, keys = [], args = []) {
+    return this._c(['FCALL', name, keys.length, ...keys, ...args], id);
+  }
+  fcallRo(name, keys = [], args = []) {
+    return this._c(['FCALL_RO', name, keys.length, ...keys, ...args], id);
+  }
+  eval(script, keys = [], args = []) {
+    return this._c(['EVAL', script, keys.length, ...keys, ...args], id);
+  }
+  evalRo(script, keys = [], args = []) {
+    return this._c(['EVAL_RO', script, keys.length, ...keys, ...args], id);
+  }
+  evalsha(sha, keys = [], args = []) {
+    return this._c(['EVALSHA', sha, keys.length, ...keys, ...args], id);
+  }
+  evalshaRo(sha, keys = [], args = []) {
+    return this._c(['EVALSHA_RO', sha, keys.length, ...keys, ...args], id);
+  }
+
   // --- hashes -------------------------------------------------------------------------
   hset(key, fieldOrEntries, value) {
     if (typeof fieldOrEntries === 'object' && !(fieldOrEntries instanceof Uint8Array)) {
@@ -664,11 +814,21 @@ export class Cinnabar extends Commands {
     await ensureWasm();
     let snapshot = options.snapshot;
     let idbName = null;
+    let from = null;
     if (options.persist?.indexedDB) {
       idbName = options.persist.indexedDB;
-      if (snapshot === undefined) snapshot = await idbLoad(idbName);
+      if (snapshot === undefined) {
+        snapshot = await idbLoad(idbName);
+        from = `IndexedDB snapshot '${idbName}'`;
+      }
     }
-    const db = new Cinnabar(options, snapshot);
+    let db;
+    try {
+      db = new Cinnabar(options, snapshot);
+    } catch (err) {
+      if (from && err instanceof SnapshotError) throw new SnapshotError(`${from} cannot be restored: ${err.message}`);
+      throw err;
+    }
     if (idbName) db._setupPersistence(idbName, options.persist);
     return db;
   }
@@ -694,7 +854,14 @@ export class Cinnabar extends Commands {
     const mode = options.activeExpire ?? defaultActiveExpire;
     this.expireOnCall = mode === 'call';
     this.expireEvery = options.activeExpireIntervalMs ?? 100;
-    if (snapshot !== undefined && snapshot !== null) this._restore(snapshot);
+    if (snapshot !== undefined && snapshot !== null) {
+      try {
+        this._restore(snapshot);
+      } catch (err) {
+        this.core.free();
+        throw err;
+      }
+    }
     this.savedDirty = this.core.e.dirty();
     this.savedAt = Date.now();
     if (mode === 'timer' && typeof setInterval === 'function') {
@@ -866,6 +1033,38 @@ export class Cinnabar extends Commands {
     return this._sub('PSUBSCRIBE', this._subSession().patterns, pattern, cb);
   }
 
+  // --- hooks ----------------------------------------------------------------------------
+
+  /**
+   * Register `fn(redis, keys, args)` as the function `name`, run atomically by
+   * `FCALL name numkeys key... arg...` (`db.fcall(name, keys, args)`). Inside it,
+   * `redis.call(...)` runs a command and throws its error as a CinnabarError (which, if
+   * not caught, becomes the FCALL's error reply); `redis.pcall(...)` returns the error
+   * as a value. With `{ readOnly: true }` the hook may not write and FCALL_RO may run it.
+   * The return value becomes the reply (see README, "Hooks"). Hooks must be
+   * synchronous; registering a name again replaces the hook.
+   */
+  registerHook(name, fn, options = {}) {
+    if (typeof fn !== 'function') throw new TypeError('cinnabar: registerHook needs a function');
+    const core = this.core;
+    if (core.closed) throw core.poisoned ?? new CinnabarError('ERR the database is closed');
+    if (core.inHook > 0) throw inHookError();
+    const bufs = this.bufs;
+    core.e.register_hook(String(name), !!options.readOnly, () => core.runHook(fn, bufs));
+  }
+
+  /**
+   * Make `EVAL body ...` / `EVALSHA sha1(body) ...` (and SCRIPT LOAD/EXISTS) run the hook
+   * `hookName`, so clients that send Lua scripts work without Lua. Returns the SHA1.
+   */
+  registerScript(body, hookName) {
+    const core = this.core;
+    if (core.closed) throw core.poisoned ?? new CinnabarError('ERR the database is closed');
+    if (core.inHook > 0) throw inHookError();
+    const bytes = typeof body === 'string' ? te.encode(body) : body;
+    return core.e.register_script(bytes, String(hookName));
+  }
+
   // --- expiry, snapshots, persistence -----------------------------------------------------
 
   /** Run one active expiry cycle now (hosts normally leave this to the timer). */
@@ -873,35 +1072,43 @@ export class Cinnabar extends Commands {
     return this.core.activeExpire(budgetMs);
   }
 
-  /** The whole dataset as bytes (see src/snapshot.js for the format). */
+  /**
+   * The whole dataset as an RDB file: the bytes redis-server or cinnabar-server would
+   * write as dump.rdb (so either can load it), TTLs as absolute deadlines.
+   */
   snapshot() {
-    const s = this.core.connect();
+    const core = this.core;
+    if (core.closed) throw core.poisoned ?? new CinnabarError('ERR the database is closed');
+    if (core.inHook > 0) throw inHookError();
     try {
-      const run = (args) => {
-        const v = this.core.run(s, args, true);
-        if (v instanceof CinnabarError) throw v;
-        return v;
-      };
-      return writeSnapshot(run, this.databases, this.core.now ? this.core.now() : Date.now());
-    } finally {
-      this.core.e.disconnect(s);
+      return core.e.snapshot(core.now ? core.now() : Date.now());
+    } catch (err) {
+      const t = core.trap(err);
+      throw t === core.poisoned ? t : new CinnabarError(`ERR snapshot failed: ${err.message ?? err}`);
     }
   }
 
+  /**
+   * Replace the whole dataset with an RDB snapshot (from `snapshot()`, or a dump.rdb of
+   * Redis or cinnabar-server); keys whose deadline has passed are dropped. All or
+   * nothing: a corrupt snapshot throws a SnapshotError and leaves the data as they were.
+   * Returns the number of keys loaded.
+   */
+  restore(bytes) {
+    const core = this.core;
+    if (core.closed) throw core.poisoned ?? new CinnabarError('ERR the database is closed');
+    if (core.inHook > 0) throw inHookError();
+    return this._restore(bytes);
+  }
+
   _restore(bytes) {
-    const s = this.core.connect();
+    if (!(bytes instanceof Uint8Array)) throw new SnapshotError('snapshot must be a Uint8Array');
+    const core = this.core;
     try {
-      readSnapshot(
-        (args) => {
-          const v = this.core.run(s, args, true);
-          if (v instanceof CinnabarError) throw v;
-          return v;
-        },
-        this.databases,
-        bytes,
-      );
-    } finally {
-      this.core.e.disconnect(s);
+      return core.e.restore(bytes, core.now ? core.now() : Date.now());
+    } catch (err) {
+      const t = core.trap(err);
+      throw t === core.poisoned ? t : new SnapshotError(err.message ?? String(err));
     }
   }
 

@@ -162,6 +162,17 @@ export interface CommandMethods<B extends boolean, R> {
   flushall(): R extends 'now' ? 'OK' : R;
   ping(message?: Value): R extends 'now' ? string : R;
   publish(channel: Key, message: Value): R extends 'now' ? number : R;
+  // hooks (FCALL / EVAL without Lua)
+  /** FCALL: run the hook `name` atomically with these keys and arguments. */
+  fcall(name: string, keys?: Key[], args?: Arg[]): R extends 'now' ? Reply : R;
+  /** FCALL_RO: only read-only hooks. */
+  fcallRo(name: string, keys?: Key[], args?: Arg[]): R extends 'now' ? Reply : R;
+  /** EVAL of a script body registered with `registerScript`. */
+  eval(script: string | Uint8Array, keys?: Key[], args?: Arg[]): R extends 'now' ? Reply : R;
+  evalRo(script: string | Uint8Array, keys?: Key[], args?: Arg[]): R extends 'now' ? Reply : R;
+  /** EVALSHA of a registered script's SHA1. */
+  evalsha(sha1: string, keys?: Key[], args?: Arg[]): R extends 'now' ? Reply : R;
+  evalshaRo(sha1: string, keys?: Key[], args?: Arg[]): R extends 'now' ? Reply : R;
   // hashes
   hset(key: Key, entries: Record<string, Value> | Map<Key, Value> | [Key, Value][]): R extends 'now' ? number : R;
   hset(key: Key, field: Key, value: Value): R extends 'now' ? number : R;
@@ -227,6 +238,48 @@ export interface CommandMethods<B extends boolean, R> {
   zpopmax(key: Key, count?: number): R extends 'now' ? [Bulk<B>, number][] : R;
 }
 
+/**
+ * What a hook returns, and how it becomes the reply (as Redis converts Lua values):
+ * string/bytes → bulk string; integer number/bigint → integer; other number or
+ * `{ double }` → double; `true` → 1; `false`/`null`/`undefined` → nil; array → array;
+ * `{ ok: text }` → status; `{ err: "CODE text" }` or an Error → error reply;
+ * Map or other object → map; Set → set.
+ */
+export type HookResult =
+  | string
+  | number
+  | bigint
+  | boolean
+  | null
+  | undefined
+  | Uint8Array
+  | ArrayBuffer
+  | ArrayBufferView
+  | Error
+  | { ok: string }
+  | { err: string }
+  | { double: number }
+  | HookResult[]
+  | Map<HookResult, HookResult>
+  | Set<HookResult>
+  | { [key: string]: HookResult };
+
+/** The `redis` object a hook receives; valid only while the hook runs. */
+export interface HookRedis<B extends boolean = false> {
+  /** Run a command; its error throws a CinnabarError (uncaught, it becomes the FCALL's error). */
+  call(name: string, ...args: Arg[]): Reply;
+  /** Run a command; its error is returned as a CinnabarError value. */
+  pcall(name: string, ...args: Arg[]): Reply;
+}
+
+/** A hook: runs atomically; keys and args are strings (Uint8Array with returnBuffers). */
+export type Hook<B extends boolean = false> = (redis: HookRedis<B>, keys: Bulk<B>[], args: Bulk<B>[]) => HookResult;
+
+export interface HookOptions {
+  /** The hook never writes: write commands are refused inside it, and FCALL_RO may run it. */
+  readOnly?: boolean;
+}
+
 /** A MULTI/EXEC transaction: queue with the typed methods or `command`, then `exec()`. */
 export interface Multi<B extends boolean = false> extends CommandMethods<B, Multi<B>> {
   command(name: string, ...args: Arg[]): Multi<B>;
@@ -267,10 +320,16 @@ export class Cinnabar<B extends boolean = false> implements Disposable {
   subscribe(channel: string, cb: (message: Bulk<B>, channel: string) => void): () => void;
   /** Call `cb` for each message on channels matching `pattern` (keyspace notifications too). */
   psubscribe(pattern: string, cb: (message: Bulk<B>, channel: string, pattern: string) => void): () => void;
+  /** Register a hook run by `FCALL name numkeys key... arg...` (see `Hook`, `HookResult`); replaces one of the same name. */
+  registerHook(name: string, fn: Hook<B>, options?: HookOptions): void;
+  /** Make EVAL of `body` (and EVALSHA of its SHA1) run the hook `hookName`; returns the SHA1. */
+  registerScript(body: string | Uint8Array, hookName: string): string;
   /** Run one active expiry cycle now; returns the keys deleted. */
   activeExpire(budgetMs?: number): number;
-  /** The whole dataset as bytes; TTLs are kept as absolute deadlines. */
+  /** The whole dataset as an RDB file (what redis-server/cinnabar-server write as dump.rdb); TTLs are absolute deadlines. */
   snapshot(): Uint8Array;
+  /** Replace the whole dataset with an RDB snapshot; all or nothing (a SnapshotError leaves the data as they were). Returns the keys loaded. */
+  restore(snapshot: Uint8Array): number;
   /** Write a snapshot to IndexedDB (needs `persist`); resolves to its size in bytes. */
   save(): Promise<number>;
   /** Writes since the last save (or open). */
@@ -282,7 +341,7 @@ export class Cinnabar<B extends boolean = false> implements Disposable {
   [Symbol.dispose](): void;
 }
 
-/** Check a snapshot's magic, version and checksum; throws SnapshotError. */
+/** Check a snapshot's (RDB file's) magic, version and CRC64; `createdAt` is Unix ms (0 if unknown). Throws SnapshotError. */
 export function validateSnapshot(bytes: Uint8Array): { version: number; createdAt: number };
 /** Remove a database's IndexedDB snapshots (browser entry only). */
 export function idbDelete(name: string): Promise<void>;

@@ -186,7 +186,7 @@ pub(crate) fn drop_if_empty(ctx: &mut Ctx, key: &[u8], empty: bool) {
 pub(crate) fn create_hash(ctx: &mut Ctx, key: &[u8], h: Hash) {
     ctx.db()
         .ks
-        .insert_new(key.into(), Value::Hash(Box::new(h)), NO_EXPIRE);
+        .insert_new(key.into(), Value::Hash(h), NO_EXPIRE);
 }
 
 /// One step of *active* field expiry in database `dbi` (lazy expiry alone leaves the

@@ -6,11 +6,14 @@
 //! functions returning a [`Reply`] or a [`CmdError`]; they never see a socket.
 
 pub mod args;
+pub mod bitmaps;
 pub mod client;
 pub mod command;
 pub mod config_cmd;
+pub mod geo;
 pub mod info;
 pub mod hashes;
+pub mod hyperloglog;
 pub mod keys;
 pub mod keyspec;
 pub mod lists;

@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 
 use super::spec::SPECS;
 use super::spec_types::CommandSpec;
-use super::{Handler, memory, multi, persist_cmds, pubsub, scripting, hashes, lists, sets, sort, zsets, client, command, config_cmd, info, keys, server, strings, streams, streams_groups, streams_read};
+use super::{Handler, bitmaps, geo, hyperloglog, memory, multi, persist_cmds, pubsub, scripting, hashes, lists, sets, sort, zsets, client, command, config_cmd, info, keys, server, strings, streams, streams_groups, streams_read};
 
 /// One servable command (or container of subcommands).
 pub struct Command {
@@ -76,6 +76,9 @@ fn families() -> impl Iterator<Item = &'static (&'static str, Handler)> {
         .chain(streams::COMMANDS.iter())
         .chain(streams_read::COMMANDS.iter())
         .chain(streams_groups::COMMANDS.iter())
+        .chain(bitmaps::COMMANDS.iter())
+        .chain(hyperloglog::COMMANDS.iter())
+        .chain(geo::COMMANDS.iter())
 }
 
 impl Table {

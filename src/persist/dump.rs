@@ -57,7 +57,7 @@ mod tests {
         let mut h = crate::types::Hash::new();
         h.set(b"a", b"1", false, crate::types::hash::Limits::default());
         assert_eq!(
-            dump(&Value::Hash(Box::new(h)), o).expect("dump"),
+            dump(&Value::Hash(h), o).expect("dump"),
             b"\x10\x0c\x0c\x00\x00\x00\x02\x00\x81a\x02\x01\x01\xff\n\x00\x84\xa6\x93\xe8\xaa\x17\xe4\xdb"
         );
         assert_eq!(

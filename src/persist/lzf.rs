@@ -64,23 +64,23 @@ pub fn compress(input: &[u8], out_len: usize) -> Option<Vec<u8>> {
             let rf = r - 1;
             let off = ip - rf - 1;
             off < MAX_OFF
-                && ip + 4 < in_len
+                && input[rf + 2] == input[ip + 2]
                 && input[rf] == input[ip]
                 && input[rf + 1] == input[ip + 1]
-                && input[rf + 2] == input[ip + 2]
         };
         if ok {
             let rf = r - 1;
             let off = ip - rf - 1;
             let mut len: usize = 2;
             let maxlen = (in_len - ip - len).min(MAX_REF);
+            // A conservative test, then the exact one.
+            if op + 3 + 1 >= out_len && op - usize::from(lit == 0) + 3 + 1 >= out_len {
+                return None;
+            }
             // stop run
             out[op - lit - 1] = (lit as u8).wrapping_sub(1);
             if lit == 0 {
                 op -= 1; // undo run if length is zero
-            }
-            if op + 3 + 1 >= out_len {
-                return None;
             }
             'scan: {
                 if maxlen > 16 {

@@ -480,7 +480,7 @@ fn hash_from<'a>(
             h.set_field_ttl(f, *at);
         }
     }
-    Ok(Value::Hash(Box::new(h)))
+    Ok(Value::Hash(h))
 }
 
 /// Read a type byte and value from a DUMP-style body (no key).

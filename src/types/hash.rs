@@ -141,7 +141,8 @@ fn ttl_decode(code: u64) -> Option<i64> {
 /// written, so a hash is one pointer-sized-triple (24 bytes) plus one allocation.
 #[derive(Debug, Clone, Default)]
 struct Listpack {
-    buf: Vec<u8>,
+    /// Exactly sized (like Redis's listpack): no spare capacity per small hash.
+    buf: Box<[u8]>,
 }
 
 /// Header bytes before the first entry.
@@ -164,6 +165,14 @@ struct LpPos {
 }
 
 impl Listpack {
+    /// Modify the buffer as a `Vec`, then store it back exactly sized.
+    fn edit<R>(&mut self, f: impl FnOnce(&mut Vec<u8>) -> R) -> R {
+        let mut v = std::mem::take(&mut self.buf).into_vec();
+        let r = f(&mut v);
+        self.buf = v.into_boxed_slice();
+        r
+    }
+
     #[inline]
     fn header(&self) -> u32 {
         match self.buf.get(..LP_HDR) {
@@ -175,7 +184,7 @@ impl Listpack {
     #[inline]
     fn set_header(&mut self, h: u32) {
         if self.buf.len() < LP_HDR {
-            self.buf.resize(LP_HDR, 0);
+            self.edit(|v| v.resize(LP_HDR, 0));
         }
         if let Some(dst) = self.buf.get_mut(..LP_HDR) {
             dst.copy_from_slice(&h.to_le_bytes());
@@ -273,7 +282,13 @@ impl Listpack {
             self.set_header(0);
         }
         let ex = self.ex();
-        Self::encode(&mut self.buf, field, value, ex, ttl);
+        let mut enc = Vec::with_capacity(field.len() + value.len() + 12);
+        Self::encode(&mut enc, field, value, ex, ttl);
+        self.edit(|v| {
+            // Grow to the exact size in one step: no spare capacity to trim afterwards.
+            v.reserve_exact(enc.len());
+            v.extend_from_slice(&enc);
+        });
         self.add_len(1);
     }
 
@@ -293,7 +308,9 @@ impl Listpack {
             Some(p) => {
                 let mut enc = Vec::with_capacity(field.len() + value.len() + 12);
                 Self::encode(&mut enc, field, value, self.ex(), ttl);
-                self.buf.splice(p..p, enc);
+                self.edit(|v| {
+                    v.splice(p..p, enc);
+                });
                 self.add_len(1);
             }
         }
@@ -312,15 +329,16 @@ impl Listpack {
         let mut enc = Vec::with_capacity(new_len);
         put_varint(&mut enc, value.len() as u64);
         enc.extend_from_slice(value);
-        self.buf.splice(old, enc);
+        self.edit(|v| {
+            v.splice(old, enc);
+        });
     }
 
     fn remove(&mut self, e: &LpPos) {
-        self.buf.drain(e.start..e.end);
+        self.edit(|v| {
+            v.drain(e.start..e.end);
+        });
         self.add_len(-1);
-        if self.buf.capacity() > 64 && self.buf.capacity() > self.buf.len() * 2 {
-            self.buf.shrink_to_fit();
-        }
     }
 
     /// Take entry `e` out, returning its field and value.
@@ -343,7 +361,7 @@ impl Listpack {
             out.extend_from_slice(self.buf.get(e.start..e.end).unwrap_or(&[]));
             out.push(0);
         }
-        self.buf = out;
+        self.buf = out.into_boxed_slice();
     }
 }
 
@@ -738,7 +756,7 @@ impl Hash {
     pub fn mem_usage(&self) -> usize {
         std::mem::size_of::<Hash>()
             + match &self.enc {
-                Enc::Lp(lp) => lp.buf.capacity() + ALLOC_OVERHEAD,
+                Enc::Lp(lp) => lp.buf.len() + ALLOC_OVERHEAD,
                 Enc::Ht(t) => t.mem(),
             }
     }

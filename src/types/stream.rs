@@ -968,6 +968,10 @@ impl Stream {
         if self.length == 0 || self.max_deleted_id.is_zero() {
             return false;
         }
+        if self.first_id > self.max_deleted_id {
+            // The latest tombstone is before the first entry.
+            return false;
+        }
         start <= self.max_deleted_id && self.max_deleted_id <= end
     }
 
@@ -980,9 +984,6 @@ impl Stream {
         }
         if self.length == 0 && id <= self.last_id {
             return added;
-        }
-        if !id.is_zero() && id < self.max_deleted_id {
-            return INVALID_ENTRIES_READ;
         }
         if id == self.last_id {
             return added;
@@ -1021,10 +1022,7 @@ impl Stream {
         if id <= g.last_id {
             return;
         }
-        if g.entries_read != INVALID_ENTRIES_READ
-            && g.last_id >= self.first_id
-            && !self.range_has_tombstones(g.last_id, StreamId::MAX)
-        {
+        if g.entries_read != INVALID_ENTRIES_READ && !self.range_has_tombstones(id, StreamId::MAX) {
             g.entries_read += 1;
         } else if self.entries_added != 0 {
             g.entries_read = self.estimate_distance(id);

@@ -202,7 +202,7 @@ impl ZSet {
         let mut sl = SkipList::with_capacity(entries.len());
         // Inserting from the greatest element keeps every insertion at the head.
         for (m, s) in entries.into_iter().rev() {
-            sl.insert(m, s);
+            sl.insert(&m, s);
         }
         ZSet {
             repr: Repr::Skiplist(Box::new(sl)),
@@ -426,7 +426,7 @@ impl ZSet {
             let v = std::mem::take(v);
             let mut sl = SkipList::with_capacity(v.len() + 1);
             for e in v.into_iter().rev() {
-                sl.insert(e.member, e.score);
+                sl.insert(&e.member, e.score);
             }
             self.repr = Repr::Skiplist(Box::new(sl));
         }
@@ -465,7 +465,7 @@ impl ZSet {
                 );
             }
             Repr::Skiplist(s) => {
-                s.insert(member.into(), score);
+                s.insert(member, score);
             }
         }
     }

@@ -370,7 +370,10 @@ test('snapshot round-trip: every type, several databases, absolute TTLs', async 
   db.command('SELECT', 0);
   const bytes = db.snapshot();
   assert.ok(bytes instanceof Uint8Array);
-  assert.equal(validateSnapshot(bytes).version, 1);
+  const info = validateSnapshot(bytes);
+  assert.equal(info.version, 10, 'an RDB file, version 10 as Redis 7.0 writes');
+  assert.equal(info.createdAt, Math.floor(now() / 1000) * 1000, 'ctime, in seconds');
+  assert.equal(new TextDecoder().decode(bytes.subarray(0, 9)), 'REDIS0010');
   db.close();
 
   now.advance(1000);
@@ -389,22 +392,40 @@ test('snapshot round-trip: every type, several databases, absolute TTLs', async 
   assert.equal(r.get('ttl'), null);
   r.close();
 
-  await assert.rejects(() => open({ databases: 2, snapshot: bytes }), SnapshotError);
+  await assert.rejects(() => open({ databases: 2, snapshot: bytes }), (e) => e instanceof SnapshotError && /more databases than the 2 configured/.test(e.message));
 });
 
-test('corrupt or foreign snapshots are refused with a clear error', async () => {
+test('corrupt or foreign snapshots are refused with a clear error, leaving the data as they were', async () => {
   const db = await open();
   db.set('k', 'v');
   const good = db.snapshot();
-  db.close();
+  assert.deepEqual(validateSnapshot(good).version, 10);
   const flipped = good.slice();
   flipped[25] ^= 0xff;
-  await assert.rejects(() => open({ snapshot: flipped }), (e) => e instanceof SnapshotError && e.code === 'SNAPSHOT' && /checksum mismatch/.test(e.message));
-  await assert.rejects(() => open({ snapshot: good.slice(0, 20) }), /bad magic|truncated|checksum/);
-  await assert.rejects(() => open({ snapshot: new TextEncoder().encode('REDIS0011 not ours at all') }), /bad magic/);
+  await assert.rejects(() => open({ snapshot: flipped }), (e) => e instanceof SnapshotError && e.code === 'SNAPSHOT' && /snapshot is corrupt \(checksum mismatch\)/.test(e.message));
+  await assert.rejects(() => open({ snapshot: good.slice(0, 20) }), /truncated|checksum/);
+  await assert.rejects(() => open({ snapshot: new TextEncoder().encode('CNBRSNAP not an RDB file at all') }), /bad magic/);
   const future = good.slice();
-  new DataView(future.buffer).setUint32(8, 99, true);
+  future.set(new TextEncoder().encode('0099'), 5);
   await assert.rejects(() => open({ snapshot: future }), /incompatible snapshot version 99/);
+  assert.throws(() => validateSnapshot(future), SnapshotError);
+  assert.throws(() => validateSnapshot('REDIS0010'), /must be a Uint8Array/);
+  // Damage the checksum can't see (it is switched off: 8 zero bytes), caught by the parser.
+  const nocrc = await open({ config: { rdbchecksum: 'no' } });
+  nocrc.rpush('list', 'a', 'b');
+  const unchecked = nocrc.snapshot();
+  nocrc.close();
+  assert.deepEqual([...unchecked.subarray(unchecked.length - 8)], [0, 0, 0, 0, 0, 0, 0, 0]);
+  const cut = unchecked.slice();
+  cut[cut.length - 9 - 3] = 0xee; // inside the list's payload
+  // restore() into an open database: all or nothing.
+  db.set('other', 'kept');
+  assert.throws(() => db.restore(cut), (e) => e instanceof SnapshotError && /snapshot is corrupt/.test(e.message));
+  assert.throws(() => db.restore(flipped), SnapshotError);
+  assert.deepEqual(db.mget('k', 'other'), ['v', 'kept'], 'nothing lost');
+  assert.equal(db.restore(good), 1);
+  assert.deepEqual(db.mget('k', 'other'), ['v', null], 'a good snapshot replaces everything');
+  db.close();
 });
 
 test('options: databases, maxmemory, maxmemoryPolicy, config; bad options are refused', async () => {

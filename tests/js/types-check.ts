@@ -28,6 +28,20 @@ async function main(): Promise<void> {
   const results: Reply[] | null = m.exec();
   const off: () => void = db.subscribe('ch', (msg: string, ch: string) => void [msg, ch]);
   off();
+  db.registerHook('transfer', (redis, keys, args) => {
+    const from: string = keys[0];
+    redis.call('DECRBY', from, args[0]);
+    const e = redis.pcall('INCRBY', keys[1], args[0]);
+    if (e instanceof CinnabarError) return { err: e.message };
+    return [e, 1.5, null, { ok: 'FINE' }, new Map([['k', 1]])];
+  }, { readOnly: false });
+  const sha: string = db.registerScript('return 1', 'transfer');
+  const fr: Reply = db.fcall('transfer', ['a', 'b'], [10]);
+  const er: Reply = db.evalsha(sha, [], []);
+  const mh: Multi = db.multi().fcall('transfer', ['a', 'b'], [1]);
+  // @ts-expect-error: a hook returns a reply value, not a function
+  db.registerHook('bad', () => () => 1);
+  void [fr, er, mh];
   const snap: Uint8Array = db.snapshot();
   validateSnapshot(snap);
   const restored = Cinnabar.openSync({ snapshot: snap });
