@@ -222,15 +222,16 @@ pub fn fsync_dir(dir: &Path) {
     }
 }
 
-/// Append the RESP encoding of `argv` to `out`.
+/// Append the RESP encoding of `argv` to `out` (no allocation beyond `out`'s growth).
 pub fn encode_command<A: AsRef<[u8]>>(out: &mut Vec<u8>, argv: &[A]) {
+    let mut buf = [0u8; 20];
     out.push(b'*');
-    out.extend_from_slice(argv.len().to_string().as_bytes());
+    out.extend_from_slice(cinnabar::persist::rdb::fmt_i64(argv.len() as i64, &mut buf));
     out.extend_from_slice(b"\r\n");
     for a in argv {
         let a = a.as_ref();
         out.push(b'$');
-        out.extend_from_slice(a.len().to_string().as_bytes());
+        out.extend_from_slice(cinnabar::persist::rdb::fmt_i64(a.len() as i64, &mut buf));
         out.extend_from_slice(b"\r\n");
         out.extend_from_slice(a);
         out.extend_from_slice(b"\r\n");

@@ -111,9 +111,26 @@ fn bitcount_ranges_in_bytes_and_bits() {
         &["BITCOUNT", "s", "0", "1", "BIT", "x"],
         &["BITCOUNT", "s", "a", "1"],
         &["BITCOUNT", "s", "0", "b"],
-        &["BITCOUNT", "s", "-9223372036854775808", "9223372036854775807"],
-        &["BITCOUNT", "s", "-9223372036854775808", "9223372036854775807", "BIT"],
-        &["BITCOUNT", "s", "9223372036854775807", "-9223372036854775808", "BIT"],
+        &[
+            "BITCOUNT",
+            "s",
+            "-9223372036854775808",
+            "9223372036854775807",
+        ],
+        &[
+            "BITCOUNT",
+            "s",
+            "-9223372036854775808",
+            "9223372036854775807",
+            "BIT",
+        ],
+        &[
+            "BITCOUNT",
+            "s",
+            "9223372036854775807",
+            "-9223372036854775808",
+            "BIT",
+        ],
         &["BITCOUNT", "nokey"],
         &["BITCOUNT", "nokey", "0", "-1"],
         &["BITCOUNT", "nokey", "0", "-1", "BIT"],
@@ -200,8 +217,16 @@ fn bitop_all_operations() {
     }
     p.check_all(&[
         // Long inputs (the word-at-a-time path) with different lengths.
-        &["SET", "l1", "0123456789abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTU"],
-        &["SET", "l2", "ZYXWVUTSRQPONMLKJIHGFEDCBAzyxwvutsrqponmlkjihgfedcba9876543210"],
+        &[
+            "SET",
+            "l1",
+            "0123456789abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTU",
+        ],
+        &[
+            "SET",
+            "l2",
+            "ZYXWVUTSRQPONMLKJIHGFEDCBAzyxwvutsrqponmlkjihgfedcba9876543210",
+        ],
         &["BITOP", "AND", "dst", "l1", "l2"],
         &["GET", "dst"],
         &["BITOP", "OR", "dst", "l1", "l2", "l1"],
@@ -242,36 +267,123 @@ fn bitop_all_operations() {
 #[test]
 fn bitfield_get_set_incrby() {
     let mut p = Pair::new();
+    p.check(&["CONFIG", "SET", "proto-max-bulk-len", "1mb"]);
     let cmds: &[&[&str]] = &[
-        &["BITFIELD", "bf", "SET", "i8", "0", "100", "GET", "i8", "0", "INCRBY", "i8", "0", "100", "GET", "u4", "0"],
-        &["BITFIELD", "bf", "OVERFLOW", "SAT", "INCRBY", "i8", "0", "100", "OVERFLOW", "FAIL", "INCRBY", "i8", "0", "100", "OVERFLOW", "WRAP", "INCRBY", "i8", "0", "100"],
-        &["BITFIELD", "bf", "SET", "u8", "#1", "255", "GET", "u8", "#1", "INCRBY", "u8", "#1", "1", "OVERFLOW", "SAT", "INCRBY", "u8", "#1", "-300"],
-        &["BITFIELD", "bf", "GET", "i64", "0", "SET", "i64", "0", "-1", "GET", "u63", "1", "INCRBY", "i64", "0", "-9223372036854775807"],
-        &["BITFIELD", "bf", "OVERFLOW", "SAT", "INCRBY", "i64", "0", "-9223372036854775807"],
-        &["BITFIELD", "bf", "OVERFLOW", "WRAP", "INCRBY", "i64", "0", "-9223372036854775807"],
-        &["BITFIELD", "bf", "OVERFLOW", "sat", "SET", "u8", "0", "-1", "overflow", "wrap", "SET", "u8", "8", "-1", "OVERFLOW", "FAIL", "SET", "u8", "16", "-1", "GET", "u32", "0"],
-        &["BITFIELD", "bf", "OVERFLOW", "SAT", "SET", "i8", "0", "200", "OVERFLOW", "WRAP", "SET", "i8", "8", "200", "OVERFLOW", "FAIL", "SET", "i8", "16", "-200", "GET", "u32", "0"],
+        &[
+            "BITFIELD", "bf", "SET", "i8", "0", "100", "GET", "i8", "0", "INCRBY", "i8", "0",
+            "100", "GET", "u4", "0",
+        ],
+        &[
+            "BITFIELD", "bf", "OVERFLOW", "SAT", "INCRBY", "i8", "0", "100", "OVERFLOW", "FAIL",
+            "INCRBY", "i8", "0", "100", "OVERFLOW", "WRAP", "INCRBY", "i8", "0", "100",
+        ],
+        &[
+            "BITFIELD", "bf", "SET", "u8", "#1", "255", "GET", "u8", "#1", "INCRBY", "u8", "#1",
+            "1", "OVERFLOW", "SAT", "INCRBY", "u8", "#1", "-300",
+        ],
+        &[
+            "BITFIELD",
+            "bf",
+            "GET",
+            "i64",
+            "0",
+            "SET",
+            "i64",
+            "0",
+            "-1",
+            "GET",
+            "u63",
+            "1",
+            "INCRBY",
+            "i64",
+            "0",
+            "-9223372036854775807",
+        ],
+        &[
+            "BITFIELD",
+            "bf",
+            "OVERFLOW",
+            "SAT",
+            "INCRBY",
+            "i64",
+            "0",
+            "-9223372036854775807",
+        ],
+        &[
+            "BITFIELD",
+            "bf",
+            "OVERFLOW",
+            "WRAP",
+            "INCRBY",
+            "i64",
+            "0",
+            "-9223372036854775807",
+        ],
+        &[
+            "BITFIELD", "bf", "OVERFLOW", "sat", "SET", "u8", "0", "-1", "overflow", "wrap", "SET",
+            "u8", "8", "-1", "OVERFLOW", "FAIL", "SET", "u8", "16", "-1", "GET", "u32", "0",
+        ],
+        &[
+            "BITFIELD", "bf", "OVERFLOW", "SAT", "SET", "i8", "0", "200", "OVERFLOW", "WRAP",
+            "SET", "i8", "8", "200", "OVERFLOW", "FAIL", "SET", "i8", "16", "-200", "GET", "u32",
+            "0",
+        ],
         &["GET", "bf"],
-        &["BITFIELD", "bf2", "INCRBY", "u2", "100", "1", "GET", "u2", "100", "INCRBY", "u2", "100", "-3", "OVERFLOW", "SAT", "INCRBY", "u2", "100", "-5", "INCRBY", "i2", "102", "-5", "INCRBY", "i2", "102", "10"],
-        &["BITFIELD", "bf3", "INCRBY", "u63", "0", "9223372036854775807", "INCRBY", "u63", "0", "1", "OVERFLOW", "SAT", "INCRBY", "u63", "0", "9223372036854775807"],
-        &["BITFIELD", "bf3", "SET", "i1", "0", "1", "GET", "i1", "0", "SET", "u1", "1", "3", "GET", "u1", "1", "OVERFLOW", "SAT", "SET", "i1", "3", "-5", "GET", "i1", "3"],
-        &["BITFIELD", "bf3", "SET", "i5", "3", "-20", "GET", "i5", "3", "INCRBY", "u5", "9", "40", "GET", "u5", "9", "GET", "u63", "0", "GET", "i64", "1"],
+        &[
+            "BITFIELD", "bf2", "INCRBY", "u2", "100", "1", "GET", "u2", "100", "INCRBY", "u2",
+            "100", "-3", "OVERFLOW", "SAT", "INCRBY", "u2", "100", "-5", "INCRBY", "i2", "102",
+            "-5", "INCRBY", "i2", "102", "10",
+        ],
+        &[
+            "BITFIELD",
+            "bf3",
+            "INCRBY",
+            "u63",
+            "0",
+            "9223372036854775807",
+            "INCRBY",
+            "u63",
+            "0",
+            "1",
+            "OVERFLOW",
+            "SAT",
+            "INCRBY",
+            "u63",
+            "0",
+            "9223372036854775807",
+        ],
+        &[
+            "BITFIELD", "bf3", "SET", "i1", "0", "1", "GET", "i1", "0", "SET", "u1", "1", "3",
+            "GET", "u1", "1", "OVERFLOW", "SAT", "SET", "i1", "3", "-5", "GET", "i1", "3",
+        ],
+        &[
+            "BITFIELD", "bf3", "SET", "i5", "3", "-20", "GET", "i5", "3", "INCRBY", "u5", "9",
+            "40", "GET", "u5", "9", "GET", "u63", "0", "GET", "i64", "1",
+        ],
         &["GET", "bf3"],
         // Reads past the end, on missing keys, and on integers.
         &["BITFIELD", "nokey", "GET", "u8", "100", "GET", "i16", "#3"],
         &["EXISTS", "nokey"],
         &["BITFIELD", "nokey"],
         &["SET", "ints", "12345"],
-        &["BITFIELD", "ints", "GET", "u8", "0", "GET", "i16", "8", "GET", "i64", "30"],
+        &[
+            "BITFIELD", "ints", "GET", "u8", "0", "GET", "i16", "8", "GET", "i64", "30",
+        ],
         &["BITFIELD", "ints", "SET", "u8", "0", "65"],
         &["GET", "ints"],
         &["OBJECT", "ENCODING", "ints"],
-        // Growth and huge offsets.
-        &["BITFIELD", "g", "SET", "u8", "4294967288", "1"],
-        &["BITFIELD", "g", "SET", "u8", "4294967289", "1"],
+        // Growth and huge offsets (proto-max-bulk-len is 1mb here: bit offsets up to
+        // 8388607; only the offset is checked, not offset + width).
+        &["BITFIELD", "g", "SET", "u8", "8388600", "1"],
+        &["STRLEN", "g"],
+        &["BITFIELD", "g", "SET", "u8", "8388601", "1"],
+        &["STRLEN", "g"],
+        &["BITFIELD", "g", "SET", "u8", "8388608", "1"],
+        &["BITFIELD", "g2", "GET", "u8", "8388608"],
         &["BITFIELD", "g2", "GET", "u8", "4294967296"],
-        &["BITFIELD", "g3", "SET", "i64", "#67108862", "1"],
+        &["BITFIELD", "g3", "SET", "i64", "#131071", "1"],
         &["STRLEN", "g3"],
+        &["BITFIELD", "g3", "SET", "i64", "#131072", "1"],
         &["BITFIELD", "g3", "SET", "u8", "#9223372036854775807", "1"],
         &["BITFIELD", "g3", "SET", "u8", "#1152921504606846975", "1"],
         // Errors.
@@ -298,7 +410,17 @@ fn bitfield_get_set_incrby() {
         // BITFIELD_RO.
         &["BITFIELD_RO", "bf", "GET", "u8", "0", "GET", "i32", "#1"],
         &["BITFIELD_RO", "bf", "SET", "u8", "0", "1"],
-        &["BITFIELD_RO", "bf", "GET", "u8", "0", "INCRBY", "u8", "0", "1"],
+        &[
+            "BITFIELD_RO",
+            "bf",
+            "GET",
+            "u8",
+            "0",
+            "INCRBY",
+            "u8",
+            "0",
+            "1",
+        ],
         &["BITFIELD_RO", "bf", "OVERFLOW", "SAT"],
         &["BITFIELD_RO", "nokey", "GET", "u8", "0"],
         &["BITFIELD_RO", "bf"],
@@ -338,9 +460,17 @@ fn bitfield_randomized_sequences_agree() {
         let mut cmd: Vec<String> = vec!["BITFIELD".into(), "r".into()];
         for _ in 0..1 + g.below(4) {
             let signed = g.below(2) == 0;
-            let bits = if signed { 1 + g.below(64) } else { 1 + g.below(63) };
+            let bits = if signed {
+                1 + g.below(64)
+            } else {
+                1 + g.below(63)
+            };
             let ty = format!("{}{bits}", if signed { "i" } else { "u" });
-            let off = if g.below(4) == 0 { format!("#{}", g.below(8)) } else { g.below(200).to_string() };
+            let off = if g.below(4) == 0 {
+                format!("#{}", g.below(8))
+            } else {
+                g.below(200).to_string()
+            };
             let val: i64 = match g.below(5) {
                 0 => g.next() as i64 - (1 << 30),
                 1 => (g.next() << 31 | g.next()) as i64,
@@ -349,7 +479,10 @@ fn bitfield_randomized_sequences_agree() {
                 _ => i64::MAX - g.below(3) as i64,
             };
             match g.below(6) {
-                0 => cmd.extend(["OVERFLOW".into(), ["WRAP", "SAT", "FAIL"][g.below(3) as usize].into()]),
+                0 => cmd.extend([
+                    "OVERFLOW".into(),
+                    ["WRAP", "SAT", "FAIL"][g.below(3) as usize].into(),
+                ]),
                 1 | 2 => cmd.extend(["GET".into(), ty, off]),
                 3 => cmd.extend(["SET".into(), ty, off, val.to_string()]),
                 _ => cmd.extend(["INCRBY".into(), ty, off, val.to_string()]),
@@ -374,8 +507,12 @@ fn keyspace_events_of_bit_writes() {
         &["SETBIT", "a", "100", "0"],
         &["BITFIELD", "b", "SET", "u8", "0", "1"],
         &["BITFIELD", "b", "SET", "u8", "0", "1"],
-        &["BITFIELD", "b", "INCRBY", "u8", "0", "1", "INCRBY", "u8", "8", "0"],
-        &["BITFIELD", "b", "OVERFLOW", "FAIL", "INCRBY", "u8", "0", "1000"],
+        &[
+            "BITFIELD", "b", "INCRBY", "u8", "0", "1", "INCRBY", "u8", "8", "0",
+        ],
+        &[
+            "BITFIELD", "b", "OVERFLOW", "FAIL", "INCRBY", "u8", "0", "1000",
+        ],
         &["BITFIELD", "b", "GET", "u8", "0"],
         &["BITOP", "OR", "c", "a", "b"],
         &["BITOP", "AND", "c", "nokey"],

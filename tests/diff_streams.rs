@@ -66,7 +66,11 @@ fn parse_at(raw: &[u8], pos: &mut usize) -> V {
             }
             V::Arr(Some((0..len).map(|_| parse_at(raw, pos)).collect()))
         }
-        b'%' => V::Map((0..n()).map(|_| (parse_at(raw, pos), parse_at(raw, pos))).collect()),
+        b'%' => V::Map(
+            (0..n())
+                .map(|_| (parse_at(raw, pos), parse_at(raw, pos)))
+                .collect(),
+        ),
         other => panic!("unexpected type {}", other as char),
     }
 }
@@ -130,7 +134,10 @@ fn check_with(p: &mut Pair, args: &[&str], f: impl Fn(&mut V)) -> V {
     let (mut r, mut c) = (parse(&r), parse(&c));
     f(&mut r);
     f(&mut c);
-    assert_eq!(c, r, "reply differs for {args:?} (left: cinnabar, right: redis)");
+    assert_eq!(
+        c, r,
+        "reply differs for {args:?} (left: cinnabar, right: redis)"
+    );
     r
 }
 
@@ -214,7 +221,9 @@ fn xadd_ids_options_and_errors() {
         &["XADD", "s", "LIMIT", "5", "*", "a", "b"],
         &["XADD", "s", "LIMIT", "0", "*", "a", "b"],
         &["XADD", "s", "MAXLEN", "5", "LIMIT", "5", "*", "a", "b"],
-        &["XADD", "s", "MAXLEN", "~", "5", "LIMIT", "-1", "*", "a", "b"],
+        &[
+            "XADD", "s", "MAXLEN", "~", "5", "LIMIT", "-1", "*", "a", "b",
+        ],
         &["XADD", "s", "MAXLEN", "~", "5", "LIMIT", "x", "*", "a", "b"],
         &["XADD", "nos", "NOMKSTREAM", "*", "a", "1"],
         &["XADD", "nos", "nomkstream", "MAXLEN", "1", "5-5", "a", "1"],
@@ -225,18 +234,36 @@ fn xadd_ids_options_and_errors() {
         &["XADD", "s", "MAXLEN", "=", "3", "30-1", "a", "1"],
         &["XADD", "s", "maxlen", "2", "31-1", "a", "1"],
         &["XADD", "s", "MINID", "=", "31", "32-1", "a", "1"],
-        &["XADD", "s", "MINID", "~", "31", "LIMIT", "10", "33-1", "a", "1"],
+        &[
+            "XADD", "s", "MINID", "~", "31", "LIMIT", "10", "33-1", "a", "1",
+        ],
         &["XRANGE", "s", "-", "+"],
         &["XLEN", "s"],
         &["XLEN", "nokey"],
         &["XLEN", "str"],
         &["TYPE", "s"],
         &["OBJECT", "ENCODING", "s"],
-        &["XADD", "m", "18446744073709551615-18446744073709551615", "a", "1"],
+        &[
+            "XADD",
+            "m",
+            "18446744073709551615-18446744073709551615",
+            "a",
+            "1",
+        ],
         &["XADD", "m", "*", "a", "1"],
         &["XADD", "m", "1-1", "a", "1"],
         // Integers, negative numbers and long values inside entries.
-        &["XADD", "v", "1-1", "12", "-34", "9223372036854775807", "-9223372036854775808", "x", "00"],
+        &[
+            "XADD",
+            "v",
+            "1-1",
+            "12",
+            "-34",
+            "9223372036854775807",
+            "-9223372036854775808",
+            "x",
+            "00",
+        ],
         &["XRANGE", "v", "-", "+"],
     ]);
     let long = "y".repeat(5000);
@@ -263,7 +290,12 @@ fn xrange_xrevrange() {
         &["XRANGE", "s", "(3", "+"],
         &["XRANGE", "s", "-", "(0-1"],
         &["XRANGE", "s", "-", "(0-0"],
-        &["XRANGE", "s", "(18446744073709551615-18446744073709551615", "+"],
+        &[
+            "XRANGE",
+            "s",
+            "(18446744073709551615-18446744073709551615",
+            "+",
+        ],
         &["XRANGE", "s", "(-", "+"],
         &["XRANGE", "s", "-", "(+"],
         &["XRANGE", "s", "(", "+"],
@@ -379,7 +411,15 @@ fn xsetid() {
         &["XSETID", "s", "5-0", "MAXDELETEDID", "+"],
         &["XSETID", "s", "5-0", "FOO"],
         &["XSETID", "s", "5-0", "ENTRIESADDED"],
-        &["XSETID", "s", "5-0", "ENTRIESADDED", "9", "MAXDELETEDID", "2-0"],
+        &[
+            "XSETID",
+            "s",
+            "5-0",
+            "ENTRIESADDED",
+            "9",
+            "MAXDELETEDID",
+            "2-0",
+        ],
         &["XINFO", "STREAM", "s"],
         &["XADD", "s", "5-0", "a", "1"],
         &["XADD", "s", "5-*", "a", "1"],
@@ -408,10 +448,21 @@ fn xgroup_subcommands_and_errors() {
         &["XGROUP", "CREATE", "s", "g4", "0", "ENTRIESREAD", "-2"],
         &["XGROUP", "CREATE", "s", "g4", "0", "ENTRIESREAD", "x"],
         &["XGROUP", "CREATE", "s", "g4", "0", "FOO"],
-        &["XGROUP", "CREATE", "s", "g4", "0", "MKSTREAM", "MKSTREAM", "MKSTREAM", "MKSTREAM"],
+        &[
+            "XGROUP", "CREATE", "s", "g4", "0", "MKSTREAM", "MKSTREAM", "MKSTREAM", "MKSTREAM",
+        ],
         &["XGROUP", "CREATE", "nokey", "g", "$"],
         &["XGROUP", "CREATE", "nokey", "g", "$", "MKSTREAM"],
-        &["XGROUP", "CREATE", "nokey2", "g", "5-5", "MKSTREAM", "ENTRIESREAD", "-1"],
+        &[
+            "XGROUP",
+            "CREATE",
+            "nokey2",
+            "g",
+            "5-5",
+            "MKSTREAM",
+            "ENTRIESREAD",
+            "-1",
+        ],
         &["XGROUP", "CREATE", "str", "g", "$", "MKSTREAM"],
         &["XINFO", "STREAM", "nokey"],
         &["XINFO", "GROUPS", "nokey2"],
@@ -459,9 +510,39 @@ fn two_consumers_and_a_dead_one() {
     let no_times = |v: &mut V| mask_column(v, 2);
     p.check_all(&[
         &["XGROUP", "CREATE", "s", "g", "0"],
-        &["XREADGROUP", "GROUP", "g", "alice", "COUNT", "3", "STREAMS", "s", ">"],
-        &["XREADGROUP", "GROUP", "g", "bob", "COUNT", "3", "STREAMS", "s", ">"],
-        &["XREADGROUP", "GROUP", "g", "alice", "COUNT", "2", "STREAMS", "s", ">"],
+        &[
+            "XREADGROUP",
+            "GROUP",
+            "g",
+            "alice",
+            "COUNT",
+            "3",
+            "STREAMS",
+            "s",
+            ">",
+        ],
+        &[
+            "XREADGROUP",
+            "GROUP",
+            "g",
+            "bob",
+            "COUNT",
+            "3",
+            "STREAMS",
+            "s",
+            ">",
+        ],
+        &[
+            "XREADGROUP",
+            "GROUP",
+            "g",
+            "alice",
+            "COUNT",
+            "2",
+            "STREAMS",
+            "s",
+            ">",
+        ],
         &["XINFO", "GROUPS", "s"],
         &["XPENDING", "s", "g"],
         // Bob acknowledges his; alice acknowledges one and dies.
@@ -481,20 +562,51 @@ fn two_consumers_and_a_dead_one() {
         &["XPENDING", "s", "g", "IDLE", "x", "-", "+", "1"],
         &["XPENDING", "s", "g", "-", "+", "x"],
         &["XPENDING", "s", "g", "x", "+", "1"],
-        &["XPENDING", "s", "g", "(18446744073709551615-18446744073709551615", "+", "1"],
+        &[
+            "XPENDING",
+            "s",
+            "g",
+            "(18446744073709551615-18446744073709551615",
+            "+",
+            "1",
+        ],
         &["XPENDING", "s", "nog"],
         &["XPENDING", "nokey", "g"],
         &["XPENDING", "str", "g"],
-        &["XPENDING", "s", "g", "-", "+", "10", "alice", "extra", "args"],
     ]);
     check_with(&mut p, &["XPENDING", "s", "g", "-", "+", "10"], no_times);
-    check_with(&mut p, &["XPENDING", "s", "g", "(2-1", "+", "2", "alice"], no_times);
-    check_with(&mut p, &["XPENDING", "s", "g", "IDLE", "0", "-", "+", "10", "alice"], no_times);
+    check_with(
+        &mut p,
+        &[
+            "XPENDING", "s", "g", "-", "+", "10", "alice", "extra", "args",
+        ],
+        no_times,
+    );
+    check_with(
+        &mut p,
+        &["XPENDING", "s", "g", "(2-1", "+", "2", "alice"],
+        no_times,
+    );
+    check_with(
+        &mut p,
+        &["XPENDING", "s", "g", "IDLE", "0", "-", "+", "10", "alice"],
+        no_times,
+    );
     // Alice's history; an entry deleted meanwhile comes back as [id, nil].
     p.check_all(&[
         &["XDEL", "s", "3-1"],
         &["XREADGROUP", "GROUP", "g", "alice", "STREAMS", "s", "0"],
-        &["XREADGROUP", "GROUP", "g", "alice", "COUNT", "1", "STREAMS", "s", "2-1"],
+        &[
+            "XREADGROUP",
+            "GROUP",
+            "g",
+            "alice",
+            "COUNT",
+            "1",
+            "STREAMS",
+            "s",
+            "2-1",
+        ],
         &["XREADGROUP", "GROUP", "g", "bob", "STREAMS", "s", "0"],
     ]);
     check_with(&mut p, &["XPENDING", "s", "g", "-", "+", "10"], no_times);
@@ -505,9 +617,23 @@ fn two_consumers_and_a_dead_one() {
         &["XCLAIM", "s", "g", "bob", "0", "7-1", "8-1", "JUSTID"],
         &["XCLAIM", "s", "g", "bob", "0", "3-1", "JUSTID"],
         &["XCLAIM", "s", "g", "carol", "0", "9-1", "FORCE", "JUSTID"],
-        &["XCLAIM", "s", "g", "carol", "0", "10-1", "FORCE", "RETRYCOUNT", "5"],
-        &["XCLAIM", "s", "g", "carol", "0", "10-1", "JUSTID", "LASTID", "10-1"],
-        &["XCLAIM", "s", "g", "carol", "0", "10-1", "IDLE", "500", "TIME", "0", "JUSTID"],
+        &[
+            "XCLAIM",
+            "s",
+            "g",
+            "carol",
+            "0",
+            "10-1",
+            "FORCE",
+            "RETRYCOUNT",
+            "5",
+        ],
+        &[
+            "XCLAIM", "s", "g", "carol", "0", "10-1", "JUSTID", "LASTID", "10-1",
+        ],
+        &[
+            "XCLAIM", "s", "g", "carol", "0", "10-1", "IDLE", "500", "TIME", "0", "JUSTID",
+        ],
         &["XCLAIM", "s", "g", "carol", "0", "1-1", "LASTID", "50-0"],
         &["XINFO", "GROUPS", "s"],
         &["XCLAIM", "s", "g", "c", "x", "1-1"],
@@ -527,16 +653,42 @@ fn two_consumers_and_a_dead_one() {
         &["XDEL", "s", "8-1"],
         &["XAUTOCLAIM", "s", "g", "dave", "3600000", "0"],
         &["XAUTOCLAIM", "s", "g", "dave", "0", "0", "COUNT", "2"],
-        &["XAUTOCLAIM", "s", "g", "dave", "0", "8-1", "COUNT", "1", "JUSTID"],
+        &[
+            "XAUTOCLAIM",
+            "s",
+            "g",
+            "dave",
+            "0",
+            "8-1",
+            "COUNT",
+            "1",
+            "JUSTID",
+        ],
         &["XAUTOCLAIM", "s", "g", "dave", "0", "(8-1", "JUSTID"],
         &["XAUTOCLAIM", "s", "g", "erin", "0", "-", "COUNT", "100"],
         &["XAUTOCLAIM", "s", "g", "c", "0", "0", "COUNT", "0"],
         &["XAUTOCLAIM", "s", "g", "c", "0", "0", "COUNT", "x"],
-        &["XAUTOCLAIM", "s", "g", "c", "0", "0", "COUNT", "9223372036854775807"],
+        &[
+            "XAUTOCLAIM",
+            "s",
+            "g",
+            "c",
+            "0",
+            "0",
+            "COUNT",
+            "9223372036854775807",
+        ],
         &["XAUTOCLAIM", "s", "g", "c", "0", "0", "FOO"],
         &["XAUTOCLAIM", "s", "g", "c", "x", "0"],
         &["XAUTOCLAIM", "s", "g", "c", "0", "x"],
-        &["XAUTOCLAIM", "s", "g", "c", "0", "(18446744073709551615-18446744073709551615"],
+        &[
+            "XAUTOCLAIM",
+            "s",
+            "g",
+            "c",
+            "0",
+            "(18446744073709551615-18446744073709551615",
+        ],
         &["XAUTOCLAIM", "s", "nog", "c", "0", "0"],
         &["XAUTOCLAIM", "nokey", "g", "c", "0", "0"],
         &["XAUTOCLAIM", "str", "g", "c", "0", "0"],
@@ -547,9 +699,21 @@ fn two_consumers_and_a_dead_one() {
     ]);
     check_with(&mut p, &["XINFO", "CONSUMERS", "s", "g"], info_scrub);
     check_with(&mut p, &["XINFO", "STREAM", "s", "FULL"], info_scrub);
-    check_with(&mut p, &["XINFO", "STREAM", "s", "FULL", "COUNT", "1"], info_scrub);
-    check_with(&mut p, &["XINFO", "STREAM", "s", "FULL", "COUNT", "0"], info_scrub);
-    check_with(&mut p, &["XINFO", "STREAM", "s", "FULL", "COUNT", "-5"], info_scrub);
+    check_with(
+        &mut p,
+        &["XINFO", "STREAM", "s", "FULL", "COUNT", "1"],
+        info_scrub,
+    );
+    check_with(
+        &mut p,
+        &["XINFO", "STREAM", "s", "FULL", "COUNT", "0"],
+        info_scrub,
+    );
+    check_with(
+        &mut p,
+        &["XINFO", "STREAM", "s", "FULL", "COUNT", "-5"],
+        info_scrub,
+    );
     p.check_all(&[
         &["XINFO", "CONSUMERS", "s", "nog"],
         &["XINFO", "CONSUMERS", "nokey", "g"],
@@ -573,14 +737,35 @@ fn xreadgroup_noack_lag_and_entries_read() {
         &["XGROUP", "CREATE", "s", "late", "$"],
         &["XGROUP", "CREATE", "s", "mid", "3-1", "ENTRIESREAD", "3"],
         &["XINFO", "GROUPS", "s"],
-        &["XREADGROUP", "GROUP", "g", "c", "NOACK", "COUNT", "2", "STREAMS", "s", ">"],
+        &[
+            "XREADGROUP",
+            "GROUP",
+            "g",
+            "c",
+            "NOACK",
+            "COUNT",
+            "2",
+            "STREAMS",
+            "s",
+            ">",
+        ],
         &["XPENDING", "s", "g"],
         &["XINFO", "GROUPS", "s"],
         &["XDEL", "s", "4-1"],
         &["XINFO", "GROUPS", "s"],
         &["XREADGROUP", "GROUP", "g", "c", "STREAMS", "s", ">"],
         &["XINFO", "GROUPS", "s"],
-        &["XREADGROUP", "GROUP", "mid", "c", "COUNT", "1", "STREAMS", "s", ">"],
+        &[
+            "XREADGROUP",
+            "GROUP",
+            "mid",
+            "c",
+            "COUNT",
+            "1",
+            "STREAMS",
+            "s",
+            ">",
+        ],
         &["XINFO", "GROUPS", "s"],
         &["XADD", "s", "7-1", "f", "v"],
         &["XTRIM", "s", "MAXLEN", "2"],
@@ -596,14 +781,54 @@ fn xreadgroup_noack_lag_and_entries_read() {
         // Errors, each checked before anything is read.
         &["XREADGROUP", "GROUP", "nog", "c", "STREAMS", "s", ">"],
         &["XREADGROUP", "GROUP", "g", "c", "STREAMS", "nokey", ">"],
-        &["XREADGROUP", "GROUP", "g", "c", "STREAMS", "s", "nokey", ">", ">"],
+        &[
+            "XREADGROUP",
+            "GROUP",
+            "g",
+            "c",
+            "STREAMS",
+            "s",
+            "nokey",
+            ">",
+            ">",
+        ],
         &["XREADGROUP", "GROUP", "g", "c", "STREAMS", "str", ">"],
         &["XREADGROUP", "GROUP", "g", "c", "STREAMS", "s", "$"],
         &["XREADGROUP", "GROUP", "g", "c", "STREAMS", "s", "+"],
         &["XREADGROUP", "GROUP", "g", "c", "STREAMS", "s", "bad"],
-        &["XREADGROUP", "GROUP", "g", "c", "COUNT", "x", "STREAMS", "s", ">"],
-        &["XREADGROUP", "GROUP", "g", "c", "BLOCK", "x", "STREAMS", "s", ">"],
-        &["XREADGROUP", "GROUP", "g", "c", "BLOCK", "-1", "STREAMS", "s", ">"],
+        &[
+            "XREADGROUP",
+            "GROUP",
+            "g",
+            "c",
+            "COUNT",
+            "x",
+            "STREAMS",
+            "s",
+            ">",
+        ],
+        &[
+            "XREADGROUP",
+            "GROUP",
+            "g",
+            "c",
+            "BLOCK",
+            "x",
+            "STREAMS",
+            "s",
+            ">",
+        ],
+        &[
+            "XREADGROUP",
+            "GROUP",
+            "g",
+            "c",
+            "BLOCK",
+            "-1",
+            "STREAMS",
+            "s",
+            ">",
+        ],
         &["XREADGROUP", "GROUP", "g", "c", "FOO", "STREAMS", "s", ">"],
         &["XREADGROUP", "GROUP", "g", "STREAMS", "s", ">"],
         &["XREADGROUP", "COUNT", "1", "NOACK", "STREAMS", "s", ">"],
@@ -624,7 +849,12 @@ fn xread_shapes_and_errors() {
         &["XREAD", "COUNT", "-1", "STREAMS", "a", "0"],
         &["XREAD", "STREAMS", "a", "nokey", "$", "0"],
         &["XREAD", "STREAMS", "a", "3-1"],
-        &["XREAD", "STREAMS", "a", "18446744073709551615-18446744073709551615"],
+        &[
+            "XREAD",
+            "STREAMS",
+            "a",
+            "18446744073709551615-18446744073709551615",
+        ],
         &["XREAD", "BLOCK", "0", "STREAMS", "a", "0"],
         &["XREAD", "STREAMS", "a", ">"],
         &["XREAD", "STREAMS", "a", "bad"],
@@ -642,11 +872,31 @@ fn xread_shapes_and_errors() {
         &["XREAD", "STREAMS"],
         &["MULTI"],
         &["XREAD", "BLOCK", "0", "STREAMS", "a", "$"],
-        &["XREADGROUP", "GROUP", "g", "c", "BLOCK", "0", "STREAMS", "a", ">"],
+        &[
+            "XREADGROUP",
+            "GROUP",
+            "g",
+            "c",
+            "BLOCK",
+            "0",
+            "STREAMS",
+            "a",
+            ">",
+        ],
         &["EXEC"],
         &["XGROUP", "CREATE", "a", "g", "$"],
         &["MULTI"],
-        &["XREADGROUP", "GROUP", "g", "c", "BLOCK", "0", "STREAMS", "a", ">"],
+        &[
+            "XREADGROUP",
+            "GROUP",
+            "g",
+            "c",
+            "BLOCK",
+            "0",
+            "STREAMS",
+            "a",
+            ">",
+        ],
         &["EXEC"],
     ]);
     p.both(&["HELLO", "3"]);
@@ -676,7 +926,15 @@ fn dump_payloads_interoperate() {
         &["XDEL", "s", "7-1", "150-1"],
         &["XTRIM", "s", "MAXLEN", "200"],
         &["XADD", "s", "500-0", "big", &"q".repeat(3000)],
-        &["XSETID", "s", "600-0", "ENTRIESADDED", "300", "MAXDELETEDID", "150-1"],
+        &[
+            "XSETID",
+            "s",
+            "600-0",
+            "ENTRIESADDED",
+            "300",
+            "MAXDELETEDID",
+            "150-1",
+        ],
     ]);
     // Without groups (no times inside), the payloads are byte-identical.
     let d = p.check(&["DUMP", "s"]);
@@ -685,8 +943,28 @@ fn dump_payloads_interoperate() {
     p.check_all(&[
         &["XGROUP", "CREATE", "g", "grp", "0"],
         &["XGROUP", "CREATE", "g", "empty", "$", "ENTRIESREAD", "5"],
-        &["XREADGROUP", "GROUP", "grp", "alice", "COUNT", "2", "STREAMS", "g", ">"],
-        &["XREADGROUP", "GROUP", "grp", "bob", "COUNT", "1", "STREAMS", "g", ">"],
+        &[
+            "XREADGROUP",
+            "GROUP",
+            "grp",
+            "alice",
+            "COUNT",
+            "2",
+            "STREAMS",
+            "g",
+            ">",
+        ],
+        &[
+            "XREADGROUP",
+            "GROUP",
+            "grp",
+            "bob",
+            "COUNT",
+            "1",
+            "STREAMS",
+            "g",
+            ">",
+        ],
     ]);
     // Each side's payload restored into the other.
     let raw = |v: &[u8]| -> Vec<u8> {
@@ -697,8 +975,18 @@ fn dump_payloads_interoperate() {
     };
     let from_redis = raw(&p.redis.cmd(&["DUMP", "g"]));
     let from_cinnabar = raw(&p.cinnabar.cmd(&["DUMP", "g"]));
-    let r = p.redis.cmd(&[b"RESTORE".to_vec(), b"g2".to_vec(), b"0".to_vec(), from_cinnabar]);
-    let c = p.cinnabar.cmd(&[b"RESTORE".to_vec(), b"g2".to_vec(), b"0".to_vec(), from_redis]);
+    let r = p.redis.cmd(&[
+        b"RESTORE".to_vec(),
+        b"g2".to_vec(),
+        b"0".to_vec(),
+        from_cinnabar,
+    ]);
+    let c = p.cinnabar.cmd(&[
+        b"RESTORE".to_vec(),
+        b"g2".to_vec(),
+        b"0".to_vec(),
+        from_redis,
+    ]);
     assert_eq!(show(&r), "+OK\\r\\n");
     assert_eq!(show(&c), "+OK\\r\\n");
     for key in ["s", "g2"] {
@@ -725,7 +1013,10 @@ fn wait_blocked(ctl: &mut Conn, n: usize) {
         if String::from_utf8_lossy(&info).contains(&want) {
             return;
         }
-        assert!(Instant::now() < deadline, "never reached {n} blocked clients");
+        assert!(
+            Instant::now() < deadline,
+            "never reached {n} blocked clients"
+        );
         std::thread::sleep(Duration::from_millis(1)); // polling for readiness only
     }
 }
@@ -756,19 +1047,48 @@ fn blocking_reads(port: u16) -> Vec<String> {
     say("exec", ctl.cmd(&["EXEC"]));
     say("w1", w1.read_reply());
     // Several keys; the one that gets data answers; COUNT applies.
-    w1.send(&["XREAD", "COUNT", "1", "BLOCK", "0", "STREAMS", "x", "s", "$", "$"]);
+    w1.send(&[
+        "XREAD", "COUNT", "1", "BLOCK", "0", "STREAMS", "x", "s", "$", "$",
+    ]);
     wait_blocked(&mut ctl, 1);
     say("xadd", ctl.cmd(&["XADD", "x", "5-0", "k", "v"]));
     say("w1", w1.read_reply());
     // Timeout: a null array, on time.
     let start = Instant::now();
-    say("timeout", w1.cmd(&["XREAD", "BLOCK", "30", "STREAMS", "s", "$"]));
+    say(
+        "timeout",
+        w1.cmd(&["XREAD", "BLOCK", "30", "STREAMS", "s", "$"]),
+    );
     assert!(start.elapsed() >= Duration::from_millis(30));
     // Consumer groups: two waiters served in arrival order.
     ctl.cmd(&["XGROUP", "CREATE", "s", "g", "$"]);
-    w1.send(&["XREADGROUP", "GROUP", "g", "c1", "COUNT", "1", "BLOCK", "0", "STREAMS", "s", ">"]);
+    w1.send(&[
+        "XREADGROUP",
+        "GROUP",
+        "g",
+        "c1",
+        "COUNT",
+        "1",
+        "BLOCK",
+        "0",
+        "STREAMS",
+        "s",
+        ">",
+    ]);
     wait_blocked(&mut ctl, 1);
-    w2.send(&["XREADGROUP", "GROUP", "g", "c2", "COUNT", "1", "BLOCK", "0", "STREAMS", "s", ">"]);
+    w2.send(&[
+        "XREADGROUP",
+        "GROUP",
+        "g",
+        "c2",
+        "COUNT",
+        "1",
+        "BLOCK",
+        "0",
+        "STREAMS",
+        "s",
+        ">",
+    ]);
     wait_blocked(&mut ctl, 2);
     say("xadd", ctl.cmd(&["XADD", "s", "6-0", "d", "4"]));
     say("w1", w1.read_reply());
@@ -777,14 +1097,38 @@ fn blocking_reads(port: u16) -> Vec<String> {
     say("w2", w2.read_reply());
     say("pending", ctl.cmd(&["XPENDING", "s", "g"]));
     // NOACK waiter.
-    w1.send(&["XREADGROUP", "GROUP", "g", "c3", "NOACK", "BLOCK", "0", "STREAMS", "s", ">"]);
+    w1.send(&[
+        "XREADGROUP",
+        "GROUP",
+        "g",
+        "c3",
+        "NOACK",
+        "BLOCK",
+        "0",
+        "STREAMS",
+        "s",
+        ">",
+    ]);
     wait_blocked(&mut ctl, 1);
     say("xadd", ctl.cmd(&["XADD", "s", "8-0", "f", "6"]));
     say("w1", w1.read_reply());
     say("pending", ctl.cmd(&["XPENDING", "s", "g"]));
     say("groups", ctl.cmd(&["XINFO", "GROUPS", "s"]));
     // XREADGROUP with a timeout.
-    say("timeout", w2.cmd(&["XREADGROUP", "GROUP", "g", "c2", "BLOCK", "20", "STREAMS", "s", ">"]));
+    say(
+        "timeout",
+        w2.cmd(&[
+            "XREADGROUP",
+            "GROUP",
+            "g",
+            "c2",
+            "BLOCK",
+            "20",
+            "STREAMS",
+            "s",
+            ">",
+        ]),
+    );
     // RESP3 waiter.
     w2.cmd(&["HELLO", "3"]);
     w2.send(&["XREAD", "BLOCK", "0", "STREAMS", "s", "$"]);

@@ -14,6 +14,7 @@
 //! | hash, listpack | 16 `HASH_LISTPACK` | listpack of field, value, ... |
 //! | hash, hashtable | 4 `HASH` | count, then field + value |
 //! | hash with field TTLs | 24 `HASH_METADATA` | min expiry, count, then ttl + field + value (Redis 7.4's) |
+//! | stream | 19 `STREAM_LISTPACKS_2` | listpack nodes, metadata, groups and PELs (`types::stream::rdb`) |
 //!
 //! Reading accepts every encoding Redis has written since RDB 1 except
 //! modules (which Cinnabar has no type for): those are refused with an error naming

@@ -417,7 +417,7 @@ test('corrupt or foreign snapshots are refused with a clear error, leaving the d
   nocrc.close();
   assert.deepEqual([...unchecked.subarray(unchecked.length - 8)], [0, 0, 0, 0, 0, 0, 0, 0]);
   const cut = unchecked.slice();
-  cut[cut.length - 9 - 3] = 0xee; // inside the list's payload
+  cut[cut.length - 17] = 0xee; // the list's listpack element count
   // restore() into an open database: all or nothing.
   db.set('other', 'kept');
   assert.throws(() => db.restore(cut), (e) => e instanceof SnapshotError && /snapshot is corrupt/.test(e.message));
