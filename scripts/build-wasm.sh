@@ -4,7 +4,7 @@
 #   bash scripts/build-wasm.sh        # (also: `npm run build` in pkg/)
 #
 # 1. cargo build --lib for wasm32-unknown-unknown with the size-tuned `wasm` profile
-# 2. wasm-bindgen (the CLI pinned to the crate's exact version, from .tools/; installed
+# 2. wasm-bindgen (the CLI pinned to the crate's exact version, from ~/.cache/cinnabar-tools; installed
 #    by scripts/setup-js.sh when missing) with the `web` glue, which every entry uses:
 #    Node and workerd instantiate it synchronously with initSync, browsers with init()
 # 3. wasm-opt -Oz from the npm `binaryen` package in pkg/node_modules, when installed
@@ -16,7 +16,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root=$(pwd)
 
 wb_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
-wb="$root/.tools/bin/wasm-bindgen"
+wb="${CINNABAR_TOOLS:-$HOME/.cache/cinnabar-tools}/bin/wasm-bindgen"
 if [ ! -x "$wb" ] || [ "$("$wb" --version | awk '{print $2}')" != "$wb_version" ]; then
     bash scripts/setup-js.sh --no-browser
 fi

@@ -6,7 +6,7 @@
 #
 # - the Rust target wasm32-unknown-unknown (rustup)
 # - wasm-bindgen-cli at exactly the version of the wasm-bindgen crate in Cargo.lock,
-#   installed into .tools/ (gitignored; cached between runs)
+#   installed into ~/.cache/cinnabar-tools (or $CINNABAR_TOOLS; cached between runs)
 # - npm dependencies of pkg/ (binaryen's wasm-opt) and of the test folders
 #   (typescript, playwright-core, miniflare, and the benchmark peers)
 # - Debian's chromium for the headless browser tests
@@ -50,10 +50,12 @@ if [ -z "$wb_version" ]; then
     echo "setup-js: no wasm-bindgen in Cargo.lock (run cargo build --target wasm32-unknown-unknown first)" >&2
     exit 1
 fi
-tools="$root/.tools"
+# Outside the work tree so fresh clones on the same machine reuse it (override with
+# CINNABAR_TOOLS); a new machine simply installs it.
+tools="${CINNABAR_TOOLS:-$HOME/.cache/cinnabar-tools}"
 wb="$tools/bin/wasm-bindgen"
 if [ ! -x "$wb" ] || [ "$("$wb" --version 2>/dev/null | awk '{print $2}')" != "$wb_version" ]; then
-    log "installing wasm-bindgen-cli $wb_version into .tools/ (a few minutes, once)"
+    log "installing wasm-bindgen-cli $wb_version into $tools (a few minutes, once)"
     mkdir -p "$tools"
     # The crate's own lockfile may name versions the reachable registry lacks (0.2.130's
     # wants webpki-roots 1.0.11). Try --locked first; if that fails, unpack the .crate the
