@@ -200,3 +200,33 @@ fn evictions_are_propagated_as_del() {
     assert_eq!(dels, e.state().stats.evicted_keys);
     assert!(dels > 0);
 }
+
+#[test]
+fn mixed_types_stay_under_maxmemory_for_every_policy() {
+    for policy in ALL {
+        let (mut e, c, clock) = engine("3mb", policy);
+        let limit = 3 * 1024 * 1024;
+        for i in 0..12_000 {
+            let k = format!("k{i}");
+            let r = match i % 5 {
+                0 => run(&mut e, c, &["SET", &k, &"s".repeat(64)]),
+                1 => run(&mut e, c, &["HSET", &k, "a", "1", "b", &"h".repeat(40)]),
+                2 => run(&mut e, c, &["RPUSH", &k, "x", "y", &"l".repeat(40)]),
+                3 => run(&mut e, c, &["SADD", &k, "m1", "m2", &"z".repeat(30)]),
+                _ => run(&mut e, c, &["ZADD", &k, "1", "a", "2", &"q".repeat(30)]),
+            };
+            assert!(!r.is_error(), "{policy} at {i}: {r:?}");
+            // Give every key a TTL so that volatile policies have candidates too.
+            run(&mut e, c, &["EXPIRE", &k, "100000"]);
+            if i % 11 == 0 {
+                clock.advance(5);
+            }
+            let used = e.state().used_memory();
+            assert!(
+                used <= limit + 1024,
+                "{policy}: used {used} > {limit} at {i}"
+            );
+        }
+        assert!(e.state().stats.evicted_keys > 0, "{policy} evicted nothing");
+    }
+}
