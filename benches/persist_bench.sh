@@ -11,7 +11,8 @@
 #   KEYS=200000 N=100000 bash benches/persist_bench.sh
 #
 # Env: KEYS (default 1000000), N (SET requests per throughput run, default 200000),
-# CLIENTS (default 50), PIPELINE (default 1), CINNABAR_BIN (prebuilt server).
+# CLIENTS (default 50), PIPELINE (default 1), RUNS (throughput runs per server, median
+# reported, default 3), CINNABAR_BIN (prebuilt server).
 set -euo pipefail
 
 # shellcheck source=benches/lib.sh
@@ -23,6 +24,7 @@ KEYS="${KEYS:-1000000}"
 N="${N:-200000}"
 CLIENTS="${CLIENTS:-50}"
 PIPELINE="${PIPELINE:-1}"
+RUNS="${RUNS:-3}"
 
 for tool in redis-server redis-benchmark redis-cli python3; do
     command -v "$tool" >/dev/null || {
@@ -51,23 +53,30 @@ launch() {
 
 now_ms() { python3 -c 'import time; print(int(time.time()*1000))'; }
 
-echo "== 1. SET throughput with the AOF on (c=$CLIENTS P=$PIPELINE n=$N)"
+echo "== 1. SET throughput with the AOF on (c=$CLIENTS P=$PIPELINE n=$N, median of $RUNS alternating runs)"
+median() { python3 -c 'import sys, statistics; print(statistics.median(float(x) for x in sys.argv[1:]))' "$@"; }
 for policy in everysec always; do
-    declare -A rps=()
-    for kind in redis cinnabar; do
-        dir="$WORK/tp-$kind-$policy"
-        mkdir -p "$dir"
-        port="$(free_port)"
-        launch "$kind" "$port" "$dir" --appendonly yes --appendfsync "$policy"
-        wait_ready "$port" "$SERVER_PID"
-        out="$(redis-benchmark -h 127.0.0.1 -p "$port" -t set -n "$N" -c "$CLIENTS" -P "$PIPELINE" \
-            -r 100000 -q --csv 2>/dev/null | tail -1)"
-        rps[$kind]="$(echo "$out" | cut -d, -f2 | tr -d '"')"
-        stop_server "$SERVER_PID"
+    r_all=()
+    c_all=()
+    for ((run = 0; run < RUNS; run++)); do
+        for kind in redis cinnabar; do
+            dir="$WORK/tp-$kind-$policy-$run"
+            mkdir -p "$dir"
+            port="$(free_port)"
+            launch "$kind" "$port" "$dir" --appendonly yes --appendfsync "$policy"
+            wait_ready "$port" "$SERVER_PID"
+            out="$(redis-benchmark -h 127.0.0.1 -p "$port" -t set -n "$N" -c "$CLIENTS" -P "$PIPELINE" \
+                -r 100000 -q --csv 2>/dev/null | tail -1)"
+            v="$(echo "$out" | cut -d, -f2 | tr -d '"')"
+            if [ "$kind" = redis ]; then r_all+=("$v"); else c_all+=("$v"); fi
+            stop_server "$SERVER_PID"
+        done
     done
-    ratio="$(python3 -c "print(f'{${rps[cinnabar]}/${rps[redis]}:.2f}')")"
-    printf '  appendfsync %-8s redis %10s rps   cinnabar %10s rps   ratio %s\n' \
-        "$policy" "${rps[redis]}" "${rps[cinnabar]}" "$ratio"
+    r="$(median "${r_all[@]}")"
+    c="$(median "${c_all[@]}")"
+    ratio="$(python3 -c "print(f'{$c/$r:.2f}')")"
+    printf '  appendfsync %-8s redis %10s rps   cinnabar %10s rps   ratio %s   (runs: redis %s; cinnabar %s)\n' \
+        "$policy" "$r" "$c" "$ratio" "${r_all[*]}" "${c_all[*]}"
 done
 
 echo "== 2. start time with $KEYS keys (files written by redis-server)"
@@ -164,7 +173,7 @@ for kind in redis cinnabar; do
     if [ "$kind" = redis ]; then
         extra="latest_fork_usec=$(redis-cli -h 127.0.0.1 -p "$port" INFO stats | grep latest_fork_usec | cut -d: -f2 | tr -d '\r')"
     else
-        extra="$(grep -o 'longest pause [0-9]* us' "$dir/log" | tail -1)"
+        extra="$(grep -o 'pause per step.*' "$dir/log" | tail -1)"
     fi
     printf '  %-8s  PING max RTT before %6s us, during BGSAVE %6s us  (%s)\n' "$kind" "$base" "$worst" "$extra"
     stop_server "$SERVER_PID"

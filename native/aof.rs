@@ -35,6 +35,7 @@
 use std::fs::{self, File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use cinnabar::Engine;
 use cinnabar::cmd::Args;
@@ -247,7 +248,7 @@ pub struct Aof {
     pub filename: String,
     /// The current manifest.
     pub manifest: Manifest,
-    file: Option<File>,
+    file: Option<Arc<File>>,
     /// Bytes waiting to be written.
     pub buf: Vec<u8>,
     selected_db: Option<usize>,
@@ -305,32 +306,50 @@ impl Aof {
         encode_command(&mut self.buf, argv);
     }
 
-    /// Write the buffer to the increment file (one `write`), and fdatasync it when the
-    /// policy is `always`. Marks everything appended so far as flushed.
-    pub fn flush(&mut self) -> std::io::Result<()> {
+    /// Write the buffer to the increment file (one `write`). Under `everysec`/`no` this
+    /// completes a flush (everything appended so far is marked flushed); under `always`
+    /// an fsync must follow ([`Aof::file_for_sync`], then [`Aof::synced`]).
+    pub fn write_out(&mut self) -> std::io::Result<()> {
         if !self.buf.is_empty() {
-            let Some(f) = self.file.as_mut() else {
+            let Some(f) = self.file.as_ref() else {
                 return Err(std::io::Error::other("AOF file not open"));
             };
-            f.write_all(&self.buf)?;
+            let mut w: &File = f;
+            w.write_all(&self.buf)?;
             self.incr_size += self.buf.len() as u64;
             self.buf.clear();
             if self.buf.capacity() > 4 << 20 {
                 self.buf.shrink_to(64 << 10);
             }
             self.unsynced = true;
-            if self.fsync == Fsync::Always {
-                f.sync_data()?;
-                self.unsynced = false;
-            }
+        }
+        if self.fsync != Fsync::Always {
+            self.flushed_seq = self.appended_seq;
+        }
+        Ok(())
+    }
+
+    /// An fsync that started when `appended_seq` was `seq` completed.
+    pub fn synced(&mut self, seq: u64) {
+        self.flushed_seq = self.flushed_seq.max(seq);
+        // Every write so far was made by the flush task before this fsync started, or by
+        // a synchronous flush that fsynced itself.
+        self.unsynced = false;
+    }
+
+    /// Write the buffer and, under `always`, fsync it now on this thread.
+    pub fn flush(&mut self) -> std::io::Result<()> {
+        self.write_out()?;
+        if self.fsync == Fsync::Always && self.unsynced {
+            self.sync_now()?;
         }
         self.flushed_seq = self.appended_seq;
         Ok(())
     }
 
     /// A handle to the increment file for an fsync off the event loop.
-    pub fn file_for_sync(&self) -> Option<File> {
-        self.file.as_ref().and_then(|f| f.try_clone().ok())
+    pub fn file_for_sync(&self) -> Option<Arc<File>> {
+        self.file.clone()
     }
 
     /// fsync now, on this thread (shutdown, policy changes).
@@ -348,7 +367,7 @@ impl Aof {
         fsync_dir(&self.dir);
         self.other_size += self.incr_size;
         self.incr_size = f.metadata().map(|m| m.len()).unwrap_or(0);
-        self.file = Some(f);
+        self.file = Some(Arc::new(f));
         self.selected_db = None;
         self.manifest.incrs.push(FileInfo { name, seq, kind: 'i' });
         Ok(())
@@ -455,6 +474,47 @@ pub fn create_fresh(engine: &mut Engine, fsync: Fsync) -> Result<Aof, String> {
         let _ = fs::remove_file(aof.path(&f.name));
     }
     aof.rewrite_base_size = aof.total_size();
+    Ok(aof)
+}
+
+/// `CONFIG SET appendonly yes` at runtime, as Redis: open a new increment now (writes
+/// from this moment go there) and let a background snapshot of this moment become the
+/// base; the manifest naming both is written when the snapshot is durable
+/// ([`Aof::finish_rewrite`]). An older manifest is removed now (its files are deleted
+/// at the end), so a crash before the base is ready leaves no stale AOF to load.
+pub fn begin_runtime(cfg: &cinnabar::Config, fsync: Fsync) -> Result<Aof, String> {
+    let dir = aof_dir(cfg);
+    fs::create_dir_all(&dir).map_err(|e| format!("Can't create the append-only file directory {}: {e}", dir.display()))?;
+    let filename = cfg.get("appendfilename").unwrap_or("appendonly.aof").to_string();
+    let mpath = dir.join(format!("{filename}.manifest"));
+    let old = fs::read(&mpath).ok().and_then(|t| Manifest::parse(&t).ok()).unwrap_or_default();
+    let _ = fs::remove_file(&mpath);
+    fsync_dir(&dir);
+    let mut aof = Aof {
+        dir,
+        filename,
+        manifest: Manifest::default(),
+        file: None,
+        buf: Vec::new(),
+        selected_db: None,
+        fsync,
+        appended_seq: 0,
+        flushed_seq: 0,
+        unsynced: false,
+        incr_size: 0,
+        other_size: 0,
+        rewrite_base_size: 0,
+        pending_rewrite: None,
+        last_error: None,
+    };
+    let base_seq = old.next_base_seq();
+    let incr_seq = old.next_incr_seq();
+    aof.manifest.history = old.base.into_iter().chain(old.incrs).chain(old.history).map(|mut f| {
+        f.kind = 'h';
+        f
+    }).collect();
+    aof.open_incr(incr_seq).map_err(|e| format!("Can't open the append-only file: {e}"))?;
+    aof.pending_rewrite = Some((format!("{}.{}.base.rdb", aof.filename, base_seq), base_seq));
     Ok(aof)
 }
 
@@ -572,7 +632,7 @@ pub fn load_at_start(engine: &mut Engine) -> Result<Aof, String> {
                 .append(true)
                 .open(aof.path(&last.name))
                 .map_err(|e| format!("Can't open the append-only file {}: {e}", last.name))?;
-            aof.file = Some(f);
+            aof.file = Some(Arc::new(f));
             aof.manifest.incrs.push(last);
             aof.incr_size = last_size;
             aof.other_size = other_size;

@@ -12,6 +12,10 @@ pub struct Startup {
     pub config: Config,
     /// The config file path, if one was given (absolute).
     pub config_file: Option<String>,
+    /// `rename-command old new` directives: (line number, line, old, new).
+    pub renames: Vec<(usize, String, String, String)>,
+    /// `user <name> <rules...>` directives (name first).
+    pub users: Vec<Vec<Vec<u8>>>,
 }
 
 /// A fatal configuration error, reported like Redis's "FATAL CONFIG FILE ERROR".
@@ -133,6 +137,22 @@ pub fn parse_args(argv: &[String]) -> Result<Startup, String> {
     }
     text.push_str(&cli);
     for (line_no, line, args) in lines(&text).map_err(|e| e.to_string())? {
+        // [limits hook] directives that are not parameters: applied by limits.rs.
+        let directive = args.first().map(|a| a.to_ascii_lowercase());
+        if directive.as_deref() == Some("rename-command") {
+            if args.len() != 3 {
+                return Err(BadConfig { line_no, line, reason: "wrong number of arguments".into() }.to_string());
+            }
+            startup.renames.push((line_no, line, args[1].clone(), args[2].clone()));
+            continue;
+        }
+        if directive.as_deref() == Some("user") {
+            if args.len() < 2 {
+                return Err(BadConfig { line_no, line, reason: "wrong number of arguments".into() }.to_string());
+            }
+            startup.users.push(args[1..].iter().map(|a| a.as_bytes().to_vec()).collect());
+            continue;
+        }
         apply(&mut startup.config, &args).map_err(|reason| {
             BadConfig {
                 line_no,

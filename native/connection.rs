@@ -18,6 +18,10 @@ const READ_CHUNK: usize = 16 * 1024;
 /// Serve one client until it quits, errs, is killed, or the server stops.
 pub async fn serve(shared: Rc<Shared>, mut stream: TcpStream, peer: SocketAddr) {
     let _ = stream.set_nodelay(true);
+    // [limits hook] protected mode, TCP keepalive.
+    if !crate::limits::on_accept(&shared, &mut stream, peer).await {
+        return;
+    }
     let (handle, max_query, proto_max) = {
         let mut eng = shared.engine.borrow_mut();
         let cfg = &eng.state().config;
@@ -189,6 +193,12 @@ pub async fn serve(shared: Rc<Shared>, mut stream: TcpStream, peer: SocketAddr) 
                 }
             },
             _ = shared.shutdown.notified() => break 'conn,
+            // [limits hook] `timeout`: idle clients are closed.
+            _ = crate::limits::idle_timer(&shared, handle) => {
+                if crate::limits::idle_expired(&shared, handle) {
+                    break 'conn;
+                }
+            },
         }
     }
     shared.links.borrow_mut().remove(&handle.id);

@@ -7,6 +7,7 @@
 mod aof;
 mod config;
 mod connection;
+mod limits;
 mod persistence;
 mod server;
 

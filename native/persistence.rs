@@ -131,8 +131,7 @@ pub fn start(shared: &Rc<Shared>) {
                 // Let every connection with a ready batch run first: one write (and one
                 // fsync) then covers them all.
                 tokio::task::yield_now().await;
-                flush_aof(&shared);
-                shared.persist.flushed.notify_waiters();
+                flush_round(&shared).await;
             }
         });
     }
@@ -183,9 +182,7 @@ fn feed_aof(shared: &Shared) -> bool {
     let bg = st.persist.bg.is_some();
     let mut guard = shared.persist.aof.borrow_mut();
     let Some(aof) = guard.as_mut() else {
-        if let Some(p) = st.propagation.as_mut() {
-            p.clear();
-        }
+        // Propagation is on only while the AOF is (disable_aof turns it off).
         return bg;
     };
     let props = st.propagation.as_mut().map(std::mem::take).unwrap_or_default();
@@ -217,6 +214,53 @@ fn start_incr_for_rewrite(aof: &mut Aof) {
         log(&format!("Error opening a new AOF increment file for the rewrite: {e}"));
         aof.last_error = Some(e.to_string());
     }
+}
+
+/// The flush task's round: write everything buffered; under `always`, fsync it on a
+/// blocking thread while the event loop keeps executing (and buffering) other
+/// connections' commands, then go again while anything new was buffered — so fsyncs run
+/// back to back, each covering everything that arrived during the previous one.
+async fn flush_round(shared: &Shared) {
+    loop {
+        let (seq, file) = {
+            let mut guard = shared.persist.aof.borrow_mut();
+            let Some(aof) = guard.as_mut() else { break };
+            if let Err(e) = aof.write_out() {
+                drop(guard);
+                write_failed(shared, e);
+                break;
+            }
+            if aof.flushed_seq >= aof.appended_seq {
+                break;
+            }
+            (aof.appended_seq, aof.file_for_sync())
+        };
+        let Some(file) = file else { break };
+        let r = tokio::task::spawn_blocking(move || file.sync_data()).await;
+        if !matches!(r, Ok(Ok(()))) {
+            log(&format!("Error syncing the AOF file: {r:?}"));
+            log("Can't recover from AOF write error when the AOF fsync policy is 'always'. Exiting...");
+            std::process::exit(1);
+        }
+        if let Some(aof) = shared.persist.aof.borrow_mut().as_mut() {
+            aof.synced(seq);
+        }
+        shared.persist.flushed.notify_waiters();
+    }
+    shared.persist.flushed.notify_waiters();
+}
+
+fn write_failed(shared: &Shared, e: std::io::Error) {
+    log(&format!("Error writing to the AOF file: {e}"));
+    let mut guard = shared.persist.aof.borrow_mut();
+    let Some(aof) = guard.as_mut() else { return };
+    if aof.fsync == Fsync::Always {
+        log("Can't recover from AOF write error when the AOF fsync policy is 'always'. Exiting...");
+        std::process::exit(1);
+    }
+    aof.last_error = Some(e.to_string());
+    // Keep the waiters moving: under everysec/no Redis acknowledges and retries.
+    aof.flushed_seq = aof.appended_seq;
 }
 
 /// Write (and, under `always`, fsync) everything buffered.
@@ -338,13 +382,16 @@ async fn drive_snapshot(shared: &Rc<Shared>) {
     };
     let mut written = 0u64;
     let mut max_us = 0u64;
+    let mut steps: Vec<u32> = Vec::new();
     loop {
         let t0 = Instant::now();
         let step = {
             let mut eng = shared.engine.borrow_mut();
             snapshot::step_bg(eng.state_mut(), snapshot::STEP_ENTRIES)
         };
-        max_us = max_us.max(t0.elapsed().as_micros() as u64);
+        let us = t0.elapsed().as_micros() as u64;
+        max_us = max_us.max(us);
+        steps.push(us.min(u32::MAX as u64) as u32);
         let Some((bytes, done)) = step else {
             // Aborted (shutdown).
             drop(file);
@@ -391,9 +438,16 @@ async fn drive_snapshot(shared: &Rc<Shared>) {
         log(&format!("Error making the snapshot durable: {durable:?}"));
     }
     let secs = (shared.engine.borrow().now() - started).max(0) as f64 / 1000.0;
+    steps.sort_unstable();
+    let pct = |p: usize| steps.get((steps.len().saturating_sub(1)) * p / 100).copied().unwrap_or(0);
     log(&format!(
-        "Snapshot of {} bytes written in {:.3} s; longest pause {} us",
-        written, secs, max_us
+        "Snapshot of {} bytes written in {:.3} s in {} steps; pause per step: median {} us, p99 {} us, longest {} us",
+        written,
+        secs,
+        steps.len(),
+        pct(50),
+        pct(99),
+        max_us
     ));
     complete(shared, purpose, ok, &tmp, written);
 }
@@ -412,7 +466,21 @@ fn complete(shared: &Shared, purpose: Purpose, mut ok: bool, tmp: &Path, len: u6
                     log("Background AOF rewrite finished successfully");
                 }
             }
-            Some(a) => a.abort_rewrite(),
+            Some(a) => {
+                a.abort_rewrite();
+                if a.manifest.base.is_none() {
+                    // The AOF was being created (CONFIG SET appendonly yes): give up, as
+                    // the base could not be written.
+                    log("AOF base could not be written: turning the AOF off");
+                    drop(guard);
+                    disable_aof(shared);
+                    let _ = shared.engine.borrow_mut().state_mut().config.set("appendonly", "no", false);
+                    let mut eng = shared.engine.borrow_mut();
+                    let now = eng.now();
+                    snapshot::finish_bg(eng.state_mut(), false, now);
+                    return;
+                }
+            }
             None if ok => {
                 // A rewrite with the AOF off: a base-only AOF, as Redis 7 makes.
                 let cfg = shared.engine.borrow().state().config.clone();
@@ -506,8 +574,7 @@ fn cron(shared: &Shared) {
             }
         }
     }
-    flush_aof(shared);
-    shared.persist.flushed.notify_waiters();
+    // (feed_aof kicked the flush task if anything was fed.)
     everysec_fsync(shared);
     // Save points.
     if !bg {
@@ -567,30 +634,31 @@ fn everysec_fsync(shared: &Shared) {
     });
 }
 
-/// `CONFIG SET appendonly yes`: start an AOF from the current data (as Redis: a rewrite
-/// whose snapshot becomes the base; writes from now on go to the new increment).
+/// `CONFIG SET appendonly yes`: start an AOF from the current data, as Redis: writes go
+/// to a new increment from now on, and a background snapshot of this moment becomes the
+/// base (the AOF is complete once `aof_rewrite_in_progress` is back to 0).
 fn enable_aof(shared: &Shared, fsync: Fsync) {
-    feed_aof(shared);
     let running = shared.engine.borrow().state().persist.bg.is_some();
     if running {
         // Wait for the running snapshot; the cron tries again.
         return;
     }
-    let mut eng = shared.engine.borrow_mut();
-    let aof = aof::create_fresh(&mut eng, fsync);
-    match aof {
+    let cfg = shared.engine.borrow().state().config.clone();
+    match aof::begin_runtime(&cfg, fsync) {
         Ok(a) => {
-            eng.enable_propagation();
-            if let Some(p) = eng.state_mut().propagation.as_mut() {
-                p.clear();
-            }
-            log("AOF enabled: base file written");
-            drop(eng);
             *shared.persist.aof.borrow_mut() = Some(a);
+            let mut eng = shared.engine.borrow_mut();
+            let now = eng.now();
+            // Propagation starts at the snapshot's point in time.
+            eng.state_mut().propagation = Some(Vec::new());
+            snapshot::start_bg(eng.state_mut(), Purpose::AofRewrite, now);
+            drop(eng);
+            shared.persist.snapshot_started.notify_one();
+            log("AOF enabled: writing the base file in the background");
         }
         Err(e) => {
             log(&format!("Redis needs to enable the AOF but can't: {e}"));
-            let _ = eng.state_mut().config.set("appendonly", "no", false);
+            let _ = shared.engine.borrow_mut().state_mut().config.set("appendonly", "no", false);
         }
     }
 }
@@ -605,10 +673,9 @@ fn disable_aof(shared: &Shared) {
     }
     shared.persist.flushed.notify_waiters();
     let mut eng = shared.engine.borrow_mut();
-    if let Some(p) = eng.state_mut().propagation.as_mut() {
-        p.clear();
-    }
     let st = eng.state_mut();
+    // The AOF was propagation's only consumer here.
+    st.propagation = None;
     if st.persist.bg_running(Purpose::AofRewrite) {
         snapshot::abort_bg(st);
     }

@@ -215,6 +215,11 @@ pub async fn run(startup: Startup) -> i32 {
             return 1;
         }
     };
+    // [limits hook] host clocks and files, users, aclfile, rename-command.
+    if let Err(e) = crate::limits::setup_engine(&mut engine, &startup.renames, &startup.users) {
+        log(&e);
+        return 1;
+    }
     let shared = Rc::new(Shared {
         persist: crate::persistence::Persist::new(aof),
         engine: RefCell::new(engine),
@@ -224,6 +229,7 @@ pub async fn run(startup: Startup) -> i32 {
         block_changed: Notify::new(),
     });
     crate::persistence::start(&shared); // [persistence hook]
+    crate::limits::start(&shared); // [limits hook] CLIENT PAUSE expiry, late messages
     log(&format!(
         "Cinnabar {} (Redis {} compatible) started, pid={}",
         env!("CARGO_PKG_VERSION"),

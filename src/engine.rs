@@ -94,7 +94,6 @@ impl Engine {
         Engine {
             st: State {
                 dbs,
-                config,
                 stats: Stats::default(),
                 rng,
                 clock,
@@ -118,6 +117,9 @@ impl Engine {
                 ready_keys: Default::default(),
                 block_request: None,
                 persist: crate::persist::PersistState::new(now),
+                acl: crate::acl::Acl::new(&config),
+                ops: crate::ops::Ops::new(&config),
+                config,
             },
             clients: Clients::default(),
             next_id: 1,
@@ -156,7 +158,8 @@ impl Engine {
         self.next_id += 1;
         let mut sess = Box::new(Session::new(id, self.now()));
         // With a password set, a new connection starts unauthenticated.
-        sess.authenticated = self.st.config.requirepass.is_empty();
+        // [acl hook] authenticated unless the default user needs a password.
+        sess.authenticated = self.st.acl.default_authenticated();
         self.st.stats.total_connections_received += 1;
         let slot = match self.clients.free.pop() {
             Some(s) => {
@@ -191,6 +194,7 @@ impl Engine {
                 self.st.dirty_cas.remove(&h.id);
                 self.st.blocked.remove(h.id);
                 self.st.pubsub.remove_client(h.id);
+                crate::ops::client_gone(&mut self.st, h.id); // [ops hook]
                 self.clients.ids.remove(&h.id);
                 self.clients.free.push(h.slot);
                 self.clients.len -= 1;
@@ -255,7 +259,10 @@ impl Engine {
                     }
                 });
             }
-            crate::resp::encode(&reply, sess.resp3(), out);
+            // [ops hook] CLIENT REPLY OFF / SKIP drop the reply.
+            if !crate::ops::suppress_reply(&mut self.st, sess.id) {
+                crate::resp::encode(&reply, sess.resp3(), out);
+            }
             if sess.close_after_reply { Exec::Close } else { Exec::Replied }
         };
         self.clients.slots[h.slot as usize] = Some(sess);
@@ -349,12 +356,13 @@ impl Engine {
         if reply.is_error() {
             self.st.stats.total_error_replies += 1;
         }
+        crate::ops::after_command(&mut self.st, sess, args, &reply); // [ops hook] errorstats
         reply
     }
 
     fn dispatch(&mut self, sess: &mut Session, args: &Args, now: i64) -> Result<Reply, CmdError> {
         let name = args.get(0);
-        let Some(mut cmd) = table().lookup(name) else {
+        let Some(mut cmd) = crate::ops::lookup_command(&self.st, name) else { // [ops hook] rename-command
             if sess.in_multi {
                 sess.multi_error = true;
             }
@@ -383,13 +391,27 @@ impl Engine {
             }
             return Err(CmdError::WrongArity(cmd.name().into()));
         }
-        if !sess.authenticated && cmd.spec.flags & crate::cmd::spec_types::F_NO_AUTH == 0 {
+        if !sess.authenticated
+            && cmd.spec.flags & crate::cmd::spec_types::F_NO_AUTH == 0
+            && self.st.acl.auth_required()
+        {
             if sess.in_multi {
                 sess.multi_error = true;
             }
             return Err(CmdError::raw("NOAUTH Authentication required."));
         }
-        if self.st.config.maxmemory > 0 {
+        // [acl hook] command, key and channel permissions. (Replaying an AOF bypasses
+        // ACL and maxmemory, as Redis's loader does: `persist.loading`.)
+        let loading = self.st.persist.loading;
+        if !loading
+            && let Err(e) = crate::acl::check_dispatch(&mut self.st, sess, cmd, args, now)
+        {
+            if sess.in_multi {
+                sess.multi_error = true;
+            }
+            return Err(e);
+        }
+        if self.st.config.maxmemory > 0 && !loading {
             let out = self.evict_if_needed(now);
             if out == crate::db::evict::Outcome::Fail
                 && cmd.spec.flags & crate::cmd::spec_types::F_DENYOOM != 0
@@ -410,6 +432,10 @@ impl Engine {
                     )));
                 }
             }
+        }
+        // [ops hook] CLIENT PAUSE postpones the command (it re-runs when the pause ends).
+        if self.st.ops.pause.is_some() && crate::ops::postpone(&mut self.st, sess, cmd, now) {
+            return Ok(Reply::Nil);
         }
         if sess.in_multi {
             match cmd.name() {
@@ -449,7 +475,7 @@ impl Engine {
         };
         // A running background snapshot saves what this command is about to change.
         crate::persist::snapshot::before_command(ctx.st, ctx.sess.db, cmd, args, now);
-        let r = handler(&mut ctx, args);
+        let r = crate::ops::call(&mut ctx, handler, args); // [ops hook] stats, slowlog, monitor
         if !ctx.st.stats.keys.pending_expired.is_empty() {
             ctx.flush_expired();
         }
@@ -603,6 +629,7 @@ impl Engine {
             if r.is_error() {
                 self.st.stats.total_error_replies += 1;
             }
+            crate::ops::after_command(&mut self.st, sess, &args, &r); // [ops hook]
             replies.push(r);
         }
         sess.can_block = can_block;
@@ -709,6 +736,9 @@ impl Engine {
 
     /// Take the Pub/Sub messages waiting for delivery: (client id, encoded bytes).
     pub fn take_messages(&mut self) -> Vec<(u64, Vec<u8>)> {
+        // [ops hook] client-side caching invalidations are encoded now.
+        let clients = &self.clients;
+        crate::ops::flush_tracking(&mut self.st, &|id| clients.get(id));
         std::mem::take(&mut self.st.pubsub.outbox)
     }
 

@@ -18,6 +18,7 @@
 // Tests may unwrap: a panic there is a failed test, not a crashed server.
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
+pub mod acl;
 pub mod blocking;
 pub mod clock;
 pub mod cmd;
@@ -27,6 +28,7 @@ pub mod engine;
 pub mod persist;
 pub mod pubsub;
 pub mod glob;
+pub mod ops;
 pub mod reply;
 pub mod resp;
 pub mod rng;

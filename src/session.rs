@@ -33,6 +33,8 @@ pub struct Session {
     pub authenticated: bool,
     /// ACL user name.
     pub user: String,
+    /// ACL user id (`crate::acl`; 0 = default).
+    pub acl_user: usize,
     /// Inside MULTI.
     pub in_multi: bool,
     /// A command was refused while queueing: EXEC will answer EXECABORT.
@@ -78,6 +80,7 @@ impl Session {
             close_after_reply: false,
             authenticated: true,
             user: "default".into(),
+            acl_user: 0,
             can_block: false,
             in_multi: false,
             sub_channels: Vec::new(),

@@ -990,3 +990,61 @@ fn random_commands_on_big_sets() {
     p.check(&["ZRANGE", "big", "0", "-1", "WITHSCORES"]);
     p.check(&["ZRANGE", "lex", "0", "-1"]);
 }
+
+/// Keyspace events of every writing command, in order, compared with Redis's.
+#[test]
+fn keyspace_events() {
+    let mut p = Pair::new();
+    p.check(&["CONFIG", "SET", "notify-keyspace-events", "KEA"]);
+    let (mut rs, mut cs) = p.connect_more();
+    rs.cmd(&["PSUBSCRIBE", "__keyevent@0__:*"]);
+    cs.cmd(&["PSUBSCRIBE", "__keyevent@0__:*"]);
+    p.check_all(&[
+        &["ZADD", "z", "1", "a", "2", "b", "3", "c"],
+        &["ZADD", "z", "1", "a"],
+        &["ZADD", "z", "INCR", "1", "a"],
+        &["ZINCRBY", "z", "1", "b"],
+        &["ZADD", "z", "NX", "5", "a"],
+        &["ZREM", "z", "nope"],
+        &["ZREM", "z", "a"],
+        &["ZREMRANGEBYSCORE", "z", "100", "200"],
+        &["ZADD", "z", "4", "d", "5", "e", "0", "x", "0", "y"],
+        &["ZREMRANGEBYSCORE", "z", "4", "4"],
+        &["ZREMRANGEBYRANK", "z", "-1", "-1"],
+        &["ZREMRANGEBYLEX", "z", "[x", "[y"],
+        &["ZPOPMIN", "z"],
+        &["ZPOPMAX", "z", "0"],
+        &["ZADD", "src", "1", "a", "2", "b"],
+        &["ZUNIONSTORE", "u", "1", "src"],
+        &["ZINTERSTORE", "u", "1", "src"],
+        &["ZDIFFSTORE", "u", "1", "src"],
+        &["ZRANGESTORE", "r", "src", "0", "0"],
+        &["ZRANGESTORE", "r", "src", "5", "6"],
+        &["ZUNIONSTORE", "u", "1", "nokey"],
+        &["ZMPOP", "1", "src", "MAX"],
+        &["BZPOPMIN", "src", "0"],
+        &["ZADD", "m", "1", "a"],
+        &["BZMPOP", "0", "1", "m", "MAX", "COUNT", "3"],
+        &["ZREM", "z", "b", "c"],
+        &["SET", "sentinel", "x"],
+    ]);
+    let mut events = Vec::new();
+    for conn in [&mut rs, &mut cs] {
+        let mut got = Vec::new();
+        loop {
+            let msg = parse_bulk_array(&conn.read_reply());
+            let text: Vec<String> = msg
+                .iter()
+                .map(|b| String::from_utf8_lossy(b).into_owned())
+                .collect();
+            let done = text.get(3).is_some_and(|k| k == "sentinel");
+            got.push(text.join(" "));
+            if done {
+                break;
+            }
+        }
+        events.push(got);
+    }
+    assert_eq!(events[1], events[0]);
+    assert!(events[0].len() > 20);
+}

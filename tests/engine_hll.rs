@@ -340,3 +340,46 @@ fn pfdebug_getreg_and_decode() {
         "ERR HLL encoding is not sparse"
     );
 }
+
+#[test]
+fn random_corrupt_payloads_never_panic() {
+    // Arbitrary bytes after a sparse header: every command answers (a count, OK, or
+    // INVALIDOBJ) and the engine stays usable.
+    let mut t = T::new();
+    let mut seed = 0x1234_5678u64;
+    let mut next = || {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        seed >> 33
+    };
+    for i in 0..300 {
+        let mut v = b"HYLL\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x80".to_vec();
+        let len = next() % 64;
+        for _ in 0..len {
+            v.push(next() as u8);
+        }
+        let key = format!("c{i}");
+        t.run(&[b"SET".as_slice(), key.as_bytes(), &v]);
+        for cmd in [
+            vec!["PFADD", &key, "a", "b", "c", "d"],
+            vec!["PFCOUNT", &key],
+            vec!["PFCOUNT", &key, "nokey"],
+            vec!["PFMERGE", "dst", &key],
+            vec!["PFDEBUG", "DECODE", &key],
+            vec!["PFDEBUG", "TODENSE", &key],
+            vec!["PFDEBUG", "GETREG", &key],
+        ] {
+            match t.run(&cmd) {
+                Reply::Error(e) => assert!(
+                    e.starts_with("INVALIDOBJ") || e.starts_with("ERR HLL"),
+                    "{cmd:?}: {e}"
+                ),
+                Reply::Int(_) | Reply::Ok | Reply::Bulk(_) | Reply::Array(_) | Reply::Simple(_) => {
+                }
+                other => panic!("{cmd:?}: {other:?}"),
+            }
+        }
+    }
+    assert_eq!(t.int(&["PFADD", "fine", "x"]), 1);
+}

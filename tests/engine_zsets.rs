@@ -1098,3 +1098,148 @@ fn skiplist_matches_listpack_under_random_commands() {
     }
     assert_eq!(ts[1].encoding("z"), "skiplist");
 }
+
+/// Argument soup for every sorted-set command: no panic, never an unknown-command error,
+/// and the sets stay consistent (ZCARD agrees with a full ZRANGE).
+#[test]
+fn argument_soup_never_panics() {
+    let words = [
+        "z",
+        "sl",
+        "str",
+        "nokey",
+        "0",
+        "1",
+        "-1",
+        "2",
+        "3",
+        "100",
+        "-100",
+        "1.5",
+        "(1",
+        "[a",
+        "(a",
+        "-",
+        "+",
+        "inf",
+        "-inf",
+        "nan",
+        "",
+        " ",
+        "x",
+        "9223372036854775807",
+        "-9223372036854775808",
+        "99999999999999999999",
+        "1e400",
+        "0x10",
+        "WITHSCORES",
+        "WITHSCORE",
+        "LIMIT",
+        "REV",
+        "BYSCORE",
+        "BYLEX",
+        "NX",
+        "XX",
+        "GT",
+        "LT",
+        "CH",
+        "INCR",
+        "WEIGHTS",
+        "AGGREGATE",
+        "SUM",
+        "MIN",
+        "MAX",
+        "COUNT",
+        "MATCH",
+        "*",
+        "a",
+        "b",
+    ];
+    let cmds = [
+        "ZADD",
+        "ZINCRBY",
+        "ZSCORE",
+        "ZMSCORE",
+        "ZCARD",
+        "ZCOUNT",
+        "ZLEXCOUNT",
+        "ZRANGE",
+        "ZRANGESTORE",
+        "ZREVRANGE",
+        "ZRANGEBYSCORE",
+        "ZREVRANGEBYSCORE",
+        "ZRANGEBYLEX",
+        "ZREVRANGEBYLEX",
+        "ZRANK",
+        "ZREVRANK",
+        "ZREM",
+        "ZREMRANGEBYRANK",
+        "ZREMRANGEBYSCORE",
+        "ZREMRANGEBYLEX",
+        "ZUNION",
+        "ZINTER",
+        "ZDIFF",
+        "ZUNIONSTORE",
+        "ZINTERSTORE",
+        "ZDIFFSTORE",
+        "ZINTERCARD",
+        "ZPOPMIN",
+        "ZPOPMAX",
+        "ZMPOP",
+        "BZPOPMIN",
+        "BZPOPMAX",
+        "BZMPOP",
+        "ZRANDMEMBER",
+        "ZSCAN",
+    ];
+    let mut t = T::new();
+    t.run(&["CONFIG", "SET", "zset-max-listpack-entries", "4"]);
+    let mut rng = Rng::seeded(99);
+    for round in 0..6000 {
+        if round % 200 == 0 {
+            t.run(&["ZADD", "z", "1", "a", "2", "b", "3", "c"]);
+            t.run(&[
+                "ZADD", "sl", "1", "a", "2", "b", "3", "c", "4", "d", "5", "e",
+            ]);
+            t.run(&["SET", "str", "x"]);
+        }
+        let mut cmd = vec![cmds[rng.below(cmds.len() as u64) as usize].to_string()];
+        for _ in 0..rng.below(9) {
+            cmd.push(words[rng.below(words.len() as u64) as usize].to_string());
+        }
+        if let Reply::Error(e) = t.run(&cmd) {
+            assert!(!e.contains("unknown command"), "{cmd:?}: {e}");
+        }
+        for key in ["z", "sl"] {
+            if let Reply::Int(n) = t.run(&["ZCARD", key]) {
+                let all = t.strs(&["ZRANGE", key, "0", "-1"]);
+                assert_eq!(all.len() as i64, n, "after {cmd:?}");
+            }
+        }
+    }
+}
+
+/// COPY clones a set (both encodings) independently; DUMP/RESTORE round-trips it.
+#[test]
+fn copy_and_dump_restore_keep_order_and_encoding() {
+    for mut t in both_encodings(ABC) {
+        let enc = t.encoding("z");
+        assert_eq!(t.int(&["COPY", "z", "c"]), 1);
+        assert_eq!(t.encoding("c"), enc);
+        t.run(&["ZADD", "c", "0", "only-in-copy"]);
+        t.run(&["ZINCRBY", "c", "100", "a"]);
+        assert_eq!(t.int(&["ZCARD", "z"]), 7);
+        assert_eq!(t.joined(&["ZRANGE", "z", "0", "2"]), "lo a b");
+        assert_eq!(t.joined(&["ZRANGE", "c", "0", "2"]), "lo only-in-copy b");
+        assert_eq!(t.int(&["ZRANK", "c", "a"]), 6);
+        let Reply::Bulk(dump) = t.run(&["DUMP", "z"]) else {
+            panic!("DUMP gave no payload")
+        };
+        let restore = [&b"RESTORE"[..], b"r", b"0", &dump];
+        assert_eq!(t.run(&restore), Reply::Ok);
+        assert_eq!(
+            t.joined(&["ZRANGE", "r", "0", "-1", "WITHSCORES"]),
+            t.joined(&["ZRANGE", "z", "0", "-1", "WITHSCORES"])
+        );
+    }
+}

@@ -322,7 +322,14 @@ fn config_set_appendonly_yes_at_runtime() {
     cc.cmd(&["SET", "before", "1"]);
     assert_eq!(cc.cmd(&["CONFIG", "SET", "appendonly", "yes"]), b"+OK\r\n");
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while !String::from_utf8_lossy(&cc.cmd(&["INFO", "persistence"])).contains("aof_enabled:1") {
+    // Writes made while the base is being written are kept too.
+    cc.cmd(&["SET", "during", "1"]);
+    loop {
+        let info = String::from_utf8_lossy(&cc.cmd(&["INFO", "persistence"])).into_owned();
+        if info.contains("aof_enabled:1") && info.contains("aof_rewrite_in_progress:0") {
+            assert!(info.contains("aof_last_bgrewrite_status:ok"), "{info}");
+            break;
+        }
         assert!(std::time::Instant::now() < deadline, "AOF not enabled");
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
@@ -364,4 +371,36 @@ fn shutdown_save_and_save_points() {
     }
     let info = String::from_utf8_lossy(&cc2.cmd(&["INFO", "persistence"])).into_owned();
     assert!(info.contains("rdb_last_bgsave_status:ok"), "{info}");
+}
+
+#[test]
+fn the_aof_is_rewritten_automatically_as_it_grows() {
+    let dir = tempdir("auto-rewrite");
+    let c = cinnabar_in(
+        &dir,
+        &["--appendonly", "yes", "--auto-aof-rewrite-min-size", "4kb", "--auto-aof-rewrite-percentage", "100"],
+    );
+    let mut cc = Conn::connect(c.port);
+    // Overwrite the same keys: the AOF grows, the data set does not.
+    for round in 0..40 {
+        for i in 0..20 {
+            cc.cmd(&["SET", &format!("k{i}"), &format!("value-{round}-{}", "x".repeat(20))]);
+        }
+    }
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let info = String::from_utf8_lossy(&cc.cmd(&["INFO", "persistence"])).into_owned();
+        if !info.contains("aof_rewrites:0") && info.contains("aof_rewrite_in_progress:0") {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "no automatic rewrite: {info}");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let want = contents(&mut cc);
+    check_aof(&dir.join("appendonlydir").join("appendonly.aof.manifest"));
+    drop(cc);
+    drop(c);
+    let c2 = cinnabar_in(&dir, &["--appendonly", "yes"]);
+    let mut cc2 = Conn::connect(c2.port);
+    assert_same(&contents(&mut cc2), &want);
 }

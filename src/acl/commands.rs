@@ -89,7 +89,11 @@ pub fn id_of(spec: &'static CommandSpec) -> usize {
         }
     }
     // Not from SPECS (cannot happen for table commands): look it up by name.
-    index().by_name.get(spec.name).copied().unwrap_or(usize::MAX)
+    index()
+        .by_name
+        .get(spec.name)
+        .copied()
+        .unwrap_or(usize::MAX)
 }
 
 /// The spec of an id.

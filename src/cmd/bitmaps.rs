@@ -154,10 +154,10 @@ fn parse_unit(arg: &[u8]) -> Result<bool, CmdError> {
     }
 }
 
-/// The string at `key` for reading: `Ok(None)` if absent, WRONGTYPE if another type.
+/// A copy of the string at `key` (BITOP reads all sources before writing the
+/// destination, which may be one of them): `Ok(None)` if absent, WRONGTYPE if another
+/// type.
 fn read_bytes(ctx: &mut Ctx, key: &[u8]) -> Result<Option<Vec<u8>>, CmdError> {
-    // Reading copies only int-encoded values; others are borrowed by the callers below
-    // through `with_str`.
     match ctx.read_str(key)? {
         None => Ok(None),
         Some(s) => Ok(Some(s.to_vec())),
@@ -454,7 +454,7 @@ pub fn bitop(ctx: &mut Ctx, args: &Args) -> CmdResult {
         ));
     }
     let dst = args.get(2);
-    let mut srcs: Vec<Option<Vec<u8>>> = Vec::with_capacity(args.len() - 3);
+    let mut srcs: Vec<Option<Vec<u8>>> = Vec::with_capacity(args.len().saturating_sub(3));
     for i in 3..args.len() {
         srcs.push(read_bytes(ctx, args.get(i))?);
     }
@@ -473,12 +473,12 @@ pub fn bitop(ctx: &mut Ctx, args: &Args) -> CmdResult {
         return Ok(Reply::Int(0));
     }
     let empty: Vec<u8> = Vec::new();
-    let mut res = srcs[0].clone().unwrap_or_default();
+    let mut res = srcs.first_mut().and_then(Option::take).unwrap_or_default();
     res.resize(maxlen, 0);
     match op {
         BitOp::Not => res.iter_mut().for_each(|b| *b = !*b),
         _ => {
-            for src in &srcs[1..] {
+            for src in srcs.iter().skip(1) {
                 let src = src.as_ref().unwrap_or(&empty);
                 // Bytes past a source's end count as zero.
                 match op {

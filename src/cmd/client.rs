@@ -24,6 +24,13 @@ pub const COMMANDS: &[(&str, Handler)] = &[
     ("client|no-evict", no_evict),
     ("client|no-touch", no_touch),
     ("client|help", help),
+    ("client|pause", pause),
+    ("client|unpause", unpause),
+    ("client|reply", reply),
+    ("client|tracking", tracking),
+    ("client|caching", caching),
+    ("client|getredir", getredir),
+    ("client|trackinginfo", trackinginfo),
 ];
 
 /// ```text
@@ -147,6 +154,9 @@ fn unknown_type(name: &[u8]) -> CmdError {
 /// `argv_mem` is the size of the arguments the client is running now (the caller's).
 pub fn client_line(st: &State, s: &Session, now: i64, argv_mem: usize) -> String {
     let mut flags = String::new();
+    if st.ops.monitors.contains(&s.id) {
+        flags.push('O');
+    }
     if s.subscribed() {
         flags.push('P');
     }
@@ -155,6 +165,16 @@ pub fn client_line(st: &State, s: &Session, now: i64, argv_mem: usize) -> String
     }
     if st.blocked.clients.contains_key(&s.id) {
         flags.push('b');
+    }
+    let tracking = st.ops.tracking.clients.get(&s.id);
+    if let Some(t) = tracking {
+        flags.push('t');
+        if t.redir_broken {
+            flags.push('R');
+        }
+        if t.bcast {
+            flags.push('B');
+        }
     }
     if st.dirty_cas.contains(&s.id) {
         flags.push('d');
@@ -200,7 +220,7 @@ pub fn client_line(st: &State, s: &Session, now: i64, argv_mem: usize) -> String
     format!(
         "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub={} psub={} \
          ssub={} multi={} qbuf={} qbuf-free=0 argv-mem={} multi-mem={} rbs={} rbp={} obl=0 \
-         oll=0 omem={} tot-mem={} events=r cmd={} user={} redir=-1 resp={} lib-name={} \
+         oll=0 omem={} tot-mem={} events=r cmd={} user={} redir={} resp={} lib-name={} \
          lib-ver={}",
         s.id,
         s.addr,
@@ -224,6 +244,7 @@ pub fn client_line(st: &State, s: &Session, now: i64, argv_mem: usize) -> String
         tot_mem,
         s.last_cmd,
         s.user,
+        tracking.map_or(-1, |t| t.redirect as i64),
         s.resp,
         String::from_utf8_lossy(&s.lib_name),
         String::from_utf8_lossy(&s.lib_ver),
@@ -327,8 +348,7 @@ pub fn kill(ctx: &mut Ctx, args: &Args) -> CmdResult {
             } else if args.is(i, "laddr") {
                 laddr = Some(val);
             } else if args.is(i, "user") {
-                // Only the default user exists.
-                if val != b"default" {
+                if ctx.st.acl.id_of(val).is_none() {
                     return Err(CmdError::err(format!(
                         "No such user '{}'",
                         String::from_utf8_lossy(val)
@@ -381,6 +401,248 @@ pub fn kill(ctx: &mut Ctx, args: &Args) -> CmdResult {
 }
 
 /// ```text
+/// CLIENT PAUSE timeout [WRITE | ALL]
+/// ```
+///
+/// Postpones other clients' commands (all of them, or only those that may write) for
+/// `timeout` milliseconds; a pause already in force is extended and made stricter.
+pub fn pause(ctx: &mut Ctx, args: &Args) -> CmdResult {
+    let mut all = true;
+    if args.len() == 4 {
+        if args.is(3, "write") {
+            all = false;
+        } else if !args.is(3, "all") {
+            return Err(CmdError::err("CLIENT PAUSE mode must be WRITE or ALL"));
+        }
+    } else if args.len() > 4 {
+        return Err(super::acl::subcommand_syntax_error(args));
+    }
+    let ms = crate::types::string::parse_i64(args.get(2))
+        .ok_or_else(|| CmdError::err("timeout is not an integer or out of range"))?;
+    if ms < 0 {
+        return Err(CmdError::err("timeout is negative"));
+    }
+    let until = if ms == 0 {
+        0
+    } else {
+        ctx.now
+            .checked_add(ms)
+            .ok_or_else(|| CmdError::err("timeout is out of range"))?
+    };
+    let p = match ctx.st.ops.pause {
+        Some(old) => crate::ops::Pause {
+            until: old.until.max(until),
+            all: old.all || all,
+        },
+        None => crate::ops::Pause { until, all },
+    };
+    ctx.st.ops.pause = Some(p);
+    Ok(Reply::Ok)
+}
+
+/// ```text
+/// CLIENT UNPAUSE
+/// ```
+pub fn unpause(ctx: &mut Ctx, _args: &Args) -> CmdResult {
+    crate::ops::end_pause(ctx.st);
+    Ok(Reply::Ok)
+}
+
+/// ```text
+/// CLIENT REPLY <ON | OFF | SKIP>
+/// ```
+///
+/// OFF and SKIP are not answered; SKIP also drops the next command's reply.
+pub fn reply(ctx: &mut Ctx, args: &Args) -> CmdResult {
+    use crate::ops::ReplyMode;
+    let id = ctx.sess.id;
+    let modes = &mut ctx.st.ops.reply_modes;
+    if args.is(2, "on") {
+        modes.remove(&id);
+    } else if args.is(2, "off") {
+        modes.insert(id, ReplyMode::Off);
+    } else if args.is(2, "skip") {
+        if modes.get(&id) != Some(&ReplyMode::Off) {
+            modes.insert(id, ReplyMode::SkipArmed);
+        }
+    } else {
+        return Err(CmdError::Syntax);
+    }
+    Ok(Reply::Ok)
+}
+
+/// ```text
+/// CLIENT TRACKING <ON | OFF> [REDIRECT client-id] [PREFIX prefix [PREFIX prefix ...]]
+///     [BCAST] [OPTIN] [OPTOUT] [NOLOOP]
+/// ```
+pub fn tracking(ctx: &mut Ctx, args: &Args) -> CmdResult {
+    use crate::ops::tracking::{ClientTracking, Tracking};
+    let mut t = ClientTracking::default();
+    let mut j = 3;
+    while j < args.len() {
+        let more = args.len() - 1 - j;
+        if args.is(j, "redirect") && more > 0 {
+            j += 1;
+            if t.redirect != 0 {
+                return Err(CmdError::err(
+                    "A client can only redirect to a single other client",
+                ));
+            }
+            let id = parse_i64(args.get(j))?;
+            let exists = id == ctx.sess.id as i64 || ctx.clients.iter().any(|s| s.id as i64 == id);
+            if !exists {
+                return Err(CmdError::err(
+                    "The client ID you want redirect to does not exist",
+                ));
+            }
+            t.redirect = id as u64;
+        } else if args.is(j, "bcast") {
+            t.bcast = true;
+        } else if args.is(j, "optin") {
+            t.optin = true;
+        } else if args.is(j, "optout") {
+            t.optout = true;
+        } else if args.is(j, "noloop") {
+            t.noloop = true;
+        } else if args.is(j, "prefix") && more > 0 {
+            j += 1;
+            t.prefixes.push(args.get(j).to_vec());
+        } else {
+            return Err(CmdError::Syntax);
+        }
+        j += 1;
+    }
+    let id = ctx.sess.id;
+    if args.is(2, "off") {
+        ctx.st.ops.tracking.disable(id);
+        return Ok(Reply::Ok);
+    }
+    if !args.is(2, "on") {
+        return Err(CmdError::Syntax);
+    }
+    if !t.bcast && !t.prefixes.is_empty() {
+        return Err(CmdError::err(
+            "PREFIX option requires BCAST mode to be enabled",
+        ));
+    }
+    let old = ctx.st.ops.tracking.clients.get(&id);
+    if old.is_some_and(|o| o.bcast != t.bcast) {
+        return Err(CmdError::err(
+            "You can't switch BCAST mode on/off before disabling tracking for this client, and \
+             then re-enabling it with a different mode.",
+        ));
+    }
+    if t.bcast && (t.optin || t.optout) {
+        return Err(CmdError::err("OPTIN and OPTOUT are not compatible with BCAST"));
+    }
+    if t.optin && t.optout {
+        return Err(CmdError::err(
+            "You can't specify both OPTIN mode and OPTOUT mode",
+        ));
+    }
+    if old.is_some_and(|o| (t.optin && o.optout) || (t.optout && o.optin)) {
+        return Err(CmdError::err(
+            "You can't switch OPTIN/OPTOUT mode before disabling tracking for this client, and \
+             then re-enabling it with a different mode.",
+        ));
+    }
+    if t.bcast {
+        let existing = old.map(|o| o.prefixes.clone()).unwrap_or_default();
+        if let Some(e) = Tracking::prefix_collision(&existing, &t.prefixes) {
+            return Err(CmdError::err(e));
+        }
+    }
+    ctx.st.ops.tracking.enable(id, t);
+    Ok(Reply::Ok)
+}
+
+/// ```text
+/// CLIENT CACHING <YES | NO>
+/// ```
+pub fn caching(ctx: &mut Ctx, args: &Args) -> CmdResult {
+    let Some(t) = ctx.st.ops.tracking.clients.get_mut(&ctx.sess.id) else {
+        return Err(CmdError::err(
+            "CLIENT CACHING can be called only when the client is in tracking mode with OPTIN \
+             or OPTOUT mode enabled",
+        ));
+    };
+    if args.is(2, "yes") {
+        if !t.optin {
+            return Err(CmdError::err(
+                "CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode.",
+            ));
+        }
+    } else if args.is(2, "no") {
+        if !t.optout {
+            return Err(CmdError::err(
+                "CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.",
+            ));
+        }
+    } else {
+        return Err(CmdError::Syntax);
+    }
+    t.caching = true;
+    Ok(Reply::Ok)
+}
+
+/// ```text
+/// CLIENT GETREDIR
+/// ```
+pub fn getredir(ctx: &mut Ctx, _args: &Args) -> CmdResult {
+    Ok(Reply::Int(
+        ctx.st
+            .ops
+            .tracking
+            .clients
+            .get(&ctx.sess.id)
+            .map_or(-1, |t| t.redirect as i64),
+    ))
+}
+
+/// ```text
+/// CLIENT TRACKINGINFO
+/// ```
+pub fn trackinginfo(ctx: &mut Ctx, _args: &Args) -> CmdResult {
+    let t = ctx.st.ops.tracking.clients.get(&ctx.sess.id);
+    let mut flags = vec![Reply::bulk(if t.is_some() { "on" } else { "off" })];
+    let mut prefixes = Vec::new();
+    if let Some(t) = t {
+        if t.bcast {
+            flags.push(Reply::bulk("bcast"));
+        }
+        if t.optin {
+            flags.push(Reply::bulk("optin"));
+            if t.caching {
+                flags.push(Reply::bulk("caching-yes"));
+            }
+        }
+        if t.optout {
+            flags.push(Reply::bulk("optout"));
+            if t.caching {
+                flags.push(Reply::bulk("caching-no"));
+            }
+        }
+        if t.noloop {
+            flags.push(Reply::bulk("noloop"));
+        }
+        if t.redir_broken {
+            flags.push(Reply::bulk("broken_redirect"));
+        }
+        let mut p = t.prefixes.clone();
+        p.sort();
+        prefixes = p.into_iter().map(Reply::Bulk).collect();
+    }
+    Ok(Reply::Map(vec![
+        (Reply::bulk("flags"), Reply::Set(flags)),
+        (
+            Reply::bulk("redirect"),
+            Reply::Int(t.map_or(-1, |t| t.redirect as i64)),
+        ),
+        (Reply::bulk("prefixes"), Reply::Array(prefixes)),
+    ]))
+}
+
+/// ```text
 /// CLIENT HELP
 /// ```
 pub fn help(_ctx: &mut Ctx, _args: &Args) -> CmdResult {
@@ -414,6 +676,20 @@ pub fn help(_ctx: &mut Ctx, _args: &Args) -> CmdResult {
             "    Exempt this connection from client eviction.",
             "NO-TOUCH (ON|OFF)",
             "    Let this connection's reads leave keys' access times alone.",
+            "PAUSE <timeout> [WRITE|ALL]",
+            "    Hold other clients' commands (or only writes) for <timeout> ms.",
+            "UNPAUSE",
+            "    End a pause now.",
+            "REPLY (ON|OFF|SKIP)",
+            "    Turn this connection's replies on or off, or drop the next one.",
+            "TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> ...] [OPTIN] [OPTOUT] [NOLOOP]",
+            "    Client-side caching: be told when keys this connection read change.",
+            "CACHING (YES|NO)",
+            "    In OPTIN/OPTOUT mode, whether the next command's keys are tracked.",
+            "GETREDIR",
+            "    The client receiving this connection's invalidations (-1: not tracking).",
+            "TRACKINGINFO",
+            "    This connection's tracking options.",
         ],
     ))
 }

@@ -144,6 +144,7 @@ pub fn set(ctx: &mut Ctx, args: &Args) -> CmdResult {
             .config
             .set(p.name, &v, true)
             .map_err(|_| failed(p.name.as_bytes(), "can't set config"))?;
+        crate::ops::config_changed(ctx.st, p.name);
     }
     Ok(Reply::Ok)
 }
@@ -153,6 +154,7 @@ pub fn set(ctx: &mut Ctx, args: &Args) -> CmdResult {
 /// ```
 pub fn resetstat(ctx: &mut Ctx, _args: &Args) -> CmdResult {
     ctx.st.stats = Stats::default();
+    crate::ops::reset_stats(ctx.st);
     Ok(Reply::Ok)
 }
 

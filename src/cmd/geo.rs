@@ -12,9 +12,9 @@
 //! replies holding the same value (Redis sends them with the 17-decimal text; a client
 //! parses both to the same double).
 //!
-//! Ordering: results are sorted by distance with a stable sort (as glibc's merge-based
-//! `qsort`); with COUNT, Redis sorts partially with `pqsort`, which may order equal
-//! distances differently.
+//! Ordering: results are sorted by distance with a stable sort (glibc's `qsort` is a
+//! merge sort); with COUNT, partially with a port of Redis's `pqsort`, so that equal
+//! distances come out in Redis's order too.
 
 use std::collections::HashSet;
 
@@ -567,7 +567,11 @@ fn search_generic(ctx: &mut Ctx, args: &Args, src_idx: usize, flags: Flags) -> C
     let Some(Value::ZSet(z)) = ctx.db().ks.get(src).map(|e| &e.value) else {
         return Ok(Reply::Array(vec![]));
     };
-    let limit = if any { count as usize } else { 0 };
+    let limit = if any {
+        usize::try_from(count).unwrap_or(usize::MAX)
+    } else {
+        0
+    };
     let mut points = members_of_all_neighbors(z, &shape, limit);
 
     if points.is_empty() && storekey.is_none() {
@@ -576,20 +580,34 @@ fn search_generic(ctx: &mut Ctx, args: &Args, src_idx: usize, flags: Flags) -> C
     let returned = if count == 0 {
         points.len()
     } else {
-        points.len().min(count as usize)
+        points
+            .len()
+            .min(usize::try_from(count).unwrap_or(usize::MAX))
     };
-    match sort {
-        Sort::None => {}
-        Sort::Asc => points.sort_by(|a, b| {
-            a.dist
-                .partial_cmp(&b.dist)
-                .unwrap_or(std::cmp::Ordering::Equal)
-        }),
-        Sort::Desc => points.sort_by(|a, b| {
-            b.dist
-                .partial_cmp(&a.dist)
-                .unwrap_or(std::cmp::Ordering::Equal)
-        }),
+    if sort != Sort::None {
+        // Redis's comparators: by distance, equal distances comparing equal.
+        let asc = |a: &Point, b: &Point| -> i32 {
+            if a.dist > b.dist {
+                1
+            } else if a.dist == b.dist {
+                0
+            } else {
+                -1
+            }
+        };
+        let cmp = |a: &Point, b: &Point| {
+            if sort == Sort::Asc {
+                asc(a, b)
+            } else {
+                -asc(a, b)
+            }
+        };
+        if returned == points.len() {
+            // glibc's qsort is a stable merge sort.
+            points.sort_by(|a, b| cmp(a, b).cmp(&0));
+        } else if returned > 0 {
+            pqsort(&mut points, &cmp, 0, returned - 1);
+        }
     }
     points.truncate(returned);
 
@@ -655,6 +673,125 @@ fn search_generic(ctx: &mut Ctx, args: &Args, src_idx: usize, flags: Flags) -> C
     ctx.notify('z', event, dst);
     ctx.dirty(n);
     Ok(Reply::Int(n as i64))
+}
+
+/// Redis's `pqsort` (NetBSD's quicksort with Bentley–McIlroy partitioning, recursing
+/// only into parts that overlap `lrange..=rrange`), ported so that elements comparing
+/// equal end up in the same order as in Redis.
+fn pqsort<T, F: Fn(&T, &T) -> i32>(v: &mut [T], cmp: &F, lrange: usize, rrange: usize) {
+    let n = v.len() as isize;
+    pqsort_part(v, cmp, 0, n, lrange as isize, rrange as isize);
+}
+
+fn pqsort_part<T, F: Fn(&T, &T) -> i32>(
+    v: &mut [T],
+    cmp: &F,
+    mut lo: isize,
+    mut n: isize,
+    lr: isize,
+    rr: isize,
+) {
+    let c = |v: &[T], i: isize, j: isize| cmp(&v[i as usize], &v[j as usize]);
+    let swap = |v: &mut [T], i: isize, j: isize| v.swap(i as usize, j as usize);
+    let vecswap = |v: &mut [T], i: isize, j: isize, k: isize| {
+        for t in 0..k {
+            v.swap((i + t) as usize, (j + t) as usize);
+        }
+    };
+    let med3 = |v: &[T], a: isize, b: isize, d: isize| {
+        if c(v, a, b) < 0 {
+            if c(v, b, d) < 0 {
+                b
+            } else if c(v, a, d) < 0 {
+                d
+            } else {
+                a
+            }
+        } else if c(v, b, d) > 0 {
+            b
+        } else if c(v, a, d) < 0 {
+            a
+        } else {
+            d
+        }
+    };
+    // Whether the part [s, s + k) lies entirely before or after the wanted range.
+    let outside = |s: isize, k: isize| (lr < s && rr < s) || (lr >= s + k && rr >= s + k);
+    loop {
+        if n < 7 {
+            for pm in lo + 1..lo + n {
+                let mut pl = pm;
+                while pl > lo && c(v, pl - 1, pl) > 0 {
+                    swap(v, pl, pl - 1);
+                    pl -= 1;
+                }
+            }
+            return;
+        }
+        let mut pm = lo + n / 2;
+        if n > 7 {
+            let mut pl = lo;
+            let mut pn = lo + n - 1;
+            if n > 40 {
+                let d = n / 8;
+                pl = med3(v, pl, pl + d, pl + 2 * d);
+                pm = med3(v, pm - d, pm, pm + d);
+                pn = med3(v, pn - 2 * d, pn - d, pn);
+            }
+            pm = med3(v, pl, pm, pn);
+        }
+        swap(v, lo, pm);
+        let (mut pa, mut pb) = (lo + 1, lo + 1);
+        let (mut pc, mut pd) = (lo + n - 1, lo + n - 1);
+        loop {
+            while pb <= pc {
+                let r = c(v, pb, lo);
+                if r > 0 {
+                    break;
+                }
+                if r == 0 {
+                    swap(v, pa, pb);
+                    pa += 1;
+                }
+                pb += 1;
+            }
+            while pb <= pc {
+                let r = c(v, pc, lo);
+                if r < 0 {
+                    break;
+                }
+                if r == 0 {
+                    swap(v, pc, pd);
+                    pd -= 1;
+                }
+                pc -= 1;
+            }
+            if pb > pc {
+                break;
+            }
+            swap(v, pb, pc);
+            pb += 1;
+            pc -= 1;
+        }
+        let pn = lo + n;
+        let r = (pa - lo).min(pb - pa);
+        vecswap(v, lo, pb - r, r);
+        let r = (pd - pc).min(pn - pd - 1);
+        vecswap(v, pb, pn - r, r);
+        let r = pb - pa;
+        if r > 1 && !outside(lo, r) {
+            pqsort_part(v, cmp, lo, r, lr, rr);
+        }
+        let r = pd - pc;
+        if r > 1 {
+            lo = pn - r;
+            n = r;
+            if !outside(lo, n) {
+                continue;
+            }
+        }
+        return;
+    }
 }
 
 /// Delete the destination of a search that stored nothing, notifying `del`.
@@ -741,6 +878,33 @@ fn points_in_range<'z>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pqsort_sorts_the_requested_prefix() {
+        let cmp = |a: &i64, b: &i64| (a > b) as i32 - (a < b) as i32;
+        let mut seed = 12345u64;
+        for n in [1usize, 2, 6, 7, 8, 40, 41, 100, 1000] {
+            let v: Vec<i64> = (0..n)
+                .map(|_| {
+                    seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1);
+                    (seed >> 40) as i64 % 50
+                })
+                .collect();
+            let mut sorted = v.clone();
+            sorted.sort();
+            for k in [1, n / 2, n] {
+                if k == 0 {
+                    continue;
+                }
+                let mut w = v.clone();
+                pqsort(&mut w, &cmp, 0, k - 1);
+                assert_eq!(&w[..k], &sorted[..k], "n={n} k={k}");
+                let mut all = w.clone();
+                all.sort();
+                assert_eq!(all, sorted, "a permutation");
+            }
+        }
+    }
 
     #[test]
     fn formats_like_redis() {

@@ -120,9 +120,9 @@ fn section(ctx: &mut Ctx, name: &str, out: &mut String) {
         "replication" => replication(ctx, out),
         "cpu" => cpu(ctx, out),
         "modules" => out.push_str("# Modules\r\n"),
-        "commandstats" => out.push_str("# Commandstats\r\n"),
-        "errorstats" => out.push_str("# Errorstats\r\n"),
-        "latencystats" => out.push_str("# Latencystats\r\n"),
+        "commandstats" => commandstats(ctx, out),
+        "errorstats" => errorstats(ctx, out),
+        "latencystats" => latencystats(ctx, out),
         "cluster" => {
             out.push_str("# Cluster\r\n");
             Lines(out).add("cluster_enabled", 0);
@@ -201,7 +201,7 @@ fn clients(ctx: &Ctx, out: &mut String) {
         .add("client_recent_max_input_buffer", 0)
         .add("client_recent_max_output_buffer", 0)
         .add("blocked_clients", ctx.st.blocked.len())
-        .add("tracking_clients", 0)
+        .add("tracking_clients", ctx.st.ops.tracking.clients.len())
         .add("clients_in_timeout_table", 0)
         .add("total_blocking_keys", ctx.st.blocked.by_key.len())
         .add("total_blocking_keys_on_nokey", 0);
@@ -388,9 +388,9 @@ fn stats(ctx: &Ctx, out: &mut String) {
         .add("active_defrag_key_misses", 0)
         .add("total_active_defrag_time", 0)
         .add("current_active_defrag_time", 0)
-        .add("tracking_total_keys", 0)
-        .add("tracking_total_items", 0)
-        .add("tracking_total_prefixes", 0)
+        .add("tracking_total_keys", ctx.st.ops.tracking.totals().0)
+        .add("tracking_total_items", ctx.st.ops.tracking.totals().1)
+        .add("tracking_total_prefixes", ctx.st.ops.tracking.totals().2)
         .add("unexpected_error_replies", 0)
         .add("total_error_replies", s.total_error_replies)
         .add("dump_payload_sanitizations", 0)
@@ -407,10 +407,85 @@ fn stats(ctx: &Ctx, out: &mut String) {
         .add("eventloop_duration_cmd_sum", 0)
         .add("instantaneous_eventloop_cycles_per_sec", 0)
         .add("instantaneous_eventloop_duration_usec", 0)
-        .add("acl_access_denied_auth", 0)
-        .add("acl_access_denied_cmd", 0)
-        .add("acl_access_denied_key", 0)
-        .add("acl_access_denied_channel", 0);
+        .add("acl_access_denied_auth", ctx.st.acl.denied.auth)
+        .add("acl_access_denied_cmd", ctx.st.acl.denied.cmd)
+        .add("acl_access_denied_key", ctx.st.acl.denied.key)
+        .add("acl_access_denied_channel", ctx.st.acl.denied.channel);
+}
+
+/// Command statistics in name order (Redis prints them in hash order).
+fn sorted_cmdstats<'a>(ctx: &'a Ctx) -> Vec<(&'static str, &'a crate::ops::stats::CmdStat)> {
+    let mut v: Vec<_> = ctx
+        .st
+        .ops
+        .cmdstats
+        .iter()
+        .map(|(id, s)| (crate::acl::commands::name(id), s))
+        .collect();
+    v.sort_by_key(|(n, _)| *n);
+    v
+}
+
+fn commandstats(ctx: &Ctx, out: &mut String) {
+    out.push_str("# Commandstats\r\n");
+    for (name, s) in sorted_cmdstats(ctx) {
+        let per_call = if s.calls == 0 {
+            0.0
+        } else {
+            s.usec as f64 / s.calls as f64
+        };
+        let _ = write!(
+            out,
+            "cmdstat_{name}:calls={},usec={},usec_per_call={per_call:.2},rejected_calls={},failed_calls={}\r\n",
+            s.calls, s.usec, s.rejected, s.failed
+        );
+    }
+}
+
+fn errorstats(ctx: &Ctx, out: &mut String) {
+    out.push_str("# Errorstats\r\n");
+    for (code, n) in &ctx.st.ops.errors.counts {
+        let _ = write!(out, "errorstat_{code}:count={n}\r\n");
+    }
+}
+
+/// `latency-tracking-info-percentiles` as numbers.
+fn info_percentiles(ctx: &Ctx) -> Vec<f64> {
+    ctx.st
+        .config
+        .get("latency-tracking-info-percentiles")
+        .unwrap_or("50 99 99.9")
+        .split_whitespace()
+        .filter_map(|p| p.parse().ok())
+        .collect()
+}
+
+/// A percentile label as Redis prints it (`%f` with trailing zeros trimmed).
+fn percentile_label(p: f64) -> String {
+    let s = format!("{p:.6}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+fn latencystats(ctx: &Ctx, out: &mut String) {
+    out.push_str("# Latencystats\r\n");
+    let pcts = info_percentiles(ctx);
+    for (name, s) in sorted_cmdstats(ctx) {
+        let Some(h) = &s.hist else { continue };
+        if s.calls == 0 {
+            continue;
+        }
+        let fields: Vec<String> = pcts
+            .iter()
+            .map(|&p| {
+                format!(
+                    "p{}={:.3}",
+                    percentile_label(p),
+                    h.percentile(p) as f64 / 1000.0
+                )
+            })
+            .collect();
+        let _ = write!(out, "latency_percentiles_usec_{name}:{}\r\n", fields.join(","));
+    }
 }
 
 fn replication(ctx: &Ctx, out: &mut String) {

@@ -5,6 +5,7 @@
 //! then calls the family's handler with a [`Ctx`] and the [`Args`]. Handlers are plain
 //! functions returning a [`Reply`] or a [`CmdError`]; they never see a socket.
 
+pub mod acl;
 pub mod args;
 pub mod bitmaps;
 pub mod client;
@@ -16,14 +17,17 @@ pub mod hashes;
 pub mod hyperloglog;
 pub mod keys;
 pub mod keyspec;
+pub mod latency;
 pub mod lists;
 pub mod memory;
+pub mod monitor;
 pub mod multi;
 pub mod persist_cmds;
 pub mod pubsub;
 pub mod scripting;
 pub mod server;
 pub mod sets;
+pub mod slowlog;
 pub mod sort;
 pub mod spec;
 pub mod spec_types;
@@ -137,12 +141,20 @@ pub struct State {
     pub(crate) prop_overridden: bool,
     /// Saving: the background snapshot, LASTSAVE, statuses, the host that writes files.
     pub persist: crate::persist::PersistState,
+    /// ACL users and log.
+    pub acl: crate::acl::Acl,
+    /// Statistics, slow log, latency, MONITOR, CLIENT PAUSE/REPLY/TRACKING, renames.
+    pub ops: crate::ops::Ops,
 }
 
 impl State {
     /// Mark the watchers of `key` in `db` (their EXEC will fail).
     #[inline]
     pub fn touch_watched(&mut self, db: usize, key: &[u8]) {
+        // [tracking hook] client-side caching invalidation.
+        if self.ops.tracking.active() {
+            self.ops.tracking.invalidate(key);
+        }
         if self.watched_keys.is_empty() {
             return;
         }
@@ -252,6 +264,10 @@ impl<'a> Ctx<'a> {
     /// Before a database is emptied or swapped: break the WATCH of every client watching
     /// a key that exists in `db` (Redis's touchAllWatchedKeysInDb).
     pub fn signal_db_changed(&mut self, db: usize) {
+        // [tracking hook] a flush invalidates every tracking client's cache.
+        if self.st.ops.tracking.active() {
+            self.st.ops.tracking.invalidate_all();
+        }
         self.signal_db_swapped(db, db);
     }
 

@@ -3,9 +3,9 @@
 //!
 //! CLIENT lives in `client.rs`, CONFIG in `config_cmd.rs`, INFO in `info.rs`.
 //!
-//! Authentication knows one user, `default`, whose password is `requirepass` (no
-//! password: any password is accepted for `default`, as Redis's `nopass` user).
-//! Passwords are compared in constant time.
+//! Authentication goes through the ACL users (`crate::acl`): `AUTH password` is for the
+//! `default` user, whose password is `requirepass`; failures are logged in ACL LOG.
+//! Password hashes are compared in constant time.
 
 use super::{Args, Ctx, Handler, ShutdownMode, parse_i64};
 use crate::reply::{CmdError, CmdResult, Reply};
@@ -85,13 +85,12 @@ pub fn reset(ctx: &mut Ctx, _args: &Args) -> CmdResult {
     ctx.sess.sub_channels.clear();
     ctx.sess.sub_patterns.clear();
     ctx.sess.sub_shard.clear();
-    let requirepass_empty = ctx.st.config.requirepass.is_empty();
+    crate::acl::reset_session_user(ctx.st, ctx.sess);
+    crate::ops::reset_client(ctx.st, id);
     let s = &mut *ctx.sess;
     s.db = 0;
     s.resp = 2;
     s.name.clear();
-    s.user = "default".into();
-    s.authenticated = requirepass_empty;
     s.no_evict = false;
     s.no_touch = false;
     Ok(Reply::simple("RESET"))
@@ -234,37 +233,10 @@ pub fn time(ctx: &mut Ctx, _args: &Args) -> CmdResult {
     ]))
 }
 
-/// Compare two byte strings in time that depends only on their lengths.
-fn ct_eq(a: &[u8], b: &[u8]) -> bool {
-    let n = a.len().max(b.len());
-    let mut diff = (a.len() ^ b.len()) as u64;
-    for i in 0..n {
-        let x = a.get(i).copied().unwrap_or(0);
-        let y = b.get(i).copied().unwrap_or(0);
-        diff |= u64::from(x ^ y);
-    }
-    diff == 0
-}
-
-/// Whether `user` / `pass` authenticate (Redis's `ACLAuthenticateUser` with only the
-/// default user).
-fn check_credentials(ctx: &Ctx, user: &[u8], pass: &[u8]) -> bool {
-    let required = ctx.st.config.requirepass.as_bytes();
-    // Evaluate the password comparison whatever the user name, for uniform timing.
-    let pass_ok = required.is_empty() || ct_eq(required, pass);
-    user == b"default" && pass_ok
-}
-
-const WRONGPASS: &str = "WRONGPASS invalid username-password pair or user is disabled.";
-
-/// Authenticate the session or fail with WRONGPASS.
-fn authenticate(ctx: &mut Ctx, user: &[u8], pass: &[u8]) -> Result<(), CmdError> {
-    if !check_credentials(ctx, user, pass) {
-        return Err(CmdError::raw(WRONGPASS));
-    }
-    ctx.sess.authenticated = true;
-    ctx.sess.user = "default".into();
-    Ok(())
+/// Authenticate the session as `user` or fail with WRONGPASS (logged in ACL LOG).
+fn authenticate(ctx: &mut Ctx, args: &Args, user: &[u8], pass: &[u8]) -> Result<(), CmdError> {
+    let now = ctx.now;
+    crate::acl::authenticate(ctx.st, ctx.sess, user, pass, args.get(0), now)
 }
 
 /// ```text
@@ -275,15 +247,20 @@ pub fn auth(ctx: &mut Ctx, args: &Args) -> CmdResult {
         return Err(CmdError::Syntax);
     }
     if args.len() == 2 {
-        if ctx.st.config.requirepass.is_empty() {
+        let default_nopass = ctx
+            .st
+            .acl
+            .user(crate::acl::DEFAULT_USER)
+            .is_some_and(|u| u.nopass);
+        if default_nopass {
             return Err(CmdError::err(
                 "AUTH <password> called without any password configured for the default user. \
                  Are you sure your configuration is correct?",
             ));
         }
-        authenticate(ctx, b"default", args.get(1))?;
+        authenticate(ctx, args, b"default", args.get(1))?;
     } else {
-        authenticate(ctx, args.get(1), args.get(2))?;
+        authenticate(ctx, args, args.get(1), args.get(2))?;
     }
     Ok(Reply::Ok)
 }
@@ -336,9 +313,9 @@ pub fn hello(ctx: &mut Ctx, args: &Args) -> CmdResult {
         }
     }
     if let Some((user, pass)) = creds {
-        authenticate(ctx, user, pass)?;
+        authenticate(ctx, args, user, pass)?;
     }
-    if !ctx.sess.authenticated {
+    if !ctx.sess.authenticated && ctx.st.acl.auth_required() {
         return Err(CmdError::raw(
             "NOAUTH HELLO must be called with the client already authenticated, otherwise the \
              HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and \
@@ -403,15 +380,6 @@ pub fn shutdown(ctx: &mut Ctx, args: &Args) -> CmdResult {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn constant_time_compare() {
-        assert!(ct_eq(b"secret", b"secret"));
-        assert!(!ct_eq(b"secret", b"secreT"));
-        assert!(!ct_eq(b"secret", b"secret1"));
-        assert!(!ct_eq(b"", b"x"));
-        assert!(ct_eq(b"", b""));
-    }
 
     #[test]
     fn client_attr_charset() {

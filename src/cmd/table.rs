@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 
 use super::spec::SPECS;
 use super::spec_types::CommandSpec;
-use super::{Handler, bitmaps, geo, hyperloglog, memory, multi, persist_cmds, pubsub, scripting, hashes, lists, sets, sort, zsets, client, command, config_cmd, info, keys, server, strings, streams, streams_groups, streams_read};
+use super::{Handler, acl, latency, monitor, slowlog, bitmaps, geo, hyperloglog, memory, multi, persist_cmds, pubsub, scripting, hashes, lists, sets, sort, zsets, client, command, config_cmd, info, keys, server, strings, streams, streams_groups, streams_read};
 
 /// One servable command (or container of subcommands).
 pub struct Command {
@@ -79,6 +79,10 @@ fn families() -> impl Iterator<Item = &'static (&'static str, Handler)> {
         .chain(bitmaps::COMMANDS.iter())
         .chain(hyperloglog::COMMANDS.iter())
         .chain(geo::COMMANDS.iter())
+        .chain(acl::COMMANDS.iter())
+        .chain(slowlog::COMMANDS.iter())
+        .chain(latency::COMMANDS.iter())
+        .chain(monitor::COMMANDS.iter())
 }
 
 impl Table {

@@ -31,7 +31,7 @@ impl Elem<'_> {
         match self {
             Elem::Int(v) => Ok(*v as f64),
             Elem::Bytes(b) => crate::cmd::parse_f64_opt(b)
-                .or_else(|| match *b {
+                .or(match *b {
                     b"nan" | b"-nan" => Some(f64::NAN),
                     _ => None,
                 })
@@ -40,7 +40,7 @@ impl Elem<'_> {
     }
 }
 
-fn get<'a>(b: &'a [u8], at: usize, n: usize) -> Result<&'a [u8], RdbError> {
+fn get(b: &[u8], at: usize, n: usize) -> Result<&[u8], RdbError> {
     at.checked_add(n)
         .and_then(|end| b.get(at..end))
         .map_or_else(|| err("Entry out of blob bounds"), Ok)
@@ -500,8 +500,11 @@ pub fn intset_blob(sorted: &[i64]) -> Vec<u8> {
 // Zipmap (RDB_TYPE_HASH_ZIPMAP, written by Redis < 2.6)
 // ---------------------------------------------------------------------------------------
 
+/// Field/value pairs borrowed from a blob.
+pub type Pairs<'a> = Vec<(&'a [u8], &'a [u8])>;
+
 /// Decode a zipmap into (field, value) pairs, validating it.
-pub fn zipmap_pairs(b: &[u8]) -> Result<Vec<(&[u8], &[u8])>, RdbError> {
+pub fn zipmap_pairs(b: &[u8]) -> Result<Pairs<'_>, RdbError> {
     if b.len() < 2 {
         return err("Zipmap too short");
     }

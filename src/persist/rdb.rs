@@ -309,6 +309,7 @@ impl<'a> Reader<'a> {
     }
 
     /// A plain length.
+    #[allow(clippy::len_without_is_empty)]
     pub fn len(&mut self) -> Result<u64, RdbError> {
         match self.len_or_enc()? {
             Len::Len(n) => Ok(n),

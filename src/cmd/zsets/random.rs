@@ -22,7 +22,7 @@ use crate::types::zset::ZSet;
 
 /// The most elements one ZRANDMEMBER reply may hold. Redis would try to build any size
 /// (until memory runs out); we refuse counts past this bound instead.
-const MAX_RANDOM_REPLY: u64 = 1 << 24;
+const MAX_RANDOM_REPLY: u64 = 1 << 22;
 
 /// ```text
 /// ZRANDMEMBER key [count [WITHSCORES]]

@@ -1,0 +1,302 @@
+//! The server's side of access control and limits: protected mode, TCP keepalive, idle
+//! client timeouts, the engine's host hooks (microsecond clocks, file access for ACL
+//! LOAD/SAVE), loading users (`user` directives, `aclfile`) and `rename-command` at
+//! start, and a small cron that ends CLIENT PAUSEs and delivers messages produced
+//! outside command batches (tracking invalidations and keyspace events of expired
+//! keys).
+
+use std::net::SocketAddr;
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+use cinnabar::Engine;
+use cinnabar::engine::ClientHandle;
+use tokio::io::AsyncWriteExt;
+use tokio::net::TcpStream;
+
+use crate::server::{Shared, log};
+
+/// Redis 7.2's protected-mode refusal (sent before closing).
+pub const DENIED: &str = "-DENIED Redis is running in protected mode because protected mode is \
+    enabled and no password is set for the default user. In this mode connections are only \
+    accepted from the loopback interface. If you want to connect from external computers to \
+    Redis you may adopt one of the following solutions: 1) Just disable protected mode sending \
+    the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to \
+    Redis from the same host the server is running, however MAKE SURE Redis is not publicly \
+    accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. \
+    2) Alternatively you can just disable the protected mode by editing the Redis configuration \
+    file, and setting the protected mode option to 'no', and then restarting the server. 3) If \
+    you started the server manually just for testing, restart it with the '--protected-mode no' \
+    option. 4) Set up an authentication password for the default user. NOTE: You only need to \
+    do one of the above things in order for the server to start accepting connections from the \
+    outside.\r\n";
+
+/// Whether `ip` is a loopback address as Redis's `connIsLocal` sees it.
+pub fn is_loopback(peer: &SocketAddr) -> bool {
+    match peer {
+        SocketAddr::V4(a) => a.ip().octets()[0] == 127,
+        SocketAddr::V6(a) => {
+            a.ip().is_loopback()
+                || a.ip()
+                    .to_ipv4_mapped()
+                    .is_some_and(|v4| v4.octets()[0] == 127)
+        }
+    }
+}
+
+/// Checks made when a connection is accepted ([connection hook]): protected mode
+/// (the refusal is written and false returned: close), then TCP keepalive.
+pub async fn on_accept(shared: &Shared, stream: &mut TcpStream, peer: SocketAddr) -> bool {
+    let (protected, keepalive) = {
+        let eng = shared.engine.borrow();
+        let st = eng.state();
+        let protected = st.config.get("protected-mode") == Some("yes")
+            && !st.acl.auth_required()
+            && !is_loopback(&peer);
+        let keepalive: u64 = st
+            .config
+            .get("tcp-keepalive")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(300);
+        (protected, keepalive)
+    };
+    if protected {
+        shared
+            .engine
+            .borrow_mut()
+            .state_mut()
+            .stats
+            .rejected_connections += 1;
+        let _ =
+            tokio::time::timeout(Duration::from_secs(1), stream.write_all(DENIED.as_bytes())).await;
+        let _ = stream.shutdown().await;
+        return false;
+    }
+    if keepalive > 0 {
+        set_keepalive(stream, keepalive);
+    }
+    true
+}
+
+/// Redis's `anetKeepAlive`: SO_KEEPALIVE, first probe after `interval` seconds, then
+/// every interval/3 seconds, dropped after 3 unanswered probes.
+#[cfg(target_os = "linux")]
+fn set_keepalive(stream: &TcpStream, interval: u64) {
+    use std::os::fd::AsRawFd;
+    unsafe extern "C" {
+        fn setsockopt(
+            fd: i32,
+            level: i32,
+            name: i32,
+            val: *const std::ffi::c_void,
+            len: u32,
+        ) -> i32;
+    }
+    const SOL_SOCKET: i32 = 1;
+    const SO_KEEPALIVE: i32 = 9;
+    const IPPROTO_TCP: i32 = 6;
+    const TCP_KEEPIDLE: i32 = 4;
+    const TCP_KEEPINTVL: i32 = 5;
+    const TCP_KEEPCNT: i32 = 6;
+    let fd = stream.as_raw_fd();
+    let idle = i32::try_from(interval).unwrap_or(i32::MAX);
+    let intvl = (idle / 3).max(1);
+    let set = |level: i32, name: i32, v: i32| {
+        // SAFETY: `fd` is an open socket owned by `stream` for the duration of the call,
+        // and the option value points at a live i32 of the size passed.
+        unsafe {
+            setsockopt(
+                fd,
+                level,
+                name,
+                (&v as *const i32).cast(),
+                size_of::<i32>() as u32,
+            )
+        }
+    };
+    set(SOL_SOCKET, SO_KEEPALIVE, 1);
+    set(IPPROTO_TCP, TCP_KEEPIDLE, idle);
+    set(IPPROTO_TCP, TCP_KEEPINTVL, intvl);
+    set(IPPROTO_TCP, TCP_KEEPCNT, 3);
+}
+
+#[cfg(not(target_os = "linux"))]
+fn set_keepalive(_stream: &TcpStream, _interval: u64) {}
+
+/// Resolves when client `h` has been idle for `timeout` seconds ([connection hook]);
+/// never when `timeout` is 0. The caller then asks [`idle_expired`].
+pub async fn idle_timer(shared: &Shared, h: ClientHandle) {
+    let wait = {
+        let mut eng = shared.engine.borrow_mut();
+        let timeout = eng.state().ops.hot.timeout;
+        if timeout == 0 {
+            None
+        } else {
+            let now = eng.now();
+            eng.session_mut(h).map(|s| {
+                let deadline = s
+                    .last_interaction_ms
+                    .saturating_add((timeout as i64).saturating_mul(1000));
+                Duration::from_millis(deadline.saturating_sub(now).clamp(0, 3_600_000) as u64 + 1)
+            })
+        }
+    };
+    match wait {
+        Some(d) => tokio::time::sleep(d).await,
+        None => std::future::pending().await,
+    }
+}
+
+/// Whether client `h` must be closed for idleness (Redis's `clientsCronHandleTimeout`:
+/// subscribers, blocked clients and monitors are exempt).
+pub fn idle_expired(shared: &Shared, h: ClientHandle) -> bool {
+    let mut eng = shared.engine.borrow_mut();
+    let timeout = eng.state().ops.hot.timeout as i64;
+    if timeout == 0 || eng.is_blocked(h) || eng.state().ops.monitors.contains(&h.id) {
+        return false;
+    }
+    let now = eng.now();
+    let expired = eng.session_mut(h).is_some_and(|s| {
+        !s.subscribed() && now - s.last_interaction_ms > timeout.saturating_mul(1000)
+    });
+    if expired {
+        log("Closing idle client");
+    }
+    expired
+}
+
+/// The engine's file access: whole-file reads, atomic replacing writes.
+struct Files;
+
+fn io_text(e: &std::io::Error) -> String {
+    // `strerror` wording without Rust's " (os error N)" suffix.
+    let s = e.to_string();
+    match s.find(" (os error") {
+        Some(p) => s[..p].to_string(),
+        None => s,
+    }
+}
+
+impl cinnabar::ops::FileHost for Files {
+    fn read(&mut self, path: &str) -> Result<Vec<u8>, String> {
+        std::fs::read(path).map_err(|e| io_text(&e))
+    }
+
+    fn write(&mut self, path: &str, data: &[u8]) -> Result<(), String> {
+        use std::io::Write;
+        let tmp = format!(
+            "{path}.tmp-{}-{}",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_millis())
+                .unwrap_or(0)
+        );
+        let result = (|| {
+            let mut f = std::fs::File::create(&tmp)?;
+            f.write_all(data)?;
+            f.sync_all()?;
+            std::fs::rename(&tmp, path)?;
+            if let Some(dir) = std::path::Path::new(path).parent() {
+                let dir = if dir.as_os_str().is_empty() {
+                    std::path::Path::new(".")
+                } else {
+                    dir
+                };
+                if let Ok(d) = std::fs::File::open(dir) {
+                    let _ = d.sync_all();
+                }
+            }
+            Ok::<(), std::io::Error>(())
+        })();
+        if let Err(e) = &result {
+            let _ = std::fs::remove_file(&tmp);
+            log(&format!("Writing {path}: {e}"));
+        }
+        result.map_err(|e| io_text(&e))
+    }
+}
+
+/// Give the engine its host hooks and load users and renames ([server hook], after
+/// the data is loaded, so that AOF replay is never subject to ACLs). Errors are fatal.
+pub fn setup_engine(
+    engine: &mut Engine,
+    renames: &[(usize, String, String, String)],
+    users: &[Vec<Vec<u8>>],
+) -> Result<(), String> {
+    let st = engine.state_mut();
+    let base = Instant::now();
+    st.ops.usec = Some(Box::new(move || base.elapsed().as_micros() as u64));
+    st.ops.wall_us = Some(Box::new(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_micros() as i64)
+            .unwrap_or(0)
+    }));
+    st.ops.files = Some(Box::new(Files));
+    for (line_no, line, old, new) in renames {
+        cinnabar::ops::rename_command(st, old.as_bytes(), new.as_bytes()).map_err(|reason| {
+            crate::config::BadConfig {
+                line_no: *line_no,
+                line: line.clone(),
+                reason,
+            }
+            .to_string()
+        })?;
+    }
+    let aclfile = st.config.get("aclfile").unwrap_or("").to_string();
+    if !aclfile.is_empty() && !users.is_empty() {
+        return Err(
+            "Configuring Redis with users defined in redis.conf and at the same setting \
+                    an ACL file path is invalid. This setup is very likely to lead to \
+                    configuration errors and security holes, please define either an ACL file \
+                    or declare users directly in your redis.conf, but not both."
+                .into(),
+        );
+    }
+    let pubsub_all = cinnabar::acl::pubsub_default_all(&st.config);
+    if !users.is_empty() {
+        st.acl
+            .load_config_users(users, pubsub_all)
+            .map_err(|e| format!("{e}\nCritical error while loading ACLs. Exiting."))?;
+    }
+    if !aclfile.is_empty() {
+        let text = std::fs::read(&aclfile).map_err(|e| {
+            format!(
+                "Aborting Redis startup because of ACL errors: Error loading ACLs, opening file \
+                 '{aclfile}': {}",
+                io_text(&e)
+            )
+        })?;
+        st.acl
+            .load_text(&text, &aclfile, pubsub_all)
+            .map_err(|e| format!("Aborting Redis startup because of ACL errors: {e}"))?;
+    }
+    Ok(())
+}
+
+/// Spawn the cron ([server hook]): every 100 ms, end an expired CLIENT PAUSE (serving
+/// the postponed clients) and deliver messages queued outside command batches.
+pub fn start(shared: &Rc<Shared>) {
+    let shared = shared.clone();
+    tokio::task::spawn_local(async move {
+        let mut tick = tokio::time::interval(Duration::from_millis(100));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            let (ready, pending) = {
+                let mut eng = shared.engine.borrow_mut();
+                let now = eng.now();
+                let ready = cinnabar::ops::cron(eng.state_mut(), now);
+                let st = eng.state();
+                (
+                    ready,
+                    !st.pubsub.outbox.is_empty() || st.ops.tracking.has_pending(),
+                )
+            };
+            if ready || pending {
+                shared.after_batch();
+            }
+        }
+    });
+}
