@@ -17,11 +17,14 @@ const require = createRequire(new URL('../tests/js/package.json', import.meta.ur
 const N = Number(process.env.N ?? 1_000_000);
 const Z = Number(process.env.Z ?? 10_000);
 
+// CINNABAR_PKG=/path/to/pkg/src/node.js compares another build of the package.
+const pkgEntry = process.env.CINNABAR_PKG ? new URL(`file://${process.env.CINNABAR_PKG}`).href : '../pkg/src/node.js';
+
 const keys = () => Array.from({ length: N }, (_, i) => `key:${String(i).padStart(12, '0')}`);
 const value = (i) => `v${String(i).padStart(15, '0')}`; // 16 bytes
 
 async function openCinnabar() {
-  const { Cinnabar } = await import('../pkg/src/node.js');
+  const { Cinnabar } = await import(pkgEntry);
   return Cinnabar.open({ activeExpire: false });
 }
 
@@ -30,7 +33,7 @@ if (process.argv[2] === '--mem') {
   const which = process.argv[3];
   // Keys and values are made inside the fill loops: what a store keeps of them counts.
   const key = (i) => `key:${String(i).padStart(12, '0')}`;
-  const { Cinnabar } = await import('../pkg/src/node.js');
+  const { Cinnabar } = await import(pkgEntry);
   let db = null;
   if (which === 'cinnabar') {
     db = Cinnabar.openSync({ activeExpire: false });

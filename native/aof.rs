@@ -88,7 +88,13 @@ pub struct Manifest {
 }
 
 fn needs_repr(s: &str) -> bool {
-    s.bytes().any(|b| b.is_ascii_whitespace() || b == b'"' || b == b'\'' || b == b'\\' || !(0x20..0x7f).contains(&b))
+    s.bytes().any(|b| {
+        b.is_ascii_whitespace()
+            || b == b'"'
+            || b == b'\''
+            || b == b'\\'
+            || !(0x20..0x7f).contains(&b)
+    })
 }
 
 fn repr(s: &str) -> String {
@@ -126,7 +132,9 @@ impl Manifest {
             }
             let mut buf = Vec::new();
             let mut ranges = Vec::new();
-            if !cinnabar::resp::parse::split_args(line, &mut buf, &mut ranges) || ranges.len() % 2 != 0 {
+            if !cinnabar::resp::parse::split_args(line, &mut buf, &mut ranges)
+                || ranges.len() % 2 != 0
+            {
                 return Err("Invalid AOF manifest file format".into());
             }
             let (mut name, mut seq, mut kind) = (None, None, None);
@@ -177,7 +185,11 @@ impl Manifest {
     pub fn to_text(&self) -> String {
         let mut out = String::new();
         let mut line = |f: &FileInfo| {
-            let name = if needs_repr(&f.name) { repr(&f.name) } else { f.name.clone() };
+            let name = if needs_repr(&f.name) {
+                repr(&f.name)
+            } else {
+                f.name.clone()
+            };
             out.push_str(&format!("file {} seq {} type {}\n", name, f.seq, f.kind));
         };
         if let Some(b) = &self.base {
@@ -204,7 +216,10 @@ impl Manifest {
 /// Write `bytes` to `path` atomically and durably (temp file, fsync, rename, fsync dir).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let tmp = dir.join(format!("temp-{name}"));
     {
         let mut f = File::create(&tmp)?;
@@ -300,7 +315,10 @@ impl Aof {
     /// Buffer one propagated command.
     pub fn feed(&mut self, db: usize, argv: &[Vec<u8>]) {
         if self.selected_db != Some(db) {
-            encode_command(&mut self.buf, &[b"SELECT".as_slice(), db.to_string().as_bytes()]);
+            encode_command(
+                &mut self.buf,
+                &[b"SELECT".as_slice(), db.to_string().as_bytes()],
+            );
             self.selected_db = Some(db);
         }
         encode_command(&mut self.buf, argv);
@@ -363,13 +381,20 @@ impl Aof {
 
     fn open_incr(&mut self, seq: u64) -> std::io::Result<()> {
         let name = format!("{}.{}.incr.aof", self.filename, seq);
-        let f = OpenOptions::new().create(true).append(true).open(self.path(&name))?;
+        let f = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(self.path(&name))?;
         fsync_dir(&self.dir);
         self.other_size += self.incr_size;
         self.incr_size = f.metadata().map(|m| m.len()).unwrap_or(0);
         self.file = Some(Arc::new(f));
         self.selected_db = None;
-        self.manifest.incrs.push(FileInfo { name, seq, kind: 'i' });
+        self.manifest.incrs.push(FileInfo {
+            name,
+            seq,
+            kind: 'i',
+        });
         Ok(())
     }
 
@@ -391,7 +416,8 @@ impl Aof {
 
     /// Where the rewrite's snapshot is written before it becomes the base.
     pub fn rewrite_temp_path(&self) -> PathBuf {
-        self.dir.join(format!("temp-rewriteaof-bg-{}.aof", std::process::id()))
+        self.dir
+            .join(format!("temp-rewriteaof-bg-{}.aof", std::process::id()))
     }
 
     /// The rewrite's snapshot is durable at `tmp`: make it the base, keep only the
@@ -402,7 +428,11 @@ impl Aof {
         };
         fs::rename(tmp, self.path(&name))?;
         fsync_dir(&self.dir);
-        let old_base = self.manifest.base.replace(FileInfo { name, seq, kind: 'b' });
+        let old_base = self.manifest.base.replace(FileInfo {
+            name,
+            seq,
+            kind: 'b',
+        });
         // The increment opened at the rewrite's start is the last one.
         let keep = self.manifest.incrs.pop();
         let old_incrs = std::mem::take(&mut self.manifest.incrs);
@@ -436,11 +466,22 @@ pub fn aof_dir(cfg: &cinnabar::Config) -> PathBuf {
 pub fn create_fresh(engine: &mut Engine, fsync: Fsync) -> Result<Aof, String> {
     let cfg = engine.state().config.clone();
     let dir = aof_dir(&cfg);
-    fs::create_dir_all(&dir).map_err(|e| format!("Can't create the append-only file directory {}: {e}", dir.display()))?;
-    let filename = cfg.get("appendfilename").unwrap_or("appendonly.aof").to_string();
+    fs::create_dir_all(&dir).map_err(|e| {
+        format!(
+            "Can't create the append-only file directory {}: {e}",
+            dir.display()
+        )
+    })?;
+    let filename = cfg
+        .get("appendfilename")
+        .unwrap_or("appendonly.aof")
+        .to_string();
     // Start from whatever manifest exists (its seq numbers keep growing).
     let mpath = dir.join(format!("{filename}.manifest"));
-    let old = fs::read(&mpath).ok().and_then(|t| Manifest::parse(&t).ok()).unwrap_or_default();
+    let old = fs::read(&mpath)
+        .ok()
+        .and_then(|t| Manifest::parse(&t).ok())
+        .unwrap_or_default();
     let mut aof = Aof {
         dir,
         filename,
@@ -463,14 +504,27 @@ pub fn create_fresh(engine: &mut Engine, fsync: Fsync) -> Result<Aof, String> {
     let now = engine.now();
     let st = engine.state_mut();
     let opts = snapshot::SaveOpts::from_state(st, now, true);
-    let bytes = snapshot::save_all(&st.dbs, &opts).map_err(|e| format!("Can't write the AOF base file: {e}"))?;
+    let bytes = snapshot::save_all(&st.dbs, &opts)
+        .map_err(|e| format!("Can't write the AOF base file: {e}"))?;
     let base = format!("{}.{}.base.rdb", aof.filename, base_seq);
-    write_atomic(&aof.path(&base), &bytes).map_err(|e| format!("Can't write the AOF base file: {e}"))?;
-    aof.manifest.base = Some(FileInfo { name: base, seq: base_seq, kind: 'b' });
-    aof.open_incr(incr_seq).map_err(|e| format!("Can't open the append-only file: {e}"))?;
+    write_atomic(&aof.path(&base), &bytes)
+        .map_err(|e| format!("Can't write the AOF base file: {e}"))?;
+    aof.manifest.base = Some(FileInfo {
+        name: base,
+        seq: base_seq,
+        kind: 'b',
+    });
+    aof.open_incr(incr_seq)
+        .map_err(|e| format!("Can't open the append-only file: {e}"))?;
     aof.other_size = bytes.len() as u64;
-    aof.persist_manifest().map_err(|e| format!("Can't persist the AOF manifest: {e}"))?;
-    for f in old.base.iter().chain(old.incrs.iter()).chain(old.history.iter()) {
+    aof.persist_manifest()
+        .map_err(|e| format!("Can't persist the AOF manifest: {e}"))?;
+    for f in old
+        .base
+        .iter()
+        .chain(old.incrs.iter())
+        .chain(old.history.iter())
+    {
         let _ = fs::remove_file(aof.path(&f.name));
     }
     aof.rewrite_base_size = aof.total_size();
@@ -484,10 +538,21 @@ pub fn create_fresh(engine: &mut Engine, fsync: Fsync) -> Result<Aof, String> {
 /// at the end), so a crash before the base is ready leaves no stale AOF to load.
 pub fn begin_runtime(cfg: &cinnabar::Config, fsync: Fsync) -> Result<Aof, String> {
     let dir = aof_dir(cfg);
-    fs::create_dir_all(&dir).map_err(|e| format!("Can't create the append-only file directory {}: {e}", dir.display()))?;
-    let filename = cfg.get("appendfilename").unwrap_or("appendonly.aof").to_string();
+    fs::create_dir_all(&dir).map_err(|e| {
+        format!(
+            "Can't create the append-only file directory {}: {e}",
+            dir.display()
+        )
+    })?;
+    let filename = cfg
+        .get("appendfilename")
+        .unwrap_or("appendonly.aof")
+        .to_string();
     let mpath = dir.join(format!("{filename}.manifest"));
-    let old = fs::read(&mpath).ok().and_then(|t| Manifest::parse(&t).ok()).unwrap_or_default();
+    let old = fs::read(&mpath)
+        .ok()
+        .and_then(|t| Manifest::parse(&t).ok())
+        .unwrap_or_default();
     let _ = fs::remove_file(&mpath);
     fsync_dir(&dir);
     let mut aof = Aof {
@@ -509,11 +574,18 @@ pub fn begin_runtime(cfg: &cinnabar::Config, fsync: Fsync) -> Result<Aof, String
     };
     let base_seq = old.next_base_seq();
     let incr_seq = old.next_incr_seq();
-    aof.manifest.history = old.base.into_iter().chain(old.incrs).chain(old.history).map(|mut f| {
-        f.kind = 'h';
-        f
-    }).collect();
-    aof.open_incr(incr_seq).map_err(|e| format!("Can't open the append-only file: {e}"))?;
+    aof.manifest.history = old
+        .base
+        .into_iter()
+        .chain(old.incrs)
+        .chain(old.history)
+        .map(|mut f| {
+            f.kind = 'h';
+            f
+        })
+        .collect();
+    aof.open_incr(incr_seq)
+        .map_err(|e| format!("Can't open the append-only file: {e}"))?;
     aof.pending_rewrite = Some((format!("{}.{}.base.rdb", aof.filename, base_seq), base_seq));
     Ok(aof)
 }
@@ -522,7 +594,10 @@ pub fn begin_runtime(cfg: &cinnabar::Config, fsync: Fsync) -> Result<Aof, String
 pub fn load_at_start(engine: &mut Engine) -> Result<Aof, String> {
     let cfg = engine.state().config.clone();
     let dir = aof_dir(&cfg);
-    let filename = cfg.get("appendfilename").unwrap_or("appendonly.aof").to_string();
+    let filename = cfg
+        .get("appendfilename")
+        .unwrap_or("appendonly.aof")
+        .to_string();
     let fsync = Fsync::parse(cfg.get("appendfsync").unwrap_or("everysec"));
     let allow_truncated = cfg.get("aof-load-truncated") != Some("no");
     let mpath = dir.join(format!("{filename}.manifest"));
@@ -530,16 +605,29 @@ pub fn load_at_start(engine: &mut Engine) -> Result<Aof, String> {
     if !mpath.exists() && old_single.is_file() {
         // Redis 6's single file: adopt it as the base (as Redis 7's upgrade does).
         fs::create_dir_all(&dir).map_err(|e| format!("Can't create {}: {e}", dir.display()))?;
-        fs::rename(&old_single, dir.join(&filename)).map_err(|e| format!("Can't move the old AOF: {e}"))?;
-        let m = Manifest { base: Some(FileInfo { name: filename.clone(), seq: 1, kind: 'b' }), ..Default::default() };
-        write_atomic(&mpath, m.to_text().as_bytes()).map_err(|e| format!("Can't write the AOF manifest: {e}"))?;
-        log(&format!("Successfully migrated an old-style AOF into the AOF directory {}", dir.display()));
+        fs::rename(&old_single, dir.join(&filename))
+            .map_err(|e| format!("Can't move the old AOF: {e}"))?;
+        let m = Manifest {
+            base: Some(FileInfo {
+                name: filename.clone(),
+                seq: 1,
+                kind: 'b',
+            }),
+            ..Default::default()
+        };
+        write_atomic(&mpath, m.to_text().as_bytes())
+            .map_err(|e| format!("Can't write the AOF manifest: {e}"))?;
+        log(&format!(
+            "Successfully migrated an old-style AOF into the AOF directory {}",
+            dir.display()
+        ));
     }
     if !mpath.exists() {
         log("Creating AOF base file on server start");
         return create_fresh(engine, fsync);
     }
-    let text = fs::read(&mpath).map_err(|e| format!("Can't read the AOF manifest {}: {e}", mpath.display()))?;
+    let text = fs::read(&mpath)
+        .map_err(|e| format!("Can't read the AOF manifest {}: {e}", mpath.display()))?;
     let manifest = Manifest::parse(&text).map_err(|e| format!("{e} ({})", mpath.display()))?;
     let start = std::time::Instant::now();
     let client = engine.connect();
@@ -564,9 +652,17 @@ pub fn load_at_start(engine: &mut Engine) -> Result<Aof, String> {
         };
         let mut pos = 0usize;
         if bytes.starts_with(b"REDIS") {
-            let o = LoadOpts { drop_expired: false, verify_checksum: true, now_ms: engine.now() };
-            let stats = snapshot::load_into_state(engine.state_mut(), &bytes, &o)
-                .map_err(|e| format!("Bad file format reading the append only file {}: {e}", f.name))?;
+            let o = LoadOpts {
+                drop_expired: false,
+                verify_checksum: true,
+                now_ms: engine.now(),
+            };
+            let stats = snapshot::load_into_state(engine.state_mut(), &bytes, &o).map_err(|e| {
+                format!(
+                    "Bad file format reading the append only file {}: {e}",
+                    f.name
+                )
+            })?;
             pos = stats.consumed;
         }
         let r = replay(engine, client, &bytes, pos, &f.name)?;
@@ -585,16 +681,26 @@ pub fn load_at_start(engine: &mut Engine) -> Result<Aof, String> {
                     f.name
                 ));
             }
-            log(&format!("!!! Warning: short read while loading the AOF file {}!!!", f.name));
-            log(&format!("!!! Truncating the AOF {} at offset {} !!!", f.name, at));
+            log(&format!(
+                "!!! Warning: short read while loading the AOF file {}!!!",
+                f.name
+            ));
+            log(&format!(
+                "!!! Truncating the AOF {} at offset {} !!!",
+                f.name, at
+            ));
             let file = OpenOptions::new()
                 .write(true)
                 .open(&path)
                 .map_err(|e| format!("Error truncating the AOF file {}: {e}", f.name))?;
-            file.set_len(at as u64).map_err(|e| format!("Error truncating the AOF file {}: {e}", f.name))?;
+            file.set_len(at as u64)
+                .map_err(|e| format!("Error truncating the AOF file {}: {e}", f.name))?;
             let _ = file.sync_all();
             size = at as u64;
-            log(&format!("AOF {} loaded anyway because aof-load-truncated is enabled", f.name));
+            log(&format!(
+                "AOF {} loaded anyway because aof-load-truncated is enabled",
+                f.name
+            ));
         }
         if is_last {
             last_size = size;
@@ -640,8 +746,10 @@ pub fn load_at_start(engine: &mut Engine) -> Result<Aof, String> {
         None => {
             aof.other_size = other_size + last_size;
             let seq = aof.manifest.next_incr_seq();
-            aof.open_incr(seq).map_err(|e| format!("Can't open the append-only file: {e}"))?;
-            aof.persist_manifest().map_err(|e| format!("Can't persist the AOF manifest: {e}"))?;
+            aof.open_incr(seq)
+                .map_err(|e| format!("Can't open the append-only file: {e}"))?;
+            aof.persist_manifest()
+                .map_err(|e| format!("Can't persist the AOF manifest: {e}"))?;
         }
     }
     // History files left by an interrupted cleanup.
@@ -688,10 +796,17 @@ enum Cmd {
 }
 
 /// Parse one `*N\r\n$len\r\narg\r\n...` at `pos` into `ranges`.
-fn parse_command(b: &[u8], pos: usize, ranges: &mut Vec<std::ops::Range<usize>>, name: &str) -> Result<Cmd, String> {
-    let bad = || format!(
-        "Bad file format reading the append only file {name}: make a backup of your AOF file, then use ./redis-check-aof --fix <filename.manifest>"
-    );
+fn parse_command(
+    b: &[u8],
+    pos: usize,
+    ranges: &mut Vec<std::ops::Range<usize>>,
+    name: &str,
+) -> Result<Cmd, String> {
+    let bad = || {
+        format!(
+            "Bad file format reading the append only file {name}: make a backup of your AOF file, then use ./redis-check-aof --fix <filename.manifest>"
+        )
+    };
     ranges.clear();
     if b[pos] != b'*' {
         return Err(bad());
@@ -734,7 +849,13 @@ fn parse_command(b: &[u8], pos: usize, ranges: &mut Vec<std::ops::Range<usize>>,
 
 /// Replay the RESP commands of `b` from `pos`. A file that ends inside a command (or an
 /// unfinished MULTI) reports where the last complete one ended.
-fn replay(engine: &mut Engine, client: cinnabar::ClientHandle, b: &[u8], mut pos: usize, name: &str) -> Result<Replayed, String> {
+fn replay(
+    engine: &mut Engine,
+    client: cinnabar::ClientHandle,
+    b: &[u8],
+    mut pos: usize,
+    name: &str,
+) -> Result<Replayed, String> {
     let mut ranges = Vec::with_capacity(8);
     let mut commands = 0u64;
     let mut valid = pos;
@@ -787,7 +908,10 @@ fn replay(engine: &mut Engine, client: cinnabar::ClientHandle, b: &[u8], mut pos
         log("Revert incomplete MULTI/EXEC transaction in AOF file");
     }
     let truncated_at = (valid < b.len()).then_some(valid);
-    Ok(Replayed { commands, truncated_at })
+    Ok(Replayed {
+        commands,
+        truncated_at,
+    })
 }
 
 #[cfg(test)]
@@ -797,11 +921,23 @@ mod tests {
     #[test]
     fn manifest_roundtrip() {
         let m = Manifest {
-            base: Some(FileInfo { name: "appendonly.aof.1.base.rdb".into(), seq: 1, kind: 'b' }),
+            base: Some(FileInfo {
+                name: "appendonly.aof.1.base.rdb".into(),
+                seq: 1,
+                kind: 'b',
+            }),
             history: vec![],
             incrs: vec![
-                FileInfo { name: "appendonly.aof.1.incr.aof".into(), seq: 1, kind: 'i' },
-                FileInfo { name: "my file.aof".into(), seq: 2, kind: 'i' },
+                FileInfo {
+                    name: "appendonly.aof.1.incr.aof".into(),
+                    seq: 1,
+                    kind: 'i',
+                },
+                FileInfo {
+                    name: "my file.aof".into(),
+                    seq: 2,
+                    kind: 'i',
+                },
             ],
         };
         let t = m.to_text();
@@ -820,7 +956,10 @@ mod tests {
         let mut r = Vec::new();
         assert!(matches!(parse_command(&b, 0, &mut r, "f"), Ok(Cmd::Full(n)) if n == b.len()));
         for cut in 1..b.len() {
-            assert!(matches!(parse_command(&b[..cut], 0, &mut r, "f"), Ok(Cmd::Truncated)), "cut {cut}");
+            assert!(
+                matches!(parse_command(&b[..cut], 0, &mut r, "f"), Ok(Cmd::Truncated)),
+                "cut {cut}"
+            );
         }
         assert!(parse_command(b"+OK\r\n", 0, &mut r, "f").is_err());
         assert!(parse_command(b"*1\r\n$3\r\nabcX\n", 0, &mut r, "f").is_err());

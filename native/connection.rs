@@ -69,6 +69,9 @@ pub async fn serve(shared: Rc<Shared>, mut stream: TcpStream, peer: SocketAddr) 
     'conn: loop {
         // 1. Run every complete request in the buffer (unless parked by a blocking command).
         let mut close = false;
+        // [limits hook] set when the batch stopped early because its replies grew
+        // past `limits::BATCH_OUT_MAX` (the rest runs after they are written).
+        let mut more = false;
         if !blocked && end > start {
             let mut eng = shared.engine.borrow_mut();
             loop {
@@ -97,7 +100,12 @@ pub async fn serve(shared: Rc<Shared>, mut stream: TcpStream, peer: SocketAddr) 
                             break 'conn;
                         }
                         match outcome {
-                            Exec::Replied => {}
+                            Exec::Replied => {
+                                if out.len() >= crate::limits::BATCH_OUT_MAX && start < end {
+                                    more = true;
+                                    break;
+                                }
+                            }
                             Exec::Close => {
                                 close = true;
                                 break;
@@ -147,6 +155,9 @@ pub async fn serve(shared: Rc<Shared>, mut stream: TcpStream, peer: SocketAddr) 
         }
         if close {
             break 'conn;
+        }
+        if more {
+            continue 'conn;
         }
         if start == 0 && end == 0 && rbuf.len() > 4 * READ_CHUNK {
             rbuf.truncate(READ_CHUNK);

@@ -16,6 +16,12 @@ use tokio::net::TcpStream;
 
 use crate::server::{Shared, log};
 
+/// Replies of one pipeline batch are written once they reach this size, before the
+/// rest of the batch runs: a client that pipelines many large reads and never reads
+/// the replies costs the server at most this much (plus one reply), not the whole
+/// pipeline's output (the write waits for the client, so nothing more is read).
+pub const BATCH_OUT_MAX: usize = 256 * 1024;
+
 /// Redis 7.2's protected-mode refusal (sent before closing).
 pub const DENIED: &str = "-DENIED Redis is running in protected mode because protected mode is \
     enabled and no password is set for the default user. In this mode connections are only \
@@ -30,6 +36,33 @@ pub const DENIED: &str = "-DENIED Redis is running in protected mode because pro
     option. 4) Set up an authentication password for the default user. NOTE: You only need to \
     do one of the above things in order for the server to start accepting connections from the \
     outside.\r\n";
+
+/// `tcp-backlog` (Redis's default 511).
+pub fn backlog(config: &cinnabar::Config) -> u32 {
+    config
+        .get("tcp-backlog")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(511)
+}
+
+/// A listening socket with SO_REUSEADDR and the given accept backlog (tokio's default
+/// is smaller than Redis's 511: bursts of connections then see dropped SYNs and
+/// one-second retries).
+pub fn listen(addr: &str, backlog: u32) -> std::io::Result<tokio::net::TcpListener> {
+    use std::net::ToSocketAddrs;
+    let sa = addr
+        .to_socket_addrs()?
+        .next()
+        .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "no address"))?;
+    let sock = if sa.is_ipv6() {
+        tokio::net::TcpSocket::new_v6()?
+    } else {
+        tokio::net::TcpSocket::new_v4()?
+    };
+    sock.set_reuseaddr(true)?;
+    sock.bind(sa)?;
+    sock.listen(backlog)
+}
 
 /// Whether `ip` is a loopback address as Redis's `connIsLocal` sees it.
 pub fn is_loopback(peer: &SocketAddr) -> bool {
@@ -299,4 +332,162 @@ pub fn start(shared: &Rc<Shared>) {
             }
         }
     });
+}
+
+// ---------------------------------------------------------------------------------
+// Logging
+// ---------------------------------------------------------------------------------
+
+/// `loglevel debug`.
+pub const DEBUG: u8 = 0;
+/// `loglevel verbose`.
+pub const VERBOSE: u8 = 1;
+/// `loglevel notice` (the default).
+pub const NOTICE: u8 = 2;
+/// `loglevel warning`.
+pub const WARNING: u8 = 3;
+
+/// Where log lines go: (`logfile`, empty = stdout; lowest level written).
+static LOG: std::sync::Mutex<(String, u8)> = std::sync::Mutex::new((String::new(), NOTICE));
+
+/// Civil date (year, month 1-12, day) of a day count since 1970-01-01 (Howard
+/// Hinnant's algorithm).
+fn civil(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+/// A Redis-style log line: `pid:role dd Mon yyyy hh:mm:ss.mmm <level char> message`
+/// (UTC).
+pub fn format_line(pid: u32, role: char, unix_ms: i64, level: u8, msg: &str) -> String {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let secs = unix_ms.div_euclid(1000);
+    let (y, m, d) = civil(secs.div_euclid(86_400));
+    let tod = secs.rem_euclid(86_400);
+    let mark = match level {
+        DEBUG => '.',
+        VERBOSE => '-',
+        NOTICE => '*',
+        _ => '#',
+    };
+    format!(
+        "{pid}:{role} {d:02} {} {y} {:02}:{:02}:{:02}.{:03} {mark} {msg}",
+        MONTHS[(m as usize).saturating_sub(1) % 12],
+        tod / 3600,
+        tod % 3600 / 60,
+        tod % 60,
+        unix_ms.rem_euclid(1000)
+    )
+}
+
+fn write_log(role: char, level: u8, msg: &str) {
+    let (file, min) = match LOG.lock() {
+        Ok(g) => g.clone(),
+        Err(p) => p.into_inner().clone(),
+    };
+    if level < min {
+        return;
+    }
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0);
+    let line = format_line(std::process::id(), role, now, level, msg);
+    if file.is_empty() {
+        println!("{line}");
+    } else if let Ok(mut f) = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&file)
+    {
+        use std::io::Write;
+        let _ = writeln!(f, "{line}");
+    }
+}
+
+/// Log `msg` at `level` (honouring `loglevel` and `logfile`).
+pub fn log_at(level: u8, msg: &str) {
+    write_log('M', level, msg);
+}
+
+/// Take `loglevel` / `logfile` from the configuration and print the start banner
+/// ([server hook]).
+pub fn start_logging(config: &cinnabar::Config, config_file: Option<&str>) {
+    let level = match config.get("loglevel").unwrap_or("notice") {
+        "debug" => DEBUG,
+        "verbose" => VERBOSE,
+        "warning" => WARNING,
+        "nothing" => u8::MAX,
+        _ => NOTICE,
+    };
+    let file = config.get("logfile").unwrap_or("").to_string();
+    match LOG.lock() {
+        Ok(mut g) => *g = (file, level),
+        Err(p) => *p.into_inner() = (file, level),
+    }
+    write_log(
+        'C',
+        WARNING,
+        "oO0OoO0OoO0Oo Cinnabar is starting oO0OoO0OoO0Oo",
+    );
+    write_log(
+        'C',
+        WARNING,
+        &format!(
+            "Cinnabar version={}, Redis-compatible={}, bits={}, pid={}, just started",
+            env!("CARGO_PKG_VERSION"),
+            cinnabar::REDIS_VERSION,
+            usize::BITS,
+            std::process::id()
+        ),
+    );
+    match config_file {
+        Some(_) => write_log('C', WARNING, "Configuration loaded"),
+        None => write_log(
+            'C',
+            WARNING,
+            "Warning: no config file specified, using the default config. In order to \
+             specify a config file use cinnabar-server /path/to/cinnabar.conf",
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn log_lines_look_like_redis() {
+        // 2026-11-22 03:26:33.145 UTC
+        let ms = 1_795_317_993_145;
+        assert_eq!(
+            format_line(25223, 'M', ms, NOTICE, "Ready to accept connections"),
+            "25223:M 22 Nov 2026 03:26:33.145 * Ready to accept connections"
+        );
+        assert_eq!(
+            format_line(1, 'C', 0, WARNING, "x"),
+            "1:C 01 Jan 1970 00:00:00.000 # x"
+        );
+        assert_eq!(civil(-1), (1969, 12, 31));
+        assert_eq!(civil(11_016), (2000, 2, 29));
+    }
+
+    #[test]
+    fn loopback_addresses() {
+        assert!(is_loopback(&"127.0.0.1:1".parse().unwrap()));
+        assert!(is_loopback(&"127.9.9.9:1".parse().unwrap()));
+        assert!(is_loopback(&"[::1]:1".parse().unwrap()));
+        assert!(is_loopback(&"[::ffff:127.0.0.1]:1".parse().unwrap()));
+        assert!(!is_loopback(&"192.0.2.2:1".parse().unwrap()));
+        assert!(!is_loopback(&"[fd00::2]:1".parse().unwrap()));
+    }
 }

@@ -49,7 +49,10 @@ pub struct Persist {
 impl Persist {
     /// State with the AOF loaded at start (if any).
     pub fn new(aof: Option<Aof>) -> Persist {
-        Persist { aof: RefCell::new(aof), ..Default::default() }
+        Persist {
+            aof: RefCell::new(aof),
+            ..Default::default()
+        }
     }
 }
 
@@ -75,7 +78,10 @@ impl PersistHost for FileHost {
             }
             Err(e) => {
                 let _ = std::fs::remove_file(&tmp);
-                log(&format!("Failed opening the temp RDB file {} (in server root dir {dir}) for saving: {e}", tmp.display()));
+                log(&format!(
+                    "Failed opening the temp RDB file {} (in server root dir {dir}) for saving: {e}",
+                    tmp.display()
+                ));
                 Err(e.to_string())
             }
         }
@@ -98,7 +104,8 @@ pub fn load_at_start(engine: &mut Engine) -> Result<Option<Aof>, String> {
         update_info(engine, Some(&aof));
         return Ok(Some(aof));
     }
-    let path = Path::new(cfg.get("dir").unwrap_or(".")).join(cfg.get("dbfilename").unwrap_or("dump.rdb"));
+    let path =
+        Path::new(cfg.get("dir").unwrap_or(".")).join(cfg.get("dbfilename").unwrap_or("dump.rdb"));
     let bytes = match std::fs::read(&path) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -106,14 +113,26 @@ pub fn load_at_start(engine: &mut Engine) -> Result<Option<Aof>, String> {
     };
     let start = Instant::now();
     let now = engine.now();
-    let o = LoadOpts { drop_expired: true, verify_checksum: cfg.get("rdbchecksum") != Some("no"), now_ms: now };
+    let o = LoadOpts {
+        drop_expired: true,
+        verify_checksum: cfg.get("rdbchecksum") != Some("no"),
+        now_ms: now,
+    };
     let st = engine.state_mut();
     st.persist.loading = true;
     let r = snapshot::load_into_state(st, &bytes, &o);
     st.persist.loading = false;
-    let stats = r.map_err(|e| format!("Short read or OOM loading DB ({}): {e}. Unrecoverable error, aborting now.", path.display()))?;
+    let stats = r.map_err(|e| {
+        format!(
+            "Short read or OOM loading DB ({}): {e}. Unrecoverable error, aborting now.",
+            path.display()
+        )
+    })?;
     st.dirty = 0;
-    log(&format!("DB loaded from disk: {:.3} seconds", start.elapsed().as_secs_f64()));
+    log(&format!(
+        "DB loaded from disk: {:.3} seconds",
+        start.elapsed().as_secs_f64()
+    ));
     log(&format!(
         "Done loading RDB, keys loaded: {}, keys expired: {}.",
         stats.keys_loaded, stats.keys_expired
@@ -185,7 +204,11 @@ fn feed_aof(shared: &Shared) -> bool {
         // Propagation is on only while the AOF is (disable_aof turns it off).
         return bg;
     };
-    let props = st.propagation.as_mut().map(std::mem::take).unwrap_or_default();
+    let props = st
+        .propagation
+        .as_mut()
+        .map(std::mem::take)
+        .unwrap_or_default();
     if props.is_empty() && mark.is_none() {
         return bg;
     }
@@ -211,7 +234,9 @@ fn feed_aof(shared: &Shared) -> bool {
 
 fn start_incr_for_rewrite(aof: &mut Aof) {
     if let Err(e) = aof.start_rewrite() {
-        log(&format!("Error opening a new AOF increment file for the rewrite: {e}"));
+        log(&format!(
+            "Error opening a new AOF increment file for the rewrite: {e}"
+        ));
         aof.last_error = Some(e.to_string());
     }
 }
@@ -239,7 +264,9 @@ async fn flush_round(shared: &Shared) {
         let r = tokio::task::spawn_blocking(move || file.sync_data()).await;
         if !matches!(r, Ok(Ok(()))) {
             log(&format!("Error syncing the AOF file: {r:?}"));
-            log("Can't recover from AOF write error when the AOF fsync policy is 'always'. Exiting...");
+            log(
+                "Can't recover from AOF write error when the AOF fsync policy is 'always'. Exiting...",
+            );
             std::process::exit(1);
         }
         if let Some(aof) = shared.persist.aof.borrow_mut().as_mut() {
@@ -274,7 +301,9 @@ fn flush_aof(shared: &Shared) {
         Err(e) => {
             log(&format!("Error writing to the AOF file: {e}"));
             if aof.fsync == Fsync::Always {
-                log("Can't recover from AOF write error when the AOF fsync policy is 'always'. Exiting...");
+                log(
+                    "Can't recover from AOF write error when the AOF fsync policy is 'always'. Exiting...",
+                );
                 std::process::exit(1);
             }
             aof.last_error = Some(e.to_string());
@@ -367,7 +396,10 @@ async fn drive_snapshot(shared: &Rc<Shared>) {
                     let cfg = shared.engine.borrow().state().config.clone();
                     let dir = aof::aof_dir(&cfg);
                     let _ = std::fs::create_dir_all(&dir);
-                    (dir.join(format!("temp-rewriteaof-bg-{}.aof", std::process::id())), PathBuf::new())
+                    (
+                        dir.join(format!("temp-rewriteaof-bg-{}.aof", std::process::id())),
+                        PathBuf::new(),
+                    )
                 }
             }
         }
@@ -375,7 +407,10 @@ async fn drive_snapshot(shared: &Rc<Shared>) {
     let mut file = match File::create(&tmp) {
         Ok(f) => f,
         Err(e) => {
-            log(&format!("Failed opening the temp file {} for saving: {e}", tmp.display()));
+            log(&format!(
+                "Failed opening the temp file {} for saving: {e}",
+                tmp.display()
+            ));
             complete(shared, purpose, false, &tmp, 0);
             return;
         }
@@ -411,7 +446,14 @@ async fn drive_snapshot(shared: &Rc<Shared>) {
         tokio::task::yield_now().await;
     }
     shared.persist.max_step_us.set(max_us);
-    let failed = shared.engine.borrow().state().persist.bg.as_ref().and_then(|b| b.error.clone());
+    let failed = shared
+        .engine
+        .borrow()
+        .state()
+        .persist
+        .bg
+        .as_ref()
+        .and_then(|b| b.error.clone());
     if let Some(e) = failed {
         log(&format!("Background saving error: {e}"));
         drop(file);
@@ -439,7 +481,12 @@ async fn drive_snapshot(shared: &Rc<Shared>) {
     }
     let secs = (shared.engine.borrow().now() - started).max(0) as f64 / 1000.0;
     steps.sort_unstable();
-    let pct = |p: usize| steps.get((steps.len().saturating_sub(1)) * p / 100).copied().unwrap_or(0);
+    let pct = |p: usize| {
+        steps
+            .get((steps.len().saturating_sub(1)) * p / 100)
+            .copied()
+            .unwrap_or(0)
+    };
     log(&format!(
         "Snapshot of {} bytes written in {:.3} s in {} steps; pause per step: median {} us, p99 {} us, longest {} us",
         written,
@@ -474,7 +521,11 @@ fn complete(shared: &Shared, purpose: Purpose, mut ok: bool, tmp: &Path, len: u6
                     log("AOF base could not be written: turning the AOF off");
                     drop(guard);
                     disable_aof(shared);
-                    let _ = shared.engine.borrow_mut().state_mut().config.set("appendonly", "no", false);
+                    let _ = shared.engine.borrow_mut().state_mut().config.set(
+                        "appendonly",
+                        "no",
+                        false,
+                    );
                     let mut eng = shared.engine.borrow_mut();
                     let now = eng.now();
                     snapshot::finish_bg(eng.state_mut(), false, now);
@@ -510,15 +561,33 @@ fn complete(shared: &Shared, purpose: Purpose, mut ok: bool, tmp: &Path, len: u6
 
 fn base_only_aof(cfg: &cinnabar::Config, tmp: &Path) -> std::io::Result<()> {
     let dir = aof::aof_dir(cfg);
-    let filename = cfg.get("appendfilename").unwrap_or("appendonly.aof").to_string();
+    let filename = cfg
+        .get("appendfilename")
+        .unwrap_or("appendonly.aof")
+        .to_string();
     let mpath = dir.join(format!("{filename}.manifest"));
-    let old = std::fs::read(&mpath).ok().and_then(|t| aof::Manifest::parse(&t).ok()).unwrap_or_default();
+    let old = std::fs::read(&mpath)
+        .ok()
+        .and_then(|t| aof::Manifest::parse(&t).ok())
+        .unwrap_or_default();
     let seq = old.base.as_ref().map_or(1, |b| b.seq + 1);
     let name = format!("{filename}.{seq}.base.rdb");
     std::fs::rename(tmp, dir.join(&name))?;
-    let m = aof::Manifest { base: Some(aof::FileInfo { name, seq, kind: 'b' }), ..Default::default() };
+    let m = aof::Manifest {
+        base: Some(aof::FileInfo {
+            name,
+            seq,
+            kind: 'b',
+        }),
+        ..Default::default()
+    };
     aof::write_atomic(&mpath, m.to_text().as_bytes())?;
-    for f in old.base.iter().chain(old.incrs.iter()).chain(old.history.iter()) {
+    for f in old
+        .base
+        .iter()
+        .chain(old.incrs.iter())
+        .chain(old.history.iter())
+    {
         let _ = std::fs::remove_file(dir.join(&f.name));
     }
     Ok(())
@@ -535,7 +604,19 @@ fn save_points(s: &str) -> Vec<(i64, u64)> {
 /// Ten times a second: AOF on/off and policy changes, everysec fsync, save points,
 /// scheduled snapshots, automatic AOF rewrites, INFO fields.
 fn cron(shared: &Shared) {
-    let (want_aof, fsync_cfg, save, now, dirty, lastsave, bg, scheduled_bgsave, rewrite_scheduled, pct, min_size) = {
+    let (
+        want_aof,
+        fsync_cfg,
+        save,
+        now,
+        dirty,
+        lastsave,
+        bg,
+        scheduled_bgsave,
+        rewrite_scheduled,
+        pct,
+        min_size,
+    ) = {
         let eng = shared.engine.borrow();
         let st = eng.state();
         let c = &st.config;
@@ -549,8 +630,12 @@ fn cron(shared: &Shared) {
             st.persist.bg.is_some(),
             st.persist.scheduled_bgsave,
             st.persist.aof.rewrite_scheduled,
-            c.get("auto-aof-rewrite-percentage").and_then(|v| v.parse::<u64>().ok()).unwrap_or(100),
-            c.get("auto-aof-rewrite-min-size").and_then(|v| v.parse::<u64>().ok()).unwrap_or(64 << 20),
+            c.get("auto-aof-rewrite-percentage")
+                .and_then(|v| v.parse::<u64>().ok())
+                .unwrap_or(100),
+            c.get("auto-aof-rewrite-min-size")
+                .and_then(|v| v.parse::<u64>().ok())
+                .unwrap_or(64 << 20),
         )
     };
     // CONFIG SET appendonly yes|no.
@@ -578,8 +663,15 @@ fn cron(shared: &Shared) {
     everysec_fsync(shared);
     // Save points.
     if !bg {
-        let retry_ok = shared.persist.last_bgsave_fail.get().is_none_or(|t| t.elapsed() >= Duration::from_secs(5));
-        let due = save.iter().find(|&&(secs, changes)| dirty >= changes && now / 1000 - lastsave > secs).copied();
+        let retry_ok = shared
+            .persist
+            .last_bgsave_fail
+            .get()
+            .is_none_or(|t| t.elapsed() >= Duration::from_secs(5));
+        let due = save
+            .iter()
+            .find(|&&(secs, changes)| dirty >= changes && now / 1000 - lastsave > secs)
+            .copied();
         if let (Some((secs, changes)), true) = (due, retry_ok) {
             log(&format!("{changes} changes in {secs} seconds. Saving..."));
             host_start(shared, Purpose::Rdb);
@@ -590,12 +682,15 @@ fn cron(shared: &Shared) {
         } else if want_aof && pct > 0 {
             let (size, base) = {
                 let a = shared.persist.aof.borrow();
-                a.as_ref().map_or((0, 0), |a| (a.total_size(), a.rewrite_base_size))
+                a.as_ref()
+                    .map_or((0, 0), |a| (a.total_size(), a.rewrite_base_size))
             };
             let base = base.max(1);
             let growth = size.saturating_sub(base) * 100 / base;
             if size > min_size && growth >= pct {
-                log(&format!("Starting automatic rewriting of AOF on {growth}% growth"));
+                log(&format!(
+                    "Starting automatic rewriting of AOF on {growth}% growth"
+                ));
                 host_start(shared, Purpose::AofRewrite);
             }
         }
@@ -605,7 +700,12 @@ fn cron(shared: &Shared) {
 }
 
 fn everysec_fsync(shared: &Shared) {
-    if shared.persist.last_fsync.get().is_some_and(|t| t.elapsed() < Duration::from_secs(1)) {
+    if shared
+        .persist
+        .last_fsync
+        .get()
+        .is_some_and(|t| t.elapsed() < Duration::from_secs(1))
+    {
         return;
     }
     let file = {
@@ -658,7 +758,12 @@ fn enable_aof(shared: &Shared, fsync: Fsync) {
         }
         Err(e) => {
             log(&format!("Redis needs to enable the AOF but can't: {e}"));
-            let _ = shared.engine.borrow_mut().state_mut().config.set("appendonly", "no", false);
+            let _ = shared
+                .engine
+                .borrow_mut()
+                .state_mut()
+                .config
+                .set("appendonly", "no", false);
         }
     }
 }

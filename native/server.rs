@@ -144,14 +144,10 @@ impl Shared {
 
 /// Redis-style log line: `pid:M dd Mon yyyy hh:mm:ss.mmm * message`.
 pub fn log(msg: &str) {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis())
-        .unwrap_or(0);
-    println!("{}:M {} * {}", std::process::id(), now, msg);
+    crate::limits::log_at(crate::limits::NOTICE, msg); // [limits hook] loglevel, logfile
 }
 
-async fn bind_all(addrs: &[String], port: u16) -> Result<Vec<TcpListener>, String> {
+async fn bind_all(addrs: &[String], port: u16, backlog: u32) -> Result<Vec<TcpListener>, String> {
     let mut out = Vec::new();
     for a in addrs {
         let a = a.trim_start_matches('-');
@@ -160,7 +156,7 @@ async fn bind_all(addrs: &[String], port: u16) -> Result<Vec<TcpListener>, Strin
         } else {
             format!("{a}:{port}")
         };
-        match TcpListener::bind(&sock).await {
+        match crate::limits::listen(&sock, backlog) { // [limits hook] tcp-backlog
             Ok(l) => out.push(l),
             Err(e) => {
                 return Err(format!(
@@ -175,6 +171,7 @@ async fn bind_all(addrs: &[String], port: u16) -> Result<Vec<TcpListener>, Strin
 /// Run the server until shutdown; returns the process exit code.
 pub async fn run(startup: Startup) -> i32 {
     let config = startup.config;
+    crate::limits::start_logging(&config, startup.config_file.as_deref()); // [limits hook]
     let port: u16 = config
         .get("port")
         .and_then(|p| p.parse().ok())
@@ -186,7 +183,7 @@ pub async fn run(startup: Startup) -> i32 {
         .map(String::from)
         .collect();
     let hz = config.hz.max(1);
-    let listeners = match bind_all(&binds, port).await {
+    let listeners = match bind_all(&binds, port, crate::limits::backlog(&config)).await {
         Ok(l) => l,
         Err(e) => {
             eprintln!("{e}");

@@ -62,6 +62,7 @@ macro_rules! p {
 pub static PARAMS: &[Param] = &[
     p!("port", Kind::Int(0, 65535), "6379", false),
     p!("bind", Kind::Str, "127.0.0.1", false),
+    p!("tcp-backlog", Kind::Int(0, i32::MAX as i64), "511", false),
     p!("databases", Kind::Int(1, i32::MAX as i64), "16", false),
     p!("maxclients", Kind::Int(1, i32::MAX as i64), "10000", true),
     p!("timeout", Kind::Int(0, i32::MAX as i64), "0", true),
@@ -185,6 +186,30 @@ pub fn canonical(p: &Param, value: &str) -> Result<String, ConfigError> {
         let f = crate::pubsub::notify::parse(value)
             .ok_or_else(|| ConfigError::Invalid("Invalid event class character. Use 'Ag$lshzxeKEtmdn'.".into()))?;
         return Ok(crate::pubsub::notify::to_string(f));
+    }
+    if p.name == "latency-tracking-info-percentiles" {
+        let mut out = Vec::new();
+        for w in value.split_whitespace() {
+            let v: f64 = w
+                .parse()
+                .map_err(|_| ConfigError::Invalid("Invalid latency-tracking-info-percentiles parameters".into()))?;
+            if !(0.0..=100.0).contains(&v) {
+                return Err(ConfigError::Invalid(
+                    "latency-tracking-info-percentiles parameters should sit between [0.0,100.0]".into(),
+                ));
+            }
+            let s = format!("{v:.6}");
+            out.push(s.trim_end_matches('0').trim_end_matches('.').to_string());
+        }
+        return Ok(out.join(" "));
+    }
+    if matches!(p.name, "proto-max-bulk-len" | "client-query-buffer-limit")
+        && parse_memory(value).is_some_and(|v| v < 1024 * 1024)
+    {
+        return Err(ConfigError::Invalid(format!(
+            "argument must be between 1048576 and {} inclusive",
+            i64::MAX
+        )));
     }
     match p.kind {
         Kind::Bool => match value.to_ascii_lowercase().as_str() {

@@ -21,13 +21,24 @@ fn populate(c: &mut Conn) {
     run(v(&["SET", "s:empty", ""]));
     run(v(&["SET", "s:lzf", &"abc".repeat(200)]));
     run(v(&["SET", "s:bin", "\u{0}\u{1}\r\n\u{7f}"]));
-    let noise: String = (0..500u32).map(|i| char::from(b'!' + (i.wrapping_mul(2654435761) >> 7) as u8 % 90)).collect();
+    let noise: String = (0..500u32)
+        .map(|i| char::from(b'!' + (i.wrapping_mul(2654435761) >> 7) as u8 % 90))
+        .collect();
     run(v(&["SET", "s:noise", &noise]));
     run(v(&["RPUSH", "l:small", "a", "1", "-2", "4000000000", "bb"]));
     let mut big = v(&["RPUSH", "l:big"]);
     big.extend((0..2000).map(|i| format!("element number {i}")));
     run(big);
-    run(v(&["SADD", "set:int", "1", "2", "3", "-7", "100000", "5000000000"]));
+    run(v(&[
+        "SADD",
+        "set:int",
+        "1",
+        "2",
+        "3",
+        "-7",
+        "100000",
+        "5000000000",
+    ]));
     let mut big = v(&["SADD", "set:bigint"]);
     big.extend((0..700).map(|i| (i * 7).to_string()));
     run(big);
@@ -35,8 +46,12 @@ fn populate(c: &mut Conn) {
     let mut big = v(&["SADD", "set:big"]);
     big.extend((0..400).map(|i| format!("m{i}")));
     run(big);
-    run(v(&["ZADD", "z:int", "1", "a", "2", "b", "-3", "c", "1000000", "d"]));
-    run(v(&["ZADD", "z:frac", "0.5", "a", "2.25", "b", "-inf", "c", "inf", "d"]));
+    run(v(&[
+        "ZADD", "z:int", "1", "a", "2", "b", "-3", "c", "1000000", "d",
+    ]));
+    run(v(&[
+        "ZADD", "z:frac", "0.5", "a", "2.25", "b", "-inf", "c", "inf", "d",
+    ]));
     let mut big = v(&["ZADD", "z:big"]);
     for i in 0..300 {
         big.push(format!("{}", i as f64 / 4.0));
@@ -54,18 +69,40 @@ fn populate(c: &mut Conn) {
 }
 
 const KEYS: &[&str] = &[
-    "s:int", "s:neg", "s:big", "s:short", "s:empty", "s:lzf", "s:bin", "s:noise", "l:small", "l:big", "set:int",
-    "set:bigint", "set:str", "set:big", "z:int", "z:frac", "z:big", "h:small", "h:big", "h:long",
+    "s:int",
+    "s:neg",
+    "s:big",
+    "s:short",
+    "s:empty",
+    "s:lzf",
+    "s:bin",
+    "s:noise",
+    "l:small",
+    "l:big",
+    "set:int",
+    "set:bigint",
+    "set:str",
+    "set:big",
+    "z:int",
+    "z:frac",
+    "z:big",
+    "h:small",
+    "h:big",
+    "h:long",
 ];
 
 /// Keys whose DUMP payload is byte-identical on redis 7.0 and Cinnabar (same encoding
 /// and same bytes; set:str/set:big differ because 7.0 has no listpack sets, z:frac
 /// because 7.0 prints listpack scores with %.17g, hashtables by iteration order).
-const SAME_BYTES: &[&str] =
-    &["s:int", "s:neg", "s:big", "s:short", "s:empty", "s:lzf", "s:bin", "s:noise", "l:small", "set:int", "z:int", "h:small", "h:long"];
+const SAME_BYTES: &[&str] = &[
+    "s:int", "s:neg", "s:big", "s:short", "s:empty", "s:lzf", "s:bin", "s:noise", "l:small",
+    "set:int", "z:int", "h:small", "h:long",
+];
 
 fn value(c: &mut Conn, k: &str) -> String {
-    let t = String::from_utf8_lossy(&c.cmd(&["TYPE", k])).trim().to_string();
+    let t = String::from_utf8_lossy(&c.cmd(&["TYPE", k]))
+        .trim()
+        .to_string();
     let mut items = match t.as_str() {
         "+string" => vec![c.cmd(&["GET", k])],
         "+list" => parse_bulk_array(&c.cmd(&["LRANGE", k, "0", "-1"])),
@@ -77,13 +114,19 @@ fn value(c: &mut Conn, k: &str) -> String {
                 [p[0].clone(), format!("{s}").into_bytes()].concat()
             })
             .collect(),
-        "+hash" => parse_bulk_array(&c.cmd(&["HGETALL", k])).chunks(2).map(|p| p.concat()).collect(),
+        "+hash" => parse_bulk_array(&c.cmd(&["HGETALL", k]))
+            .chunks(2)
+            .map(|p| p.concat())
+            .collect(),
         other => panic!("type {other}"),
     };
     if t == "+set" || t == "+hash" {
         items.sort();
     }
-    format!("{t} {}", items.iter().map(|i| show(i)).collect::<Vec<_>>().join(","))
+    format!(
+        "{t} {}",
+        items.iter().map(|i| show(i)).collect::<Vec<_>>().join(",")
+    )
 }
 
 fn dump(c: &mut Conn, k: &str) -> Vec<u8> {
@@ -119,10 +162,24 @@ fn values_move_both_ways() {
         let from_cin = dump(&mut p.cinnabar, k);
         let dst = format!("{k}:moved");
         // Redis -> Cinnabar, Cinnabar -> Redis.
-        assert_eq!(p.cinnabar.cmd(&[b"RESTORE".as_slice(), dst.as_bytes(), b"0", &from_redis]), b"+OK\r\n", "{k}");
-        assert_eq!(p.redis.cmd(&[b"RESTORE".as_slice(), dst.as_bytes(), b"0", &from_cin]), b"+OK\r\n", "{k}");
+        assert_eq!(
+            p.cinnabar
+                .cmd(&[b"RESTORE".as_slice(), dst.as_bytes(), b"0", &from_redis]),
+            b"+OK\r\n",
+            "{k}"
+        );
+        assert_eq!(
+            p.redis
+                .cmd(&[b"RESTORE".as_slice(), dst.as_bytes(), b"0", &from_cin]),
+            b"+OK\r\n",
+            "{k}"
+        );
         let want = value(&mut p.redis, k);
-        assert_eq!(value(&mut p.cinnabar, &dst), want, "{k} restored on cinnabar");
+        assert_eq!(
+            value(&mut p.cinnabar, &dst),
+            want,
+            "{k} restored on cinnabar"
+        );
         assert_eq!(value(&mut p.redis, &dst), want, "{k} restored on redis");
         assert_eq!(value(&mut p.cinnabar, k), want, "{k} itself");
     }
@@ -157,7 +214,9 @@ fn restore_options_and_errors_answer_like_redis() {
         vec![b"EXISTS", b"gone"],
         vec![b"RESTORE", b"a", b"1000", pl, b"ABSTTL", b"REPLACE"],
         vec![b"EXISTS", b"a"],
-        vec![b"RESTORE", b"w", b"0", pl, b"REPLACE", b"REPLACE", b"ABSTTL"],
+        vec![
+            b"RESTORE", b"w", b"0", pl, b"REPLACE", b"REPLACE", b"ABSTTL",
+        ],
         vec![b"GET", b"w"],
         vec![b"RESTORE"],
         vec![b"DUMP"],
@@ -171,8 +230,12 @@ fn restore_options_and_errors_answer_like_redis() {
         }
         if c[0] == b"PEXPIRETIME" && c[1] == b"t" {
             let (r, n) = p.both(c);
-            let r: i64 = String::from_utf8_lossy(&r[1..r.len() - 2]).parse().expect("int");
-            let n: i64 = String::from_utf8_lossy(&n[1..n.len() - 2]).parse().expect("int");
+            let r: i64 = String::from_utf8_lossy(&r[1..r.len() - 2])
+                .parse()
+                .expect("int");
+            let n: i64 = String::from_utf8_lossy(&n[1..n.len() - 2])
+                .parse()
+                .expect("int");
             assert!((r - n).abs() < 5000, "{r} vs {n}");
             continue;
         }

@@ -771,7 +771,22 @@ fn config_resetstat_rewrite_help() {
     t.e.state_mut()
         .host_info
         .push(("config_file".into(), "/etc/cinnabar.conf".into()));
+    // The rewrite goes through the host's file access (here an in-memory file).
+    struct MemFiles(std::rc::Rc<std::cell::RefCell<Vec<u8>>>);
+    impl cinnabar::ops::FileHost for MemFiles {
+        fn read(&mut self, _path: &str) -> Result<Vec<u8>, String> {
+            Ok(self.0.borrow().clone())
+        }
+        fn write(&mut self, _path: &str, data: &[u8]) -> Result<(), String> {
+            *self.0.borrow_mut() = data.to_vec();
+            Ok(())
+        }
+    }
+    let file = std::rc::Rc::new(std::cell::RefCell::new(b"# mine\nhz 10\n".to_vec()));
+    t.e.state_mut().ops.files = Some(Box::new(MemFiles(file.clone())));
+    t.ok(&["CONFIG", "SET", "hz", "20"]);
     t.ok(&["CONFIG", "REWRITE"]);
+    assert!(String::from_utf8_lossy(&file.borrow()).starts_with("# mine\nhz 20\n"));
     assert!(matches!(t.run(&["CONFIG", "HELP"]), Reply::Array(v) if v.len() > 4));
     assert_eq!(
         t.err(&["CONFIG", "foo"]),
@@ -966,7 +981,7 @@ fn command_info_matches_redis_layout() {
     );
     let client = flat(&t.run(&["COMMAND", "INFO", "client"]));
     assert!(
-        client.starts_with("[[client -2 [] 0 0 0 [@slow] [] [] [[client|getname 2"),
+        client.starts_with("[[client -2 [] 0 0 0 [@slow] [] [] [[client|caching 3"),
         "{client}"
     );
     assert_eq!(

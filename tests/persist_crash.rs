@@ -35,7 +35,9 @@ fn start_in(dir: &Path, extra: &[&str]) -> Server {
 /// dies.
 fn writer(port: u16, first: u64, depth: u64, acked: Arc<AtomicU64>) -> std::thread::JoinHandle<()> {
     std::thread::spawn(move || {
-        let Ok(s) = TcpStream::connect(("127.0.0.1", port)) else { return };
+        let Ok(s) = TcpStream::connect(("127.0.0.1", port)) else {
+            return;
+        };
         s.set_read_timeout(Some(Duration::from_secs(10))).ok();
         let mut w = s.try_clone().expect("clone");
         let mut r = BufReader::new(s);
@@ -44,7 +46,11 @@ fn writer(port: u16, first: u64, depth: u64, acked: Arc<AtomicU64>) -> std::thre
         loop {
             let mut batch = Vec::new();
             for j in i..i + depth {
-                batch.extend_from_slice(&common::encode_cmd(&["SET", &format!("k{j}"), &j.to_string()]));
+                batch.extend_from_slice(&common::encode_cmd(&[
+                    "SET",
+                    &format!("k{j}"),
+                    &j.to_string(),
+                ]));
             }
             if w.write_all(&batch).is_err() {
                 return;
@@ -72,7 +78,11 @@ fn verify(c: &mut Conn, n: u64) {
         args.extend((i..end).map(|j| format!("k{j}")));
         let got = common::parse_bulk_array(&c.cmd(&args));
         for (j, v) in (i..end).zip(got) {
-            assert_eq!(v, j.to_string().into_bytes(), "acknowledged write k{j} lost (of {n})");
+            assert_eq!(
+                v,
+                j.to_string().into_bytes(),
+                "acknowledged write k{j} lost (of {n})"
+            );
         }
         i = end;
     }
@@ -138,7 +148,14 @@ fn appendfsync_everysec_survives_a_process_kill() {
 fn start_expecting_exit(dir: &Path, extra: &[&str]) -> (bool, String) {
     let port = free_port();
     let mut child = Command::new(cinnabar_bin())
-        .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--dir", &dir.display().to_string()])
+        .args([
+            "--port",
+            &port.to_string(),
+            "--bind",
+            "127.0.0.1",
+            "--dir",
+            &dir.display().to_string(),
+        ])
         .args(extra)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -196,9 +213,13 @@ fn a_truncated_tail_is_cut_back_and_the_server_starts() {
     let at = full.windows(4).rposition(|w| w == b"k9\r\n").expect("k9") + 1;
     std::fs::write(incr_file(&dir), &full[..at]).expect("truncate");
     // With aof-load-truncated no: refused.
-    let (ok, out) = start_expecting_exit(&dir, &["--appendonly", "yes", "--aof-load-truncated", "no"]);
+    let (ok, out) =
+        start_expecting_exit(&dir, &["--appendonly", "yes", "--aof-load-truncated", "no"]);
     assert!(!ok);
-    assert!(out.contains("Unexpected end of file reading the append only file"), "{out}");
+    assert!(
+        out.contains("Unexpected end of file reading the append only file"),
+        "{out}"
+    );
     // Default: truncated to the last whole command, then started.
     let s = start_in(&dir, &["--appendonly", "yes"]);
     let mut c = Conn::connect(s.port);
@@ -240,7 +261,10 @@ fn a_corrupt_middle_refuses_to_start() {
     std::fs::write(incr_file(&dir), &full).expect("write");
     let (ok, out) = start_expecting_exit(&dir, &["--appendonly", "yes"]);
     assert!(!ok);
-    assert!(out.contains("Bad file format reading the append only file"), "{out}");
+    assert!(
+        out.contains("Bad file format reading the append only file"),
+        "{out}"
+    );
     assert!(out.contains("redis-check-aof --fix"), "{out}");
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -264,7 +288,10 @@ fn a_corrupt_rdb_refuses_to_start() {
     std::fs::write(&path, &bad).expect("write");
     let (ok, out) = start_expecting_exit(&dir, &[]);
     assert!(!ok);
-    assert!(out.contains("Wrong RDB checksum") || out.contains("loading DB"), "{out}");
+    assert!(
+        out.contains("Wrong RDB checksum") || out.contains("loading DB"),
+        "{out}"
+    );
     // A truncated file.
     std::fs::write(&path, &good[..good.len() - 20]).expect("write");
     let (ok, out) = start_expecting_exit(&dir, &[]);

@@ -84,7 +84,11 @@ impl T {
         self.ok(&["SET", "s:ttl", "v", "PX", "100000"]);
         self.run(&["RPUSH", "l:small", "a", "1", "b", "-70000"]);
         for i in 0..600 {
-            self.run(&["RPUSH", "l:big", &format!("element-{i}-{}", "y".repeat(i % 50))]);
+            self.run(&[
+                "RPUSH",
+                "l:big",
+                &format!("element-{i}-{}", "y".repeat(i % 50)),
+            ]);
         }
         self.run(&["SADD", "set:int", "1", "2", "3", "-5"]);
         self.run(&["SADD", "set:lp", "a", "b", "c"]);
@@ -93,7 +97,12 @@ impl T {
         }
         self.run(&["ZADD", "z:small", "1", "a", "2.5", "b", "-inf", "c"]);
         for i in 0..200 {
-            self.run(&["ZADD", "z:big", &format!("{}", i as f64 / 3.0), &format!("m{i}")]);
+            self.run(&[
+                "ZADD",
+                "z:big",
+                &format!("{}", i as f64 / 3.0),
+                &format!("m{i}"),
+            ]);
         }
         self.run(&["HSET", "h:small", "f1", "v1", "f2", "2"]);
         for i in 0..600 {
@@ -110,11 +119,20 @@ impl T {
 fn canon(v: &Value) -> String {
     match v {
         Value::Str(s) => format!("str:{:?}", s.to_vec()),
-        Value::List(l) => format!("list:{:?}", l.iter().map(|e| e.to_vec()).collect::<Vec<_>>()),
+        Value::List(l) => format!(
+            "list:{:?}",
+            l.iter().map(|e| e.to_vec()).collect::<Vec<_>>()
+        ),
         Value::Set(s) => format!("set:{:?}", cinnabar::persist::value::set_members_sorted(s)),
-        Value::ZSet(z) => format!("zset:{:?}", z.iter().map(|(m, s)| (m.to_vec(), s)).collect::<Vec<_>>()),
+        Value::ZSet(z) => format!(
+            "zset:{:?}",
+            z.iter().map(|(m, s)| (m.to_vec(), s)).collect::<Vec<_>>()
+        ),
         Value::Hash(h) => {
-            let mut p: Vec<_> = h.iter().map(|(f, v, t)| (f.to_vec(), v.to_vec(), t)).collect();
+            let mut p: Vec<_> = h
+                .iter()
+                .map(|(f, v, t)| (f.to_vec(), v.to_vec(), t))
+                .collect();
             p.sort();
             format!("hash:{p:?}")
         }
@@ -134,8 +152,16 @@ fn contents(e: &Engine) -> Vec<(usize, Vec<u8>, String, i64)> {
 }
 
 fn load(bytes: &[u8], now: i64) -> Engine {
-    let mut e = Engine::with_rng(Config::default(), Box::new(ManualClock::new(now)), Rng::seeded(1));
-    let o = LoadOpts { drop_expired: true, verify_checksum: true, now_ms: now };
+    let mut e = Engine::with_rng(
+        Config::default(),
+        Box::new(ManualClock::new(now)),
+        Rng::seeded(1),
+    );
+    let o = LoadOpts {
+        drop_expired: true,
+        verify_checksum: true,
+        now_ms: now,
+    };
     snapshot::load_into_state(e.state_mut(), bytes, &o).expect("loads");
     e
 }
@@ -144,7 +170,11 @@ fn load(bytes: &[u8], now: i64) -> Engine {
 fn dump_restore_roundtrips_every_type_and_encoding() {
     let mut t = T::new();
     t.fill_all_types();
-    let keys: Vec<Vec<u8>> = t.e.state().dbs[0].ks.iter().map(|e| e.key.to_vec()).collect();
+    let keys: Vec<Vec<u8>> = t.e.state().dbs[0]
+        .ks
+        .iter()
+        .map(|e| e.key.to_vec())
+        .collect();
     assert!(keys.len() >= 15);
     for k in keys {
         let enc_before = match t.run(&[&b"OBJECT"[..], b"ENCODING", &k]) {
@@ -162,7 +192,12 @@ fn dump_restore_roundtrips_every_type_and_encoding() {
             Reply::Bulk(b) => b,
             other => panic!("{other:?}"),
         };
-        assert_eq!(enc_after, enc_before, "encoding of {}", String::from_utf8_lossy(&k));
+        assert_eq!(
+            enc_after,
+            enc_before,
+            "encoding of {}",
+            String::from_utf8_lossy(&k)
+        );
         // The restored value dumps to the same payload.
         assert_eq!(t.bulk(&[&b"DUMP"[..], &dst]), payload);
     }
@@ -175,22 +210,61 @@ fn restore_options_and_errors_match_redis() {
     t.ok(&["SET", "k", "v"]);
     let p = t.bulk(&["DUMP", "k"]);
     let p = p.as_slice();
-    t.err(&[&b"RESTORE"[..], b"k", b"0", p], "BUSYKEY Target key name already exists.");
-    t.err(&[&b"RESTORE"[..], b"n", b"-1", p], "ERR Invalid TTL value, must be >= 0");
-    t.err(&[&b"RESTORE"[..], b"n", b"x", p], "ERR value is not an integer or out of range");
-    t.err(&[&b"RESTORE"[..], b"n", b"0", b"garbage"], "ERR DUMP payload version or checksum are wrong");
+    t.err(
+        &[&b"RESTORE"[..], b"k", b"0", p],
+        "BUSYKEY Target key name already exists.",
+    );
+    t.err(
+        &[&b"RESTORE"[..], b"n", b"-1", p],
+        "ERR Invalid TTL value, must be >= 0",
+    );
+    t.err(
+        &[&b"RESTORE"[..], b"n", b"x", p],
+        "ERR value is not an integer or out of range",
+    );
+    t.err(
+        &[&b"RESTORE"[..], b"n", b"0", b"garbage"],
+        "ERR DUMP payload version or checksum are wrong",
+    );
     let mut bad = p.to_vec();
     bad[1] ^= 0x20;
-    t.err(&[&b"RESTORE"[..], b"n", b"0", &bad], "ERR DUMP payload version or checksum are wrong");
-    t.err(&[&b"RESTORE"[..], b"n", b"0", p, b"BOGUS"], "ERR syntax error");
-    t.err(&[&b"RESTORE"[..], b"n", b"0", p, b"IDLETIME", b"-1"], "ERR Invalid IDLETIME value, must be >= 0");
-    t.err(&[&b"RESTORE"[..], b"n", b"0", p, b"FREQ", b"256"], "ERR Invalid FREQ value, must be >= 0 and <= 255");
-    t.err(&[&b"RESTORE"[..], b"n", b"0", p, b"IDLETIME", b"1", b"FREQ", b"1"], "ERR syntax error");
+    t.err(
+        &[&b"RESTORE"[..], b"n", b"0", &bad],
+        "ERR DUMP payload version or checksum are wrong",
+    );
+    t.err(
+        &[&b"RESTORE"[..], b"n", b"0", p, b"BOGUS"],
+        "ERR syntax error",
+    );
+    t.err(
+        &[&b"RESTORE"[..], b"n", b"0", p, b"IDLETIME", b"-1"],
+        "ERR Invalid IDLETIME value, must be >= 0",
+    );
+    t.err(
+        &[&b"RESTORE"[..], b"n", b"0", p, b"FREQ", b"256"],
+        "ERR Invalid FREQ value, must be >= 0 and <= 255",
+    );
+    t.err(
+        &[
+            &b"RESTORE"[..],
+            b"n",
+            b"0",
+            p,
+            b"IDLETIME",
+            b"1",
+            b"FREQ",
+            b"1",
+        ],
+        "ERR syntax error",
+    );
     // A payload from a newer RDB version than we read.
     let mut newer = p.to_vec();
     let n = newer.len();
     newer[n - 10] = 99;
-    t.err(&[&b"RESTORE"[..], b"n", b"0", &newer], "ERR DUMP payload version or checksum are wrong");
+    t.err(
+        &[&b"RESTORE"[..], b"n", b"0", &newer],
+        "ERR DUMP payload version or checksum are wrong",
+    );
     // Well-formed footer, bad body.
     let mut body = vec![0x00u8, 0x40]; // a string whose length runs past the end
     body.extend_from_slice(&10u16.to_le_bytes());
@@ -199,16 +273,43 @@ fn restore_options_and_errors_match_redis() {
     t.err(&[&b"RESTORE"[..], b"n", b"0", &body], "ERR Bad data format");
 
     // REPLACE, relative TTL, IDLETIME.
-    t.ok(&[&b"RESTORE"[..], b"k", b"5000", p, b"REPLACE", b"IDLETIME", b"100"]);
+    t.ok(&[
+        &b"RESTORE"[..],
+        b"k",
+        b"5000",
+        p,
+        b"REPLACE",
+        b"IDLETIME",
+        b"100",
+    ]);
     assert_eq!(t.run(&["PTTL", "k"]), Reply::Int(5000));
     assert_eq!(t.run(&["OBJECT", "IDLETIME", "k"]), Reply::Int(100));
     // ABSTTL.
-    t.ok(&[&b"RESTORE"[..], b"a", &(T0 + 7000).to_string().into_bytes(), p, b"ABSTTL"]);
+    t.ok(&[
+        &b"RESTORE"[..],
+        b"a",
+        &(T0 + 7000).to_string().into_bytes(),
+        p,
+        b"ABSTTL",
+    ]);
     assert_eq!(t.run(&["PTTL", "a"]), Reply::Int(7000));
     // Already expired: not created; with REPLACE the old key goes.
-    t.ok(&[&b"RESTORE"[..], b"gone", &(T0 - 1).to_string().into_bytes(), p, b"ABSTTL"]);
+    t.ok(&[
+        &b"RESTORE"[..],
+        b"gone",
+        &(T0 - 1).to_string().into_bytes(),
+        p,
+        b"ABSTTL",
+    ]);
     assert_eq!(t.run(&["EXISTS", "gone"]), Reply::Int(0));
-    t.ok(&[&b"RESTORE"[..], b"a", &(T0 - 1).to_string().into_bytes(), p, b"ABSTTL", b"REPLACE"]);
+    t.ok(&[
+        &b"RESTORE"[..],
+        b"a",
+        &(T0 - 1).to_string().into_bytes(),
+        p,
+        b"ABSTTL",
+        b"REPLACE",
+    ]);
     assert_eq!(t.run(&["EXISTS", "a"]), Reply::Int(0));
 }
 
@@ -254,19 +355,32 @@ fn corrupt_rdb_files_are_refused_not_misread() {
     t.ok(&["SAVE"]);
     let rdb = t.saved.0.borrow()[0].clone();
     let lim = Limits::default();
-    let o = LoadOpts { drop_expired: false, verify_checksum: true, now_ms: T0 };
+    let o = LoadOpts {
+        drop_expired: false,
+        verify_checksum: true,
+        now_ms: T0,
+    };
     // Every truncation fails.
     for cut in (0..rdb.len()).step_by(97) {
         let mut dbs: Vec<cinnabar::db::Db> = (0..16).map(|_| Default::default()).collect();
-        assert!(snapshot::load(&mut dbs, &rdb[..cut], &lim, Default::default(), &o).is_err(), "cut at {cut}");
+        assert!(
+            snapshot::load(&mut dbs, &rdb[..cut], &lim, Default::default(), &o).is_err(),
+            "cut at {cut}"
+        );
     }
     // Every single-byte flip fails (checksum), and never panics without the checksum.
-    let o2 = LoadOpts { verify_checksum: false, ..o };
+    let o2 = LoadOpts {
+        verify_checksum: false,
+        ..o
+    };
     for pos in (9..rdb.len() - 8).step_by(13) {
         let mut bad = rdb.clone();
         bad[pos] ^= 0x5a;
         let mut dbs: Vec<cinnabar::db::Db> = (0..16).map(|_| Default::default()).collect();
-        assert!(snapshot::load(&mut dbs, &bad, &lim, Default::default(), &o).is_err(), "flip at {pos}");
+        assert!(
+            snapshot::load(&mut dbs, &bad, &lim, Default::default(), &o).is_err(),
+            "flip at {pos}"
+        );
         let mut dbs: Vec<cinnabar::db::Db> = (0..16).map(|_| Default::default()).collect();
         let _ = snapshot::load(&mut dbs, &bad, &lim, Default::default(), &o2);
     }
@@ -283,8 +397,14 @@ fn bgsave_is_a_consistent_point_in_time() {
     t.ok(&["SET", "x", "in-db2"]);
     t.ok(&["SELECT", "0"]);
     let at_start = t.contents();
-    assert_eq!(t.run(&["BGSAVE"]), Reply::Simple("Background saving started".into()));
-    assert_eq!(t.run(&["BGSAVE"]), Reply::Error("ERR Background save already in progress".into()));
+    assert_eq!(
+        t.run(&["BGSAVE"]),
+        Reply::Simple("Background saving started".into())
+    );
+    assert_eq!(
+        t.run(&["BGSAVE"]),
+        Reply::Error("ERR Background save already in progress".into())
+    );
     t.err(&["SAVE"], "ERR Background save already in progress");
     let mut file = Vec::new();
     let mut round = 0;
@@ -301,7 +421,11 @@ fn bgsave_is_a_consistent_point_in_time() {
         t.ok(&["SET", &format!("k{a}"), "changed"]);
         t.run(&["DEL", &format!("k{b}")]);
         t.ok(&["SET", &format!("new{round}"), "created"]);
-        t.run(&["RENAME", &format!("k{}", (round * 53 + 7) % 5000), &format!("moved{round}")]);
+        t.run(&[
+            "RENAME",
+            &format!("k{}", (round * 53 + 7) % 5000),
+            &format!("moved{round}"),
+        ]);
         t.run(&["EXPIRE", &format!("k{}", (round * 11 + 3) % 5000), "100"]);
         t.run(&["RPUSH", "list", "more"]);
         t.ok(&["SELECT", "2"]);
@@ -342,7 +466,10 @@ fn bgsave_inside_exec_is_scheduled_and_dirty_counts_down() {
     t.run(&["MULTI"]);
     t.run(&["BGSAVE"]);
     let r = t.run(&["EXEC"]);
-    assert_eq!(r, Reply::Array(vec![Reply::Simple("Background saving scheduled".into())]));
+    assert_eq!(
+        r,
+        Reply::Array(vec![Reply::Simple("Background saving scheduled".into())])
+    );
     assert!(t.e.state().persist.scheduled_bgsave);
     assert!(t.e.state().persist.bg.is_none());
     // A BGSAVE's completion subtracts the changes it saw.
@@ -376,27 +503,59 @@ fn bgrewriteaof_marks_the_propagation_stream() {
             "ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.".into()
         )
     );
-    assert_eq!(t.run(&["BGSAVE", "SCHEDULE"]), Reply::Simple("Background saving scheduled".into()));
+    assert_eq!(
+        t.run(&["BGSAVE", "SCHEDULE"]),
+        Reply::Simple("Background saving scheduled".into())
+    );
     assert!(t.e.state().persist.bg_running(Purpose::AofRewrite));
 }
 
 #[test]
 fn lru_and_lfu_data_survive_a_save() {
     let mut cfg = Config::default();
-    cfg.set("maxmemory-policy", "allkeys-lru", false).expect("policy");
+    cfg.set("maxmemory-policy", "allkeys-lru", false)
+        .expect("policy");
     let mut t = T::with_config(cfg);
     t.ok(&["SET", "k", "v"]);
     t.clock.advance(50_000);
     t.ok(&["SAVE"]);
     let rdb = t.saved.0.borrow()[0].clone();
     let mut cfg = Config::default();
-    cfg.set("maxmemory-policy", "allkeys-lru", false).expect("policy");
+    cfg.set("maxmemory-policy", "allkeys-lru", false)
+        .expect("policy");
     let mut e = Engine::with_rng(cfg, Box::new(ManualClock::new(T0 + 60_000)), Rng::seeded(1));
-    let o = LoadOpts { drop_expired: true, verify_checksum: true, now_ms: T0 + 60_000 };
+    let o = LoadOpts {
+        drop_expired: true,
+        verify_checksum: true,
+        now_ms: T0 + 60_000,
+    };
     snapshot::load_into_state(e.state_mut(), &rdb, &o).expect("loads");
     let c = e.connect();
     let a = ArgvBuf::from_parts(["OBJECT", "IDLETIME", "k"]);
     // The idle time at the save (50 s) is restored, as Redis does.
     assert_eq!(e.execute(c, &a.args()), Reply::Int(50));
     let _ = NO_EXPIRE;
+}
+
+#[test]
+fn hash_field_ttls_survive_dump_restore_and_save() {
+    let mut t = T::new();
+    t.run(&["HSET", "h", "a", "1", "b", "2", "c", "3"]);
+    let at = (T0 + 60_000).to_string();
+    let at2 = (T0 + 90_000).to_string();
+    t.run(&["HPEXPIREAT", "h", &at, "FIELDS", "1", "a"]);
+    t.run(&["HPEXPIREAT", "h", &at2, "FIELDS", "1", "c"]);
+    let before = canon(&t.e.state().dbs[0].ks.get(b"h").expect("h").value);
+    assert!(before.contains(&(T0 + 60_000).to_string()), "{before}");
+    let p = t.bulk(&["DUMP", "h"]);
+    assert_eq!(p[0], 24, "HASH_METADATA type");
+    t.ok(&[&b"RESTORE"[..], b"h2", b"0", &p]);
+    assert_eq!(
+        canon(&t.e.state().dbs[0].ks.get(b"h2").expect("h2").value),
+        before
+    );
+    t.ok(&["SAVE"]);
+    let rdb = t.saved.0.borrow()[0].clone();
+    let back = load(&rdb, T0);
+    assert_eq!(contents(&back), t.contents());
 }

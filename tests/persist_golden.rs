@@ -26,7 +26,9 @@ use cinnabar::{Config, Engine, Reply};
 const T0: i64 = 1_700_000_000_000;
 
 fn golden(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(name)
 }
 
 fn hex(b: &[u8]) -> String {
@@ -46,10 +48,13 @@ fn listing(dbs: &[Db]) -> Vec<String> {
                 Value::Set(s) => ("set", cinnabar::persist::value::set_members_sorted(s)),
                 Value::ZSet(z) => (
                     "zset",
-                    z.iter().flat_map(|(m, s)| [m.to_vec(), format!("{s:?}").into_bytes()]).collect(),
+                    z.iter()
+                        .flat_map(|(m, s)| [m.to_vec(), format!("{s:?}").into_bytes()])
+                        .collect(),
                 ),
                 Value::Hash(h) => {
-                    let mut p: Vec<(Vec<u8>, Vec<u8>)> = h.iter().map(|(f, v, _)| (f.to_vec(), v.to_vec())).collect();
+                    let mut p: Vec<(Vec<u8>, Vec<u8>)> =
+                        h.iter().map(|(f, v, _)| (f.to_vec(), v.to_vec())).collect();
                     p.sort();
                     ("hash", p.into_iter().flat_map(|(f, v)| [f, v]).collect())
                 }
@@ -57,7 +62,11 @@ fn listing(dbs: &[Db]) -> Vec<String> {
             };
             let exp = if e.expire == NO_EXPIRE { -1 } else { e.expire };
             let items: Vec<String> = items.iter().map(|x| hex(x)).collect();
-            out.push(format!("{i}\t{}\t{t}\t{exp}\t{}", hex(&e.key), items.join(",")));
+            out.push(format!(
+                "{i}\t{}\t{t}\t{exp}\t{}",
+                hex(&e.key),
+                items.join(",")
+            ));
         }
     }
     out
@@ -65,7 +74,11 @@ fn listing(dbs: &[Db]) -> Vec<String> {
 
 fn load(bytes: &[u8]) -> Vec<Db> {
     let mut dbs: Vec<Db> = (0..16).map(|_| Db::new()).collect();
-    let o = LoadOpts { drop_expired: true, verify_checksum: true, now_ms: T0 };
+    let o = LoadOpts {
+        drop_expired: true,
+        verify_checksum: true,
+        now_ms: T0,
+    };
     snapshot::load(&mut dbs, bytes, &Limits::default(), Default::default(), &o).expect("loads");
     dbs
 }
@@ -84,7 +97,11 @@ fn an_rdb_written_by_redis_7_0_loads_with_identical_contents() {
 }
 
 fn fixed_engine() -> Engine {
-    let mut e = Engine::with_rng(Config::default(), Box::new(ManualClock::new(T0)), Rng::seeded(3));
+    let mut e = Engine::with_rng(
+        Config::default(),
+        Box::new(ManualClock::new(T0)),
+        Rng::seeded(3),
+    );
     let c = e.connect();
     let mut run = |parts: &[&str]| {
         let a = ArgvBuf::from_parts(parts.iter().copied());
@@ -102,8 +119,19 @@ fn fixed_engine() -> Engine {
     run(&args);
     run(&["SADD", "intset", "5", "3", "-1", "100000"]);
     run(&["SADD", "lpset", "x", "y", "z"]);
-    run(&["ZADD", "zlp", "1", "one", "2.5", "two-and-a-half", "-inf", "low"]);
-    let zs: Vec<String> = (0..200).flat_map(|i| [format!("{}", i as f64 / 8.0), format!("z{i}")]).collect();
+    run(&[
+        "ZADD",
+        "zlp",
+        "1",
+        "one",
+        "2.5",
+        "two-and-a-half",
+        "-inf",
+        "low",
+    ]);
+    let zs: Vec<String> = (0..200)
+        .flat_map(|i| [format!("{}", i as f64 / 8.0), format!("z{i}")])
+        .collect();
     let mut args = vec!["ZADD", "zskip"];
     args.extend(zs.iter().map(|s| s.as_str()));
     run(&args);
@@ -134,7 +162,10 @@ fn our_rdb_bytes_are_pinned() {
         std::fs::write(&path, &bytes).expect("bless");
     }
     let pinned = std::fs::read(&path).expect("golden file (run with CINNABAR_BLESS=1 to create)");
-    assert!(bytes == pinned, "the RDB writer's output changed; see docs/FORMATS.md");
+    assert!(
+        bytes == pinned,
+        "the RDB writer's output changed; see docs/FORMATS.md"
+    );
     // And it reads back to the same data.
     assert_eq!(listing(&load(&bytes)), listing(&e.state().dbs));
 }
@@ -211,7 +242,11 @@ fn legacy_encodings_load() {
     let long = vec![b'q'; 300];
     f.push(10);
     rdb::write_string(&mut f, b"l:zl", o);
-    rdb::write_string(&mut f, &ziplist(&[b"a", &long, b"7", b"-100", b"70000", b"9000000000", b"300"]), o);
+    rdb::write_string(
+        &mut f,
+        &ziplist(&[b"a", &long, b"7", b"-100", b"70000", b"9000000000", b"300"]),
+        o,
+    );
     // LIST_QUICKLIST (v1): two ziplist nodes.
     f.push(14);
     rdb::write_string(&mut f, b"l:ql", o);
@@ -231,7 +266,13 @@ fn legacy_encodings_load() {
     f.extend_from_slice(&1_900_000_000u32.to_le_bytes());
     f.push(9);
     rdb::write_string(&mut f, b"h:zm", o);
-    rdb::write_string(&mut f, &[2, 3, b'f', b'o', b'o', 3, 0, b'b', b'a', b'r', 1, b'k', 1, 2, b'v', b'!', b'!', 255], o);
+    rdb::write_string(
+        &mut f,
+        &[
+            2, 3, b'f', b'o', b'o', 3, 0, b'b', b'a', b'r', 1, b'k', 1, 2, b'v', b'!', b'!', 255,
+        ],
+        o,
+    );
     // ZSET (type 3) with string scores.
     f.push(3);
     rdb::write_string(&mut f, b"z:str", o);
@@ -259,32 +300,62 @@ fn legacy_encodings_load() {
     let dbs = load(&f);
     let ks = &dbs[0].ks;
     let list = |k: &[u8]| match &ks.get(k).expect("key").value {
-        Value::List(l) => l.iter().map(|x| String::from_utf8_lossy(x).into_owned()).collect::<Vec<_>>(),
+        Value::List(l) => l
+            .iter()
+            .map(|x| String::from_utf8_lossy(x).into_owned())
+            .collect::<Vec<_>>(),
         other => panic!("{other:?}"),
     };
     let long_s = String::from_utf8(long).expect("ascii");
-    assert_eq!(list(b"l:zl"), ["a", &long_s, "7", "-100", "70000", "9000000000", "300"]);
+    assert_eq!(
+        list(b"l:zl"),
+        ["a", &long_s, "7", "-100", "70000", "9000000000", "300"]
+    );
     assert_eq!(list(b"l:ql"), ["x", "y", "z"]);
     assert_eq!(list(b"l:plain"), ["p", "q"]);
     let zset = |k: &[u8]| match &ks.get(k).expect("key").value {
-        Value::ZSet(z) => z.iter().map(|(m, s)| (String::from_utf8_lossy(m).into_owned(), s)).collect::<Vec<_>>(),
+        Value::ZSet(z) => z
+            .iter()
+            .map(|(m, s)| (String::from_utf8_lossy(m).into_owned(), s))
+            .collect::<Vec<_>>(),
         other => panic!("{other:?}"),
     };
-    assert_eq!(zset(b"z:zl"), [("a".to_string(), 1.0), ("b".to_string(), 2.5)]);
-    assert_eq!(zset(b"z:str"), [("m2".to_string(), -2.0), ("m1".to_string(), 1.5), ("m3".to_string(), f64::INFINITY)]);
+    assert_eq!(
+        zset(b"z:zl"),
+        [("a".to_string(), 1.0), ("b".to_string(), 2.5)]
+    );
+    assert_eq!(
+        zset(b"z:str"),
+        [
+            ("m2".to_string(), -2.0),
+            ("m1".to_string(), 1.5),
+            ("m3".to_string(), f64::INFINITY)
+        ]
+    );
     let hash = |k: &[u8]| match &ks.get(k).expect("key").value {
         Value::Hash(h) => {
             let mut v: Vec<(String, String)> = h
                 .iter()
-                .map(|(f, v, _)| (String::from_utf8_lossy(f).into_owned(), String::from_utf8_lossy(v).into_owned()))
+                .map(|(f, v, _)| {
+                    (
+                        String::from_utf8_lossy(f).into_owned(),
+                        String::from_utf8_lossy(v).into_owned(),
+                    )
+                })
                 .collect();
             v.sort();
             v
         }
         other => panic!("{other:?}"),
     };
-    assert_eq!(hash(b"h:zl"), [("f".into(), "v".into()), ("n".into(), "12".into())]);
-    assert_eq!(hash(b"h:zm"), [("foo".into(), "bar".into()), ("k".into(), "v".into())]);
+    assert_eq!(
+        hash(b"h:zl"),
+        [("f".into(), "v".into()), ("n".into(), "12".into())]
+    );
+    assert_eq!(
+        hash(b"h:zm"),
+        [("foo".into(), "bar".into()), ("k".into(), "v".into())]
+    );
     assert_eq!(ks.get(b"h:zm").expect("key").expire, 1_900_000_000_000);
     assert!(matches!(&ks.get(b"s:plain").expect("key").value, Value::Set(s) if s.len() == 2));
 }
@@ -299,7 +370,14 @@ fn the_aof_bytes_are_pinned() {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("mkdir");
     let d = dir.display().to_string();
-    let s = common::start_cinnabar(&["--dir", &d, "--appendonly", "yes", "--appendfsync", "always"]);
+    let s = common::start_cinnabar(&[
+        "--dir",
+        &d,
+        "--appendonly",
+        "yes",
+        "--appendfsync",
+        "always",
+    ]);
     let mut c = common::Conn::connect(s.port);
     for cmd in [
         vec!["SET", "k", "v"],
@@ -317,14 +395,23 @@ fn the_aof_bytes_are_pinned() {
         c.cmd(&cmd);
     }
     drop(s);
-    let incr = std::fs::read(dir.join("appendonlydir").join("appendonly.aof.1.incr.aof")).expect("incr");
+    let incr =
+        std::fs::read(dir.join("appendonlydir").join("appendonly.aof.1.incr.aof")).expect("incr");
     let path = golden("appendonly.incr.aof");
     if std::env::var_os("CINNABAR_BLESS").is_some() {
         std::fs::write(&path, &incr).expect("bless");
     }
     let pinned = std::fs::read(&path).expect("golden aof");
-    assert_eq!(String::from_utf8_lossy(&incr), String::from_utf8_lossy(&pinned));
-    let manifest = std::fs::read_to_string(dir.join("appendonlydir").join("appendonly.aof.manifest")).expect("manifest");
-    assert_eq!(manifest, "file appendonly.aof.1.base.rdb seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n");
+    assert_eq!(
+        String::from_utf8_lossy(&incr),
+        String::from_utf8_lossy(&pinned)
+    );
+    let manifest =
+        std::fs::read_to_string(dir.join("appendonlydir").join("appendonly.aof.manifest"))
+            .expect("manifest");
+    assert_eq!(
+        manifest,
+        "file appendonly.aof.1.base.rdb seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -40,7 +40,9 @@ pub fn populate(c: &mut Conn) {
     run(&["SET", "s:empty", ""]);
     let lzf = "abcabcabcabc".repeat(40);
     run(&["SET", "s:lzf", &lzf]);
-    let noise: String = (0..300u32).map(|i| char::from(b'!' + (i.wrapping_mul(7919) % 90) as u8)).collect();
+    let noise: String = (0..300u32)
+        .map(|i| char::from(b'!' + (i.wrapping_mul(7919) % 90) as u8))
+        .collect();
     run(&["SET", "s:noise", &noise]);
     run(&["SET", "s:ttl", "v", "PXAT", AT1]);
     run(&["SET", "s:bin", "a\u{0}b\r\nc"]);
@@ -52,7 +54,16 @@ pub fn populate(c: &mut Conn) {
     let refs: Vec<&str> = args.iter().map(|a| a.as_str()).collect();
     run(&refs);
     run(&["RPUSH", "l:long", &"L".repeat(10_000), "x"]);
-    run(&["SADD", "set:int", "1", "2", "3", "-7", "100000", "5000000000"]);
+    run(&[
+        "SADD",
+        "set:int",
+        "1",
+        "2",
+        "3",
+        "-7",
+        "100000",
+        "5000000000",
+    ]);
     let mut args: Vec<String> = vec!["SADD".into(), "set:bigint".into()];
     for i in 0..600 {
         args.push((i * 3).to_string());
@@ -66,7 +77,9 @@ pub fn populate(c: &mut Conn) {
     }
     let refs: Vec<&str> = args.iter().map(|a| a.as_str()).collect();
     run(&refs);
-    run(&["ZADD", "z:small", "1", "a", "2.5", "b", "-inf", "c", "inf", "d", "0.1", "e", "-3", "f"]);
+    run(&[
+        "ZADD", "z:small", "1", "a", "2.5", "b", "-inf", "c", "inf", "d", "0.1", "e", "-3", "f",
+    ]);
     let mut args: Vec<String> = vec!["ZADD".into(), "z:big".into()];
     for i in 0..300 {
         args.push(format!("{}", i as f64 * 1.25 - 100.0));
@@ -104,7 +117,10 @@ fn texts(v: Vec<Vec<u8>>) -> Vec<String> {
 }
 
 fn pairs_sorted(v: Vec<Vec<u8>>) -> Vec<(Vec<u8>, Vec<u8>)> {
-    let mut p: Vec<(Vec<u8>, Vec<u8>)> = v.chunks(2).map(|c| (c[0].clone(), c.get(1).cloned().unwrap_or_default())).collect();
+    let mut p: Vec<(Vec<u8>, Vec<u8>)> = v
+        .chunks(2)
+        .map(|c| (c[0].clone(), c.get(1).cloned().unwrap_or_default()))
+        .collect();
     p.sort();
     p
 }
@@ -117,19 +133,39 @@ pub fn contents(c: &mut Conn) -> Vec<String> {
         let keys = sorted(parse_bulk_array(&c.cmd(&["KEYS", "*"])));
         for k in keys {
             let t = c.cmd(&[&b"TYPE"[..], &k]);
-            let t = String::from_utf8_lossy(&t).trim().trim_start_matches('+').to_string();
+            let t = String::from_utf8_lossy(&t)
+                .trim()
+                .trim_start_matches('+')
+                .to_string();
             let v = match t.as_str() {
                 "string" => common::show(&c.cmd(&[&b"GET"[..], &k])),
-                "list" => format!("{:?}", texts(parse_bulk_array(&c.cmd(&[&b"LRANGE"[..], &k, b"0", b"-1"])))),
-                "set" => format!("{:?}", texts(sorted(parse_bulk_array(&c.cmd(&[&b"SMEMBERS"[..], &k]))))),
+                "list" => format!(
+                    "{:?}",
+                    texts(parse_bulk_array(&c.cmd(&[&b"LRANGE"[..], &k, b"0", b"-1"])))
+                ),
+                "set" => format!(
+                    "{:?}",
+                    texts(sorted(parse_bulk_array(&c.cmd(&[&b"SMEMBERS"[..], &k]))))
+                ),
                 // Scores are compared as numbers: redis 7.0 prints them with %.17g,
                 // Cinnabar (as 7.2) with the shortest round-trip form.
                 "zset" => format!(
                     "{:?}",
-                    texts(parse_bulk_array(&c.cmd(&[&b"ZRANGE"[..], &k, b"0", b"-1", b"WITHSCORES"])))
-                        .chunks(2)
-                        .map(|p| (p[0].clone(), p.get(1).and_then(|x| x.parse::<f64>().ok()).unwrap_or(f64::NAN)))
-                        .collect::<Vec<_>>()
+                    texts(parse_bulk_array(&c.cmd(&[
+                        &b"ZRANGE"[..],
+                        &k,
+                        b"0",
+                        b"-1",
+                        b"WITHSCORES"
+                    ])))
+                    .chunks(2)
+                    .map(|p| (
+                        p[0].clone(),
+                        p.get(1)
+                            .and_then(|x| x.parse::<f64>().ok())
+                            .unwrap_or(f64::NAN)
+                    ))
+                    .collect::<Vec<_>>()
                 ),
                 "hash" => format!(
                     "{:?}",
@@ -141,7 +177,11 @@ pub fn contents(c: &mut Conn) -> Vec<String> {
                 other => format!("type {other}"),
             };
             let ttl = c.cmd(&[&b"PEXPIRETIME"[..], &k]);
-            out.push(format!("db{db} {} {t} {v} exp={}", String::from_utf8_lossy(&k), common::show(&ttl)));
+            out.push(format!(
+                "db{db} {} {t} {v} exp={}",
+                String::from_utf8_lossy(&k),
+                common::show(&ttl)
+            ));
         }
     }
     c.cmd(&["SELECT", "0"]);
@@ -153,21 +193,38 @@ pub fn contents(c: &mut Conn) -> Vec<String> {
 fn assert_same(got: &[String], want: &[String]) {
     let cut = |s: &str| s.chars().take(300).collect::<String>();
     for (i, (g, w)) in got.iter().zip(want).enumerate() {
-        assert!(g == w, "entry {i} differs:\n got: {}\nwant: {}", cut(g), cut(w));
+        assert!(
+            g == w,
+            "entry {i} differs:\n got: {}\nwant: {}",
+            cut(g),
+            cut(w)
+        );
     }
     assert_eq!(got.len(), want.len(), "number of keys");
 }
 
 fn check_rdb(path: &Path) {
-    let o = Command::new("redis-check-rdb").arg(path).output().expect("redis-check-rdb");
+    let o = Command::new("redis-check-rdb")
+        .arg(path)
+        .output()
+        .expect("redis-check-rdb");
     let text = String::from_utf8_lossy(&o.stdout);
-    assert!(o.status.success() && text.contains("RDB looks OK"), "redis-check-rdb: {text}");
+    assert!(
+        o.status.success() && text.contains("RDB looks OK"),
+        "redis-check-rdb: {text}"
+    );
 }
 
 fn check_aof(manifest: &Path) {
-    let o = Command::new("redis-check-aof").arg(manifest).output().expect("redis-check-aof");
+    let o = Command::new("redis-check-aof")
+        .arg(manifest)
+        .output()
+        .expect("redis-check-aof");
     let text = String::from_utf8_lossy(&o.stdout);
-    assert!(o.status.success() && text.contains("All AOF files and manifest are valid"), "redis-check-aof: {text}");
+    assert!(
+        o.status.success() && text.contains("All AOF files and manifest are valid"),
+        "redis-check-aof: {text}"
+    );
 }
 
 fn redis_in(dir: &Path, extra: &[&str]) -> Server {
@@ -255,7 +312,10 @@ fn bgsave_while_writing_gives_a_file_redis_loads() {
             assert!(info.contains("rdb_last_bgsave_status:ok"), "{info}");
             break;
         }
-        assert!(std::time::Instant::now() < deadline, "BGSAVE did not finish");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "BGSAVE did not finish"
+        );
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
     check_rdb(&cdir.join("dump.rdb"));
@@ -275,7 +335,10 @@ fn an_aof_cinnabar_wrote_loads_into_redis_and_back() {
     let c = cinnabar_in(&dir, &["--appendonly", "yes", "--appendfsync", "always"]);
     let mut cc = Conn::connect(c.port);
     populate(&mut cc);
-    assert_eq!(cc.cmd(&["BGREWRITEAOF"]), b"+Background append only file rewriting started\r\n");
+    assert_eq!(
+        cc.cmd(&["BGREWRITEAOF"]),
+        b"+Background append only file rewriting started\r\n"
+    );
     cc.cmd(&["SET", "after:rewrite", "1"]);
     cc.cmd(&["LPUSH", "l:small", "front"]);
     cc.cmd(&["MULTI"]);
@@ -283,7 +346,9 @@ fn an_aof_cinnabar_wrote_loads_into_redis_and_back() {
     cc.cmd(&["EXPIRE", "counter", "100000"]);
     cc.cmd(&["EXEC"]);
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    while !String::from_utf8_lossy(&cc.cmd(&["INFO", "persistence"])).contains("aof_rewrite_in_progress:0") {
+    while !String::from_utf8_lossy(&cc.cmd(&["INFO", "persistence"]))
+        .contains("aof_rewrite_in_progress:0")
+    {
         assert!(std::time::Instant::now() < deadline);
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
@@ -298,8 +363,13 @@ fn an_aof_cinnabar_wrote_loads_into_redis_and_back() {
     assert_same(&contents(&mut rc), &want);
     rc.cmd(&["SET", "written:by:redis", "yes"]);
     let want2 = contents(&mut rc);
-    assert_eq!(rc.cmd(&["BGREWRITEAOF"]), b"+Background append only file rewriting started\r\n");
-    while !String::from_utf8_lossy(&rc.cmd(&["INFO", "persistence"])).contains("aof_rewrite_in_progress:0") {
+    assert_eq!(
+        rc.cmd(&["BGREWRITEAOF"]),
+        b"+Background append only file rewriting started\r\n"
+    );
+    while !String::from_utf8_lossy(&rc.cmd(&["INFO", "persistence"]))
+        .contains("aof_rewrite_in_progress:0")
+    {
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
     rc.cmd(&["SET", "written:by:redis:2", "yes"]);
@@ -366,7 +436,10 @@ fn shutdown_save_and_save_points() {
     cc2.cmd(&["SET", "k2", "v2"]);
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
     while !dir.join("dump.rdb").exists() {
-        assert!(std::time::Instant::now() < deadline, "save point did not fire");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "save point did not fire"
+        );
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
     let info = String::from_utf8_lossy(&cc2.cmd(&["INFO", "persistence"])).into_owned();
@@ -378,13 +451,24 @@ fn the_aof_is_rewritten_automatically_as_it_grows() {
     let dir = tempdir("auto-rewrite");
     let c = cinnabar_in(
         &dir,
-        &["--appendonly", "yes", "--auto-aof-rewrite-min-size", "4kb", "--auto-aof-rewrite-percentage", "100"],
+        &[
+            "--appendonly",
+            "yes",
+            "--auto-aof-rewrite-min-size",
+            "4kb",
+            "--auto-aof-rewrite-percentage",
+            "100",
+        ],
     );
     let mut cc = Conn::connect(c.port);
     // Overwrite the same keys: the AOF grows, the data set does not.
     for round in 0..40 {
         for i in 0..20 {
-            cc.cmd(&["SET", &format!("k{i}"), &format!("value-{round}-{}", "x".repeat(20))]);
+            cc.cmd(&[
+                "SET",
+                &format!("k{i}"),
+                &format!("value-{round}-{}", "x".repeat(20)),
+            ]);
         }
     }
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
@@ -393,7 +477,10 @@ fn the_aof_is_rewritten_automatically_as_it_grows() {
         if !info.contains("aof_rewrites:0") && info.contains("aof_rewrite_in_progress:0") {
             break;
         }
-        assert!(std::time::Instant::now() < deadline, "no automatic rewrite: {info}");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no automatic rewrite: {info}"
+        );
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
     let want = contents(&mut cc);

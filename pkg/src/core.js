@@ -156,6 +156,46 @@ class Core {
   }
 
   /**
+   * `run` for the hot path of commands whose 1 or 2 arguments are strings (GET key,
+   * SET key value): no argument array, no per-argument type dispatch. `cmd` is ASCII.
+   * Returns undefined (nothing run) when the arguments do not fit: use `run` then.
+   */
+  runStrings(session, cmd, a, b, bufs) {
+    if (this.closed || this.inHook > 0) return undefined; // run() throws the right error
+    let u8 = this.u8;
+    if (u8.byteLength === 0) {
+      this.refresh();
+      u8 = this.u8;
+    }
+    const u32 = this.u32;
+    const m = this.m;
+    const three = b !== undefined;
+    const cap = u32[m + 1];
+    if (cmd.length + 3 * (a.length + (three ? b.length : 0)) > cap) return undefined;
+    let pos = u32[m];
+    const end = pos + cap;
+    const lp = u32[m + 2] >>> 2;
+    const cl = cmd.length;
+    for (let i = 0; i < cl; i++) u8[pos + i] = cmd.charCodeAt(i);
+    u32[lp] = cl;
+    pos += cl;
+    let next = writeStr(u8, pos, end, a);
+    u32[lp + 1] = next - pos;
+    if (three) {
+      pos = next;
+      next = writeStr(u8, pos, end, b);
+      u32[lp + 2] = next - pos;
+    }
+    let len;
+    try {
+      len = this.e.exec(session, three ? 3 : 2, this.now ? this.now() : Date.now());
+    } catch (err) {
+      throw this.trap(err);
+    }
+    return this.decode(session, len, bufs);
+  }
+
+  /**
    * Write `args` into the argument area whose meta block starts at u32 index `m`
    * (`owner.reserve(bytes, nargs)` grows it).
    */
@@ -875,6 +915,38 @@ export class Cinnabar extends Commands {
     const v = this._run(args, this.bufs);
     if (v instanceof CinnabarError) throw v;
     return transform(v);
+  }
+
+  // The hot path of get/set: string arguments straight into wasm memory.
+  _runStrings(cmd, a, b) {
+    if (this.expireOnCall) this._cycleOnCall();
+    const v = this.core.runStrings(this.session, cmd, a, b, this.bufs);
+    if (v !== undefined) return v;
+    return this.core.run(this.session, b === undefined ? [cmd, a] : [cmd, a, b], this.bufs);
+  }
+
+  _cycleOnCall() {
+    const core = this.core;
+    const now = core.now ? core.now() : Date.now();
+    if (now - this.lastCycle >= this.expireEvery) {
+      this.lastCycle = now;
+      core.activeExpire(1);
+    }
+  }
+
+  get(key) {
+    const v = typeof key === 'string' ? this._runStrings('GET', key, undefined) : this._run(['GET', key], this.bufs);
+    if (v instanceof CinnabarError) throw v;
+    return v;
+  }
+
+  set(key, value, options) {
+    const v =
+      options === undefined && typeof key === 'string' && typeof value === 'string'
+        ? this._runStrings('SET', key, value)
+        : this._run(setArgs(key, value, options), this.bufs);
+    if (v instanceof CinnabarError) throw v;
+    return v;
   }
 
   _run(args, bufs) {

@@ -500,7 +500,7 @@ impl Acl {
         let similar = self.log.iter().take(10).position(|e| {
             e.reason == reason
                 && e.context == context
-                && (e.ctime - now).abs() <= LOG_GROUPING_MS
+                && e.ctime.abs_diff(now) <= LOG_GROUPING_MS as u64
                 && e.object == object
                 && e.username == username
         });

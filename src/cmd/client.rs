@@ -533,7 +533,9 @@ pub fn tracking(ctx: &mut Ctx, args: &Args) -> CmdResult {
         ));
     }
     if t.bcast && (t.optin || t.optout) {
-        return Err(CmdError::err("OPTIN and OPTOUT are not compatible with BCAST"));
+        return Err(CmdError::err(
+            "OPTIN and OPTOUT are not compatible with BCAST",
+        ));
     }
     if t.optin && t.optout {
         return Err(CmdError::err(

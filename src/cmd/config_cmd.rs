@@ -163,16 +163,19 @@ pub fn resetstat(ctx: &mut Ctx, _args: &Args) -> CmdResult {
 /// ```
 ///
 /// Only possible when the host started from a config file (host fact `config_file`);
-/// the host performs the rewrite.
+/// the file is rewritten through the host's file access (see `config_rewrite`).
 pub fn rewrite(ctx: &mut Ctx, _args: &Args) -> CmdResult {
-    let has_file = ctx
+    let file = ctx
         .st
         .host_info
         .iter()
-        .any(|(k, v)| k == "config_file" && !v.is_empty());
-    if !has_file {
+        .rev()
+        .find(|(k, v)| k == "config_file" && !v.is_empty())
+        .map(|(_, v)| v.clone());
+    let Some(file) = file else {
         return Err(CmdError::err("The server is running without a config file"));
-    }
+    };
+    super::config_rewrite::rewrite_file(ctx, &file)?;
     Ok(Reply::Ok)
 }
 

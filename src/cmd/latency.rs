@@ -49,13 +49,15 @@ pub fn latest(ctx: &mut Ctx, _args: &Args) -> CmdResult {
 /// ```
 pub fn history(ctx: &mut Ctx, args: &Args) -> CmdResult {
     let name = String::from_utf8_lossy(args.get(2));
-    Ok(Reply::Array(match ctx.st.ops.latency.events.get(name.as_ref()) {
-        Some(ts) => ts
-            .history()
-            .map(|s| Reply::Array(vec![Reply::Int(s.time), Reply::Int(s.latency as i64)]))
-            .collect(),
-        None => Vec::new(),
-    }))
+    Ok(Reply::Array(
+        match ctx.st.ops.latency.events.get(name.as_ref()) {
+            Some(ts) => ts
+                .history()
+                .map(|s| Reply::Array(vec![Reply::Int(s.time), Reply::Int(s.latency as i64)]))
+                .collect(),
+            None => Vec::new(),
+        },
+    ))
 }
 
 /// ```text
@@ -107,7 +109,13 @@ pub fn graph(ctx: &mut Ctx, args: &Args) -> CmdResult {
     for row in (1..=rows).rev() {
         let line: String = samples
             .iter()
-            .map(|s| if s.latency * rows >= row * max { '#' } else { ' ' })
+            .map(|s| {
+                if s.latency * rows >= row * max {
+                    '#'
+                } else {
+                    ' '
+                }
+            })
             .collect();
         out.push_str(line.trim_end());
         out.push('\n');

@@ -11,6 +11,7 @@ pub mod bitmaps;
 pub mod client;
 pub mod command;
 pub mod config_cmd;
+pub mod config_rewrite;
 pub mod geo;
 pub mod info;
 pub mod hashes;

@@ -79,15 +79,21 @@ pub fn bgsave(ctx: &mut Ctx, args: &Args) -> CmdResult {
 pub fn bgrewriteaof(ctx: &mut Ctx, _args: &Args) -> CmdResult {
     let p = &mut ctx.st.persist;
     if p.bg_running(Purpose::AofRewrite) {
-        return Err(CmdError::err("Background append only file rewriting already in progress"));
+        return Err(CmdError::err(
+            "Background append only file rewriting already in progress",
+        ));
     }
     if p.bg.is_some() || p.in_exec {
         p.aof.rewrite_scheduled = true;
         p.aof.rewrites_consecutive_failures = 0;
-        return Ok(Reply::simple("Background append only file rewriting scheduled"));
+        return Ok(Reply::simple(
+            "Background append only file rewriting scheduled",
+        ));
     }
     start_rewrite(ctx.st, ctx.now);
-    Ok(Reply::simple("Background append only file rewriting started"))
+    Ok(Reply::simple(
+        "Background append only file rewriting started",
+    ))
 }
 
 /// Start an AOF rewrite now, marking where in the propagation stream it starts (the

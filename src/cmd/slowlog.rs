@@ -45,7 +45,7 @@ pub fn get(ctx: &mut Ctx, args: &Args) -> CmdResult {
                 Reply::Int(e.id as i64),
                 Reply::Int(e.time),
                 Reply::Int(e.duration as i64),
-                Reply::Array(e.argv.iter().map(|a| Reply::bulk(a)).collect()),
+                Reply::Array(e.argv.iter().map(Reply::bulk).collect()),
                 Reply::bulk(e.peer.as_bytes()),
                 Reply::bulk(&e.name),
             ])

@@ -3,6 +3,21 @@
 #![allow(clippy::all)]
 use super::spec_types::*;
 
+// The argument trees only serve COMMAND DOCS. The wasm build (the npm package) leaves
+// them out to keep the .wasm small: there COMMAND DOCS lists no arguments.
+#[cfg(not(target_arch = "wasm32"))]
+macro_rules! doc_args {
+    ($a:expr) => {
+        $a
+    };
+}
+#[cfg(target_arch = "wasm32")]
+macro_rules! doc_args {
+    ($a:expr) => {
+        &[]
+    };
+}
+
 pub static SPECS: &[CommandSpec] = &[
     CommandSpec {
         name: "acl",
@@ -30,9 +45,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "category", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "acl|deluser",
@@ -46,9 +61,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "username", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "acl|dryrun",
@@ -62,11 +77,11 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "username", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "command", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "arg", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: true, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "acl|genpass",
@@ -80,9 +95,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "bits", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "acl|getuser",
@@ -96,9 +111,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "username", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "acl|help",
@@ -154,12 +169,12 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "operation", kind: ArgKind::OneOf, token: None, display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[
                 Arg { name: "count", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
                 Arg { name: "reset", kind: ArgKind::PureToken, token: Some("RESET"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             ] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "acl|save",
@@ -187,10 +202,10 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "username", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "rule", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: true, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "acl|users",
@@ -232,10 +247,10 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RW", "INSERT"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "value", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "asking",
@@ -263,10 +278,10 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "username", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: Some("6.0.0"), deprecated_since: None, args: &[] },
             Arg { name: "password", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "bgrewriteaof",
@@ -294,12 +309,12 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "operation", kind: ArgKind::OneOf, token: None, display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[
                 Arg { name: "schedule", kind: ArgKind::PureToken, token: Some("SCHEDULE"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: Some("3.2.2"), deprecated_since: None, args: &[] },
                 Arg { name: "cancel", kind: ArgKind::PureToken, token: Some("CANCEL"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: Some("8.1.0"), deprecated_since: None, args: &[] },
             ] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "bitcount",
@@ -313,7 +328,7 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "range", kind: ArgKind::Block, token: None, display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[
                 Arg { name: "start", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
@@ -325,7 +340,7 @@ pub static SPECS: &[CommandSpec] = &[
                     ] },
                 ] },
             ] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "bitfield",
@@ -339,7 +354,7 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: true,
         key_specs: &[KeySpec { flags: &["RW", "UPDATE", "ACCESS", "VARIABLE_FLAGS"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "operation", kind: ArgKind::OneOf, token: None, display: None, key_spec_index: -1, optional: true, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[
                 Arg { name: "get-block", kind: ArgKind::Block, token: Some("GET"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[
@@ -366,7 +381,7 @@ pub static SPECS: &[CommandSpec] = &[
                     ] },
                 ] },
             ] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "bitfield_ro",
@@ -380,13 +395,13 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "get-block", kind: ArgKind::Block, token: Some("GET"), display: None, key_spec_index: -1, optional: true, multiple: true, multiple_token: true, since: None, deprecated_since: None, args: &[
                 Arg { name: "encoding", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
                 Arg { name: "offset", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             ] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "bitop",
@@ -400,7 +415,7 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["OW", "UPDATE"], begin: BeginSearch::Index(2), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }, KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Index(3), find: FindKeys::Range { lastkey: -1, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "operation", kind: ArgKind::OneOf, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[
                 Arg { name: "and", kind: ArgKind::PureToken, token: Some("AND"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
                 Arg { name: "or", kind: ArgKind::PureToken, token: Some("OR"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
@@ -409,7 +424,7 @@ pub static SPECS: &[CommandSpec] = &[
             ] },
             Arg { name: "destkey", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 1, optional: false, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "bitpos",
@@ -423,7 +438,7 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "bit", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "range", kind: ArgKind::Block, token: None, display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[
@@ -436,7 +451,7 @@ pub static SPECS: &[CommandSpec] = &[
                     ] },
                 ] },
             ] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "blmove",
@@ -450,7 +465,7 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RW", "ACCESS", "DELETE"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }, KeySpec { flags: &["RW", "INSERT"], begin: BeginSearch::Index(2), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "source", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "destination", kind: ArgKind::Key, token: None, display: None, key_spec_index: 1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "wherefrom", kind: ArgKind::OneOf, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[
@@ -462,7 +477,7 @@ pub static SPECS: &[CommandSpec] = &[
                 Arg { name: "right", kind: ArgKind::PureToken, token: Some("RIGHT"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             ] },
             Arg { name: "timeout", kind: ArgKind::Double, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "blmpop",
@@ -476,7 +491,7 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: true,
         key_specs: &[KeySpec { flags: &["RW", "ACCESS", "DELETE"], begin: BeginSearch::Index(2), find: FindKeys::Keynum { keynumidx: 0, firstkey: 1, step: 1 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "timeout", kind: ArgKind::Double, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "numkeys", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
@@ -485,7 +500,7 @@ pub static SPECS: &[CommandSpec] = &[
                 Arg { name: "right", kind: ArgKind::PureToken, token: Some("RIGHT"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             ] },
             Arg { name: "count", kind: ArgKind::Integer, token: Some("COUNT"), display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "blpop",
@@ -499,10 +514,10 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RW", "ACCESS", "DELETE"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: -2, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "timeout", kind: ArgKind::Double, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "brpop",
@@ -516,10 +531,10 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RW", "ACCESS", "DELETE"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: -2, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "timeout", kind: ArgKind::Double, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "brpoplpush",
@@ -533,11 +548,11 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: Some("6.2.0"),
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RW", "ACCESS", "DELETE"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }, KeySpec { flags: &["RW", "INSERT"], begin: BeginSearch::Index(2), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "source", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "destination", kind: ArgKind::Key, token: None, display: None, key_spec_index: 1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "timeout", kind: ArgKind::Double, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "bzmpop",
@@ -551,7 +566,7 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: true,
         key_specs: &[KeySpec { flags: &["RW", "ACCESS", "DELETE"], begin: BeginSearch::Index(2), find: FindKeys::Keynum { keynumidx: 0, firstkey: 1, step: 1 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "timeout", kind: ArgKind::Double, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "numkeys", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
@@ -560,7 +575,7 @@ pub static SPECS: &[CommandSpec] = &[
                 Arg { name: "max", kind: ArgKind::PureToken, token: Some("MAX"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             ] },
             Arg { name: "count", kind: ArgKind::Integer, token: Some("COUNT"), display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "bzpopmax",
@@ -574,10 +589,10 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RW", "ACCESS", "DELETE"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: -2, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "timeout", kind: ArgKind::Double, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "bzpopmin",
@@ -591,10 +606,10 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RW", "ACCESS", "DELETE"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: -2, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "timeout", kind: ArgKind::Double, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "client",
@@ -622,12 +637,12 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "mode", kind: ArgKind::OneOf, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[
                 Arg { name: "yes", kind: ArgKind::PureToken, token: Some("YES"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
                 Arg { name: "no", kind: ArgKind::PureToken, token: Some("NO"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             ] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "client|capa",
@@ -641,9 +656,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "capability", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "client|getname",
@@ -727,7 +742,7 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "filter", kind: ArgKind::OneOf, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[
                 Arg { name: "old-format", kind: ArgKind::String, token: None, display: Some("ip:port"), key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: Some("2.8.12"), args: &[] },
                 Arg { name: "new-format", kind: ArgKind::OneOf, token: None, display: None, key_spec_index: -1, optional: false, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[
@@ -750,7 +765,7 @@ pub static SPECS: &[CommandSpec] = &[
                     Arg { name: "maxage", kind: ArgKind::Integer, token: Some("MAXAGE"), display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: Some("8.0.0"), deprecated_since: None, args: &[] },
                 ] },
             ] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "client|list",
@@ -764,7 +779,7 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "client-type", kind: ArgKind::OneOf, token: Some("TYPE"), display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: Some("5.0.0"), deprecated_since: None, args: &[
                 Arg { name: "normal", kind: ArgKind::PureToken, token: Some("normal"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
                 Arg { name: "master", kind: ArgKind::PureToken, token: Some("master"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
@@ -772,7 +787,7 @@ pub static SPECS: &[CommandSpec] = &[
                 Arg { name: "pubsub", kind: ArgKind::PureToken, token: Some("pubsub"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             ] },
             Arg { name: "client-id", kind: ArgKind::Integer, token: Some("ID"), display: None, key_spec_index: -1, optional: true, multiple: true, multiple_token: false, since: Some("6.2.0"), deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "client|no-evict",
@@ -786,12 +801,12 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "enabled", kind: ArgKind::OneOf, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[
                 Arg { name: "on", kind: ArgKind::PureToken, token: Some("ON"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
                 Arg { name: "off", kind: ArgKind::PureToken, token: Some("OFF"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             ] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "client|no-touch",
@@ -805,12 +820,12 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "enabled", kind: ArgKind::OneOf, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[
                 Arg { name: "on", kind: ArgKind::PureToken, token: Some("ON"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
                 Arg { name: "off", kind: ArgKind::PureToken, token: Some("OFF"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             ] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "client|pause",
@@ -824,13 +839,13 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "timeout", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "mode", kind: ArgKind::OneOf, token: None, display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: Some("6.2.0"), deprecated_since: None, args: &[
                 Arg { name: "write", kind: ArgKind::PureToken, token: Some("WRITE"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
                 Arg { name: "all", kind: ArgKind::PureToken, token: Some("ALL"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             ] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "client|reply",
@@ -844,13 +859,13 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "action", kind: ArgKind::OneOf, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[
                 Arg { name: "on", kind: ArgKind::PureToken, token: Some("ON"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
                 Arg { name: "off", kind: ArgKind::PureToken, token: Some("OFF"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
                 Arg { name: "skip", kind: ArgKind::PureToken, token: Some("SKIP"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             ] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "client|setinfo",
@@ -864,12 +879,12 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "attr", kind: ArgKind::OneOf, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[
                 Arg { name: "libname", kind: ArgKind::String, token: Some("lib-name"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
                 Arg { name: "libver", kind: ArgKind::String, token: Some("lib-ver"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             ] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "client|setname",
@@ -883,9 +898,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "connection-name", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "client|tracking",
@@ -899,7 +914,7 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "status", kind: ArgKind::OneOf, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[
                 Arg { name: "on", kind: ArgKind::PureToken, token: Some("ON"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
                 Arg { name: "off", kind: ArgKind::PureToken, token: Some("OFF"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
@@ -910,7 +925,7 @@ pub static SPECS: &[CommandSpec] = &[
             Arg { name: "OPTIN", kind: ArgKind::PureToken, token: Some("OPTIN"), display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "OPTOUT", kind: ArgKind::PureToken, token: Some("OPTOUT"), display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "NOLOOP", kind: ArgKind::PureToken, token: Some("NOLOOP"), display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "client|trackinginfo",
@@ -938,13 +953,13 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "client-id", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "unblock-type", kind: ArgKind::OneOf, token: None, display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[
                 Arg { name: "timeout", kind: ArgKind::PureToken, token: Some("TIMEOUT"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
                 Arg { name: "error", kind: ArgKind::PureToken, token: Some("ERROR"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             ] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "client|unpause",
@@ -986,9 +1001,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "slot", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "cluster|addslotsrange",
@@ -1002,12 +1017,12 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "range", kind: ArgKind::Block, token: None, display: None, key_spec_index: -1, optional: false, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[
                 Arg { name: "start-slot", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
                 Arg { name: "end-slot", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             ] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "cluster|bumpepoch",
@@ -1035,9 +1050,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "node-id", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "cluster|countkeysinslot",
@@ -1051,9 +1066,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "slot", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "cluster|delslots",
@@ -1067,9 +1082,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "slot", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "cluster|delslotsrange",
@@ -1083,12 +1098,12 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "range", kind: ArgKind::Block, token: None, display: None, key_spec_index: -1, optional: false, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[
                 Arg { name: "start-slot", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
                 Arg { name: "end-slot", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             ] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "cluster|failover",
@@ -1102,12 +1117,12 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "options", kind: ArgKind::OneOf, token: None, display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[
                 Arg { name: "force", kind: ArgKind::PureToken, token: Some("FORCE"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
                 Arg { name: "takeover", kind: ArgKind::PureToken, token: Some("TAKEOVER"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             ] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "cluster|flushslots",
@@ -1135,9 +1150,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "node-id", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "cluster|getkeysinslot",
@@ -1151,10 +1166,10 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "slot", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "count", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "cluster|help",
@@ -1196,9 +1211,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "cluster|links",
@@ -1226,11 +1241,11 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "ip", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "port", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "cluster-bus-port", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: Some("4.0.0"), deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "cluster|myid",
@@ -1286,9 +1301,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "node-id", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "cluster|replicate",
@@ -1302,9 +1317,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "node-id", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "cluster|reset",
@@ -1318,12 +1333,12 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "reset-type", kind: ArgKind::OneOf, token: None, display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[
                 Arg { name: "hard", kind: ArgKind::PureToken, token: Some("HARD"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
                 Arg { name: "soft", kind: ArgKind::PureToken, token: Some("SOFT"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             ] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "cluster|saveconfig",
@@ -1351,9 +1366,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "config-epoch", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "cluster|setslot",
@@ -1367,7 +1382,7 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "slot", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "subcommand", kind: ArgKind::OneOf, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[
                 Arg { name: "importing", kind: ArgKind::String, token: Some("IMPORTING"), display: Some("node-id"), key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
@@ -1376,7 +1391,7 @@ pub static SPECS: &[CommandSpec] = &[
                 Arg { name: "stable", kind: ArgKind::PureToken, token: Some("STABLE"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             ] },
             Arg { name: "timeout", kind: ArgKind::Integer, token: Some("TIMEOUT"), display: Some("timeout"), key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: Some("8.0.0"), deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "cluster|shards",
@@ -1404,9 +1419,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: Some("5.0.0"),
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "node-id", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "cluster|slot-stats",
@@ -1420,7 +1435,7 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "filter", kind: ArgKind::OneOf, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[
                 Arg { name: "slotsrange", kind: ArgKind::Block, token: Some("SLOTSRANGE"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[
                     Arg { name: "start-slot", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
@@ -1435,7 +1450,7 @@ pub static SPECS: &[CommandSpec] = &[
                     ] },
                 ] },
             ] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "cluster|slots",
@@ -1491,9 +1506,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "command-name", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: true, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "command|getkeys",
@@ -1507,10 +1522,10 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "command", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "arg", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: true, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "command|getkeysandflags",
@@ -1524,10 +1539,10 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "command", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "arg", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: true, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "command|help",
@@ -1555,9 +1570,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "command-name", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: true, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "command|list",
@@ -1571,13 +1586,13 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "filterby", kind: ArgKind::OneOf, token: Some("FILTERBY"), display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[
                 Arg { name: "module-name", kind: ArgKind::String, token: Some("MODULE"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
                 Arg { name: "category", kind: ArgKind::String, token: Some("ACLCAT"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
                 Arg { name: "pattern", kind: ArgKind::Pattern, token: Some("PATTERN"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             ] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "config",
@@ -1605,9 +1620,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "parameter", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "config|help",
@@ -1663,12 +1678,12 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "data", kind: ArgKind::Block, token: None, display: None, key_spec_index: -1, optional: false, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[
                 Arg { name: "parameter", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
                 Arg { name: "value", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             ] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "copy",
@@ -1682,12 +1697,12 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }, KeySpec { flags: &["OW", "UPDATE"], begin: BeginSearch::Index(2), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "source", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "destination", kind: ArgKind::Key, token: None, display: None, key_spec_index: 1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "destination-db", kind: ArgKind::Integer, token: Some("DB"), display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "replace", kind: ArgKind::PureToken, token: Some("REPLACE"), display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "dbsize",
@@ -1729,9 +1744,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RW", "ACCESS", "UPDATE"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "decrby",
@@ -1745,10 +1760,10 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RW", "ACCESS", "UPDATE"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "decrement", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "del",
@@ -1762,9 +1777,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RM", "DELETE"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: -1, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "delifeq",
@@ -1778,10 +1793,10 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RW", "DELETE"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "value", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "discard",
@@ -1809,9 +1824,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "echo",
@@ -1825,9 +1840,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "message", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "eval",
@@ -1841,12 +1856,12 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: true,
         key_specs: &[KeySpec { flags: &["RW", "ACCESS", "UPDATE"], begin: BeginSearch::Index(2), find: FindKeys::Keynum { keynumidx: 0, firstkey: 1, step: 1 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "script", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "numkeys", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: true, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "arg", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: true, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "eval_ro",
@@ -1860,12 +1875,12 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: true,
         key_specs: &[KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Index(2), find: FindKeys::Keynum { keynumidx: 0, firstkey: 1, step: 1 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "script", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "numkeys", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: true, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "arg", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: true, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "evalsha",
@@ -1879,12 +1894,12 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: true,
         key_specs: &[KeySpec { flags: &["RW", "ACCESS", "UPDATE"], begin: BeginSearch::Index(2), find: FindKeys::Keynum { keynumidx: 0, firstkey: 1, step: 1 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "sha1", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "numkeys", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: true, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "arg", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: true, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "evalsha_ro",
@@ -1898,12 +1913,12 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: true,
         key_specs: &[KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Index(2), find: FindKeys::Keynum { keynumidx: 0, firstkey: 1, step: 1 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "sha1", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "numkeys", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: true, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "arg", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: true, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "exec",
@@ -1931,9 +1946,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RO"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: -1, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "expire",
@@ -1947,7 +1962,7 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RW", "UPDATE"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "seconds", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "condition", kind: ArgKind::OneOf, token: None, display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: Some("7.0.0"), deprecated_since: None, args: &[
@@ -1956,7 +1971,7 @@ pub static SPECS: &[CommandSpec] = &[
                 Arg { name: "gt", kind: ArgKind::PureToken, token: Some("GT"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
                 Arg { name: "lt", kind: ArgKind::PureToken, token: Some("LT"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             ] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "expireat",
@@ -1970,7 +1985,7 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RW", "UPDATE"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "unix-time-seconds", kind: ArgKind::UnixTime, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "condition", kind: ArgKind::OneOf, token: None, display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: Some("7.0.0"), deprecated_since: None, args: &[
@@ -1979,7 +1994,7 @@ pub static SPECS: &[CommandSpec] = &[
                 Arg { name: "gt", kind: ArgKind::PureToken, token: Some("GT"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
                 Arg { name: "lt", kind: ArgKind::PureToken, token: Some("LT"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             ] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "expiretime",
@@ -1993,9 +2008,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "failover",
@@ -2009,7 +2024,7 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "target", kind: ArgKind::Block, token: Some("TO"), display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[
                 Arg { name: "host", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
                 Arg { name: "port", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
@@ -2017,7 +2032,7 @@ pub static SPECS: &[CommandSpec] = &[
             ] },
             Arg { name: "abort", kind: ArgKind::PureToken, token: Some("ABORT"), display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "milliseconds", kind: ArgKind::Integer, token: Some("TIMEOUT"), display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "fcall",
@@ -2031,12 +2046,12 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: true,
         key_specs: &[KeySpec { flags: &["RW", "ACCESS", "UPDATE"], begin: BeginSearch::Index(2), find: FindKeys::Keynum { keynumidx: 0, firstkey: 1, step: 1 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "function", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "numkeys", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: true, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "arg", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: true, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "fcall_ro",
@@ -2050,12 +2065,12 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: true,
         key_specs: &[KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Index(2), find: FindKeys::Keynum { keynumidx: 0, firstkey: 1, step: 1 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "function", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "numkeys", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: true, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "arg", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: true, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "flushall",
@@ -2069,12 +2084,12 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "flush-type", kind: ArgKind::OneOf, token: None, display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[
                 Arg { name: "async", kind: ArgKind::PureToken, token: Some("ASYNC"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: Some("4.0.0"), deprecated_since: None, args: &[] },
                 Arg { name: "sync", kind: ArgKind::PureToken, token: Some("SYNC"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: Some("6.2.0"), deprecated_since: None, args: &[] },
             ] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "flushdb",
@@ -2088,12 +2103,12 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "flush-type", kind: ArgKind::OneOf, token: None, display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[
                 Arg { name: "async", kind: ArgKind::PureToken, token: Some("ASYNC"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: Some("4.0.0"), deprecated_since: None, args: &[] },
                 Arg { name: "sync", kind: ArgKind::PureToken, token: Some("SYNC"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: Some("6.2.0"), deprecated_since: None, args: &[] },
             ] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "function",
@@ -2121,9 +2136,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "library-name", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "function|dump",
@@ -2151,12 +2166,12 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "flush-type", kind: ArgKind::OneOf, token: None, display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[
                 Arg { name: "async", kind: ArgKind::PureToken, token: Some("ASYNC"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
                 Arg { name: "sync", kind: ArgKind::PureToken, token: Some("SYNC"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             ] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "function|help",
@@ -2198,10 +2213,10 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "library-name-pattern", kind: ArgKind::String, token: Some("LIBRARYNAME"), display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "withcode", kind: ArgKind::PureToken, token: Some("WITHCODE"), display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "function|load",
@@ -2215,10 +2230,10 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "replace", kind: ArgKind::PureToken, token: Some("REPLACE"), display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "function-code", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "function|restore",
@@ -2232,14 +2247,14 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "serialized-value", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "policy", kind: ArgKind::OneOf, token: None, display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[
                 Arg { name: "flush", kind: ArgKind::PureToken, token: Some("FLUSH"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
                 Arg { name: "append", kind: ArgKind::PureToken, token: Some("APPEND"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
                 Arg { name: "replace", kind: ArgKind::PureToken, token: Some("REPLACE"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             ] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "function|stats",
@@ -2267,7 +2282,7 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RW", "UPDATE"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "condition", kind: ArgKind::OneOf, token: None, display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: Some("6.2.0"), deprecated_since: None, args: &[
                 Arg { name: "nx", kind: ArgKind::PureToken, token: Some("NX"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
@@ -2279,7 +2294,7 @@ pub static SPECS: &[CommandSpec] = &[
                 Arg { name: "latitude", kind: ArgKind::Double, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
                 Arg { name: "member", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             ] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "geodist",
@@ -2293,7 +2308,7 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "member1", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "member2", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
@@ -2303,7 +2318,7 @@ pub static SPECS: &[CommandSpec] = &[
                 Arg { name: "ft", kind: ArgKind::PureToken, token: Some("ft"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
                 Arg { name: "mi", kind: ArgKind::PureToken, token: Some("mi"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             ] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "geohash",
@@ -2317,10 +2332,10 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "member", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: true, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "geopos",
@@ -2334,10 +2349,10 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "member", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: true, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "georadius",
@@ -2351,7 +2366,7 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: Some("6.2.0"),
         movable_keys: true,
         key_specs: &[KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }, KeySpec { flags: &["OW", "UPDATE"], begin: BeginSearch::Keyword { keyword: "STORE", startfrom: 6 }, find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }, KeySpec { flags: &["OW", "UPDATE"], begin: BeginSearch::Keyword { keyword: "STOREDIST", startfrom: 6 }, find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "longitude", kind: ArgKind::Double, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "latitude", kind: ArgKind::Double, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
@@ -2377,7 +2392,7 @@ pub static SPECS: &[CommandSpec] = &[
                 Arg { name: "storekey", kind: ArgKind::Key, token: Some("STORE"), display: Some("key"), key_spec_index: 1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
                 Arg { name: "storedistkey", kind: ArgKind::Key, token: Some("STOREDIST"), display: Some("key"), key_spec_index: 2, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             ] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "georadius_ro",
@@ -2391,7 +2406,7 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: Some("6.2.0"),
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "longitude", kind: ArgKind::Double, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "latitude", kind: ArgKind::Double, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
@@ -2413,7 +2428,7 @@ pub static SPECS: &[CommandSpec] = &[
                 Arg { name: "asc", kind: ArgKind::PureToken, token: Some("ASC"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
                 Arg { name: "desc", kind: ArgKind::PureToken, token: Some("DESC"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             ] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "georadiusbymember",
@@ -2427,7 +2442,7 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: Some("6.2.0"),
         movable_keys: true,
         key_specs: &[KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }, KeySpec { flags: &["OW", "UPDATE"], begin: BeginSearch::Keyword { keyword: "STORE", startfrom: 5 }, find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }, KeySpec { flags: &["OW", "UPDATE"], begin: BeginSearch::Keyword { keyword: "STOREDIST", startfrom: 5 }, find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "member", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "radius", kind: ArgKind::Double, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
@@ -2452,7 +2467,7 @@ pub static SPECS: &[CommandSpec] = &[
                 Arg { name: "storekey", kind: ArgKind::Key, token: Some("STORE"), display: Some("key"), key_spec_index: 1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
                 Arg { name: "storedistkey", kind: ArgKind::Key, token: Some("STOREDIST"), display: Some("key"), key_spec_index: 2, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             ] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "georadiusbymember_ro",
@@ -2466,7 +2481,7 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: Some("6.2.0"),
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "member", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "radius", kind: ArgKind::Double, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
@@ -2487,7 +2502,7 @@ pub static SPECS: &[CommandSpec] = &[
                 Arg { name: "asc", kind: ArgKind::PureToken, token: Some("ASC"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
                 Arg { name: "desc", kind: ArgKind::PureToken, token: Some("DESC"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             ] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "geosearch",
@@ -2501,7 +2516,7 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "from", kind: ArgKind::OneOf, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[
                 Arg { name: "member", kind: ArgKind::String, token: Some("FROMMEMBER"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
@@ -2542,7 +2557,7 @@ pub static SPECS: &[CommandSpec] = &[
             Arg { name: "withcoord", kind: ArgKind::PureToken, token: Some("WITHCOORD"), display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "withdist", kind: ArgKind::PureToken, token: Some("WITHDIST"), display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "withhash", kind: ArgKind::PureToken, token: Some("WITHHASH"), display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "geosearchstore",
@@ -2556,7 +2571,7 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["OW", "UPDATE"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }, KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Index(2), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "destination", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "source", kind: ArgKind::Key, token: None, display: None, key_spec_index: 1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "from", kind: ArgKind::OneOf, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[
@@ -2596,7 +2611,7 @@ pub static SPECS: &[CommandSpec] = &[
                 Arg { name: "any", kind: ArgKind::PureToken, token: Some("ANY"), display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             ] },
             Arg { name: "storedist", kind: ArgKind::PureToken, token: Some("STOREDIST"), display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "get",
@@ -2610,9 +2625,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "getbit",
@@ -2626,10 +2641,10 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "offset", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "getdel",
@@ -2643,9 +2658,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RW", "ACCESS", "DELETE"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "getex",
@@ -2659,7 +2674,7 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RW", "ACCESS", "UPDATE"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "expiration", kind: ArgKind::OneOf, token: None, display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[
                 Arg { name: "seconds", kind: ArgKind::Integer, token: Some("EX"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
@@ -2668,7 +2683,7 @@ pub static SPECS: &[CommandSpec] = &[
                 Arg { name: "unix-time-milliseconds", kind: ArgKind::UnixTime, token: Some("PXAT"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
                 Arg { name: "persist", kind: ArgKind::PureToken, token: Some("PERSIST"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             ] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "getrange",
@@ -2682,11 +2697,11 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "start", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "end", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "getset",
@@ -2700,10 +2715,10 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: Some("6.2.0"),
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RW", "ACCESS", "UPDATE"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "value", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "hdel",
@@ -2717,10 +2732,10 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RW", "DELETE"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "field", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "hello",
@@ -2734,7 +2749,7 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "arguments", kind: ArgKind::Block, token: None, display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[
                 Arg { name: "protover", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
                 Arg { name: "auth", kind: ArgKind::Block, token: Some("AUTH"), display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[
@@ -2743,7 +2758,7 @@ pub static SPECS: &[CommandSpec] = &[
                 ] },
                 Arg { name: "clientname", kind: ArgKind::String, token: Some("SETNAME"), display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             ] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "hexists",
@@ -2757,10 +2772,10 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RO"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "field", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "hexpire",
@@ -2774,7 +2789,7 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RW", "UPDATE"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "seconds", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "condition", kind: ArgKind::OneOf, token: None, display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[
@@ -2787,7 +2802,7 @@ pub static SPECS: &[CommandSpec] = &[
                 Arg { name: "numfields", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
                 Arg { name: "field", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             ] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "hexpireat",
@@ -2801,7 +2816,7 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RW", "UPDATE"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "unix-time-seconds", kind: ArgKind::UnixTime, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "condition", kind: ArgKind::OneOf, token: None, display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[
@@ -2814,7 +2829,7 @@ pub static SPECS: &[CommandSpec] = &[
                 Arg { name: "numfields", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
                 Arg { name: "field", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             ] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "hexpiretime",
@@ -2828,13 +2843,13 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "fields", kind: ArgKind::Block, token: Some("FIELDS"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[
                 Arg { name: "numfields", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
                 Arg { name: "field", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             ] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "hget",
@@ -2848,10 +2863,10 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "field", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "hgetall",
@@ -2865,9 +2880,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "hgetdel",
@@ -2881,13 +2896,13 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RW", "ACCESS", "DELETE"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "fields", kind: ArgKind::Block, token: Some("FIELDS"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[
                 Arg { name: "numfields", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
                 Arg { name: "field", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             ] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "hgetex",
@@ -2901,7 +2916,7 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RW", "ACCESS", "UPDATE"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "expiration", kind: ArgKind::OneOf, token: None, display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[
                 Arg { name: "seconds", kind: ArgKind::Integer, token: Some("EX"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
@@ -2914,7 +2929,7 @@ pub static SPECS: &[CommandSpec] = &[
                 Arg { name: "numfields", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
                 Arg { name: "field", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             ] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "hincrby",
@@ -2928,11 +2943,11 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RW", "ACCESS", "UPDATE"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "field", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "increment", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "hincrbyfloat",
@@ -2946,11 +2961,11 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RW", "ACCESS", "UPDATE"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "field", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "increment", kind: ArgKind::Double, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "hkeys",
@@ -2964,9 +2979,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "hlen",
@@ -2980,9 +2995,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RO"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "hmget",
@@ -2996,10 +3011,10 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "field", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "hmset",
@@ -3013,13 +3028,13 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: Some("4.0.0"),
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RW", "UPDATE"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "data", kind: ArgKind::Block, token: None, display: None, key_spec_index: -1, optional: false, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[
                 Arg { name: "field", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
                 Arg { name: "value", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             ] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "hpersist",
@@ -3033,13 +3048,13 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RW", "UPDATE"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "fields", kind: ArgKind::Block, token: Some("FIELDS"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[
                 Arg { name: "numfields", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
                 Arg { name: "field", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             ] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "hpexpire",
@@ -3053,7 +3068,7 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RW", "UPDATE"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "milliseconds", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "condition", kind: ArgKind::OneOf, token: None, display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[
@@ -3066,7 +3081,7 @@ pub static SPECS: &[CommandSpec] = &[
                 Arg { name: "numfields", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
                 Arg { name: "field", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             ] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "hpexpireat",
@@ -3080,7 +3095,7 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RW", "UPDATE"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "unix-time-milliseconds", kind: ArgKind::UnixTime, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "condition", kind: ArgKind::OneOf, token: None, display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[
@@ -3093,7 +3108,7 @@ pub static SPECS: &[CommandSpec] = &[
                 Arg { name: "numfields", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
                 Arg { name: "field", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             ] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "hpexpiretime",
@@ -3107,13 +3122,13 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "fields", kind: ArgKind::Block, token: Some("FIELDS"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[
                 Arg { name: "numfields", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
                 Arg { name: "field", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             ] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "hpttl",
@@ -3127,13 +3142,13 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "fields", kind: ArgKind::Block, token: Some("FIELDS"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[
                 Arg { name: "numfields", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
                 Arg { name: "field", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             ] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "hrandfield",
@@ -3147,13 +3162,13 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "options", kind: ArgKind::Block, token: None, display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[
                 Arg { name: "count", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
                 Arg { name: "withvalues", kind: ArgKind::PureToken, token: Some("WITHVALUES"), display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             ] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "hscan",
@@ -3167,13 +3182,13 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "cursor", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "pattern", kind: ArgKind::Pattern, token: Some("MATCH"), display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "count", kind: ArgKind::Integer, token: Some("COUNT"), display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "novalues", kind: ArgKind::PureToken, token: Some("NOVALUES"), display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "hset",
@@ -3187,13 +3202,13 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RW", "UPDATE"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "data", kind: ArgKind::Block, token: None, display: None, key_spec_index: -1, optional: false, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[
                 Arg { name: "field", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
                 Arg { name: "value", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             ] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "hsetex",
@@ -3207,7 +3222,7 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RW", "UPDATE"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "condition", kind: ArgKind::OneOf, token: None, display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[
                 Arg { name: "fnx", kind: ArgKind::PureToken, token: Some("FNX"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
@@ -3227,7 +3242,7 @@ pub static SPECS: &[CommandSpec] = &[
                     Arg { name: "value", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
                 ] },
             ] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "hsetnx",
@@ -3241,11 +3256,11 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RW", "INSERT"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "field", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "value", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "hstrlen",
@@ -3259,10 +3274,10 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RO"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "field", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "httl",
@@ -3276,13 +3291,13 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "fields", kind: ArgKind::Block, token: Some("FIELDS"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[
                 Arg { name: "numfields", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
                 Arg { name: "field", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             ] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "hvals",
@@ -3296,9 +3311,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "incr",
@@ -3312,9 +3327,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RW", "ACCESS", "UPDATE"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "incrby",
@@ -3328,10 +3343,10 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RW", "ACCESS", "UPDATE"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "increment", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "incrbyfloat",
@@ -3345,10 +3360,10 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RW", "ACCESS", "UPDATE"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "increment", kind: ArgKind::Double, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "info",
@@ -3362,9 +3377,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "section", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: true, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "keys",
@@ -3378,9 +3393,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "pattern", kind: ArgKind::Pattern, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "lastsave",
@@ -3436,9 +3451,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "event", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "latency|help",
@@ -3466,9 +3481,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "COMMAND", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: true, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "latency|history",
@@ -3482,9 +3497,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "event", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "latency|latest",
@@ -3512,9 +3527,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "event", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: true, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "lcs",
@@ -3528,14 +3543,14 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 1, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key1", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "key2", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "len", kind: ArgKind::PureToken, token: Some("LEN"), display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "idx", kind: ArgKind::PureToken, token: Some("IDX"), display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "min-match-len", kind: ArgKind::Integer, token: Some("MINMATCHLEN"), display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "withmatchlen", kind: ArgKind::PureToken, token: Some("WITHMATCHLEN"), display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "lindex",
@@ -3549,10 +3564,10 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "index", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "linsert",
@@ -3566,7 +3581,7 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RW", "INSERT"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "where", kind: ArgKind::OneOf, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[
                 Arg { name: "before", kind: ArgKind::PureToken, token: Some("BEFORE"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
@@ -3574,7 +3589,7 @@ pub static SPECS: &[CommandSpec] = &[
             ] },
             Arg { name: "pivot", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "element", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "llen",
@@ -3588,9 +3603,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RO"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "lmove",
@@ -3604,7 +3619,7 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RW", "ACCESS", "DELETE"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }, KeySpec { flags: &["RW", "INSERT"], begin: BeginSearch::Index(2), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "source", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "destination", kind: ArgKind::Key, token: None, display: None, key_spec_index: 1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "wherefrom", kind: ArgKind::OneOf, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[
@@ -3615,7 +3630,7 @@ pub static SPECS: &[CommandSpec] = &[
                 Arg { name: "left", kind: ArgKind::PureToken, token: Some("LEFT"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
                 Arg { name: "right", kind: ArgKind::PureToken, token: Some("RIGHT"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             ] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "lmpop",
@@ -3629,7 +3644,7 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: true,
         key_specs: &[KeySpec { flags: &["RW", "ACCESS", "DELETE"], begin: BeginSearch::Index(1), find: FindKeys::Keynum { keynumidx: 0, firstkey: 1, step: 1 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "numkeys", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "where", kind: ArgKind::OneOf, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[
@@ -3637,7 +3652,7 @@ pub static SPECS: &[CommandSpec] = &[
                 Arg { name: "right", kind: ArgKind::PureToken, token: Some("RIGHT"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             ] },
             Arg { name: "count", kind: ArgKind::Integer, token: Some("COUNT"), display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "lolwut",
@@ -3651,9 +3666,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "version", kind: ArgKind::Integer, token: Some("VERSION"), display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "lpop",
@@ -3667,10 +3682,10 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RW", "ACCESS", "DELETE"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "count", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: Some("6.2.0"), deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "lpos",
@@ -3684,13 +3699,13 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "element", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "rank", kind: ArgKind::Integer, token: Some("RANK"), display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "num-matches", kind: ArgKind::Integer, token: Some("COUNT"), display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "len", kind: ArgKind::Integer, token: Some("MAXLEN"), display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "lpush",
@@ -3704,10 +3719,10 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RW", "INSERT"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "element", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "lpushx",
@@ -3721,10 +3736,10 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RW", "INSERT"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "element", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "lrange",
@@ -3738,11 +3753,11 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "start", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "stop", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "lrem",
@@ -3756,11 +3771,11 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RW", "DELETE"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "count", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "element", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "lset",
@@ -3774,11 +3789,11 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RW", "UPDATE"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "index", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "element", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "ltrim",
@@ -3792,11 +3807,11 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RW", "DELETE"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "start", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "stop", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "memory",
@@ -3894,10 +3909,10 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RO"], begin: BeginSearch::Index(2), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "count", kind: ArgKind::Integer, token: Some("SAMPLES"), display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "mget",
@@ -3911,9 +3926,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: -1, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "migrate",
@@ -3927,7 +3942,7 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: true,
         key_specs: &[KeySpec { flags: &["RW", "ACCESS", "DELETE"], begin: BeginSearch::Index(3), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }, KeySpec { flags: &["RW", "ACCESS", "DELETE", "INCOMPLETE"], begin: BeginSearch::Keyword { keyword: "KEYS", startfrom: -2 }, find: FindKeys::Range { lastkey: -1, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "host", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "port", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "key-selector", kind: ArgKind::OneOf, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[
@@ -3946,7 +3961,7 @@ pub static SPECS: &[CommandSpec] = &[
                 ] },
             ] },
             Arg { name: "keys", kind: ArgKind::Key, token: Some("KEYS"), display: Some("key"), key_spec_index: 1, optional: true, multiple: true, multiple_token: false, since: Some("3.0.6"), deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "module",
@@ -4002,10 +4017,10 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "path", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "arg", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: true, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "module|loadex",
@@ -4019,14 +4034,14 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "path", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "configs", kind: ArgKind::Block, token: Some("CONFIG"), display: None, key_spec_index: -1, optional: true, multiple: true, multiple_token: true, since: None, deprecated_since: None, args: &[
                 Arg { name: "name", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
                 Arg { name: "value", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             ] },
             Arg { name: "args", kind: ArgKind::String, token: Some("ARGS"), display: None, key_spec_index: -1, optional: true, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "module|unload",
@@ -4040,9 +4055,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "name", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "monitor",
@@ -4070,10 +4085,10 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RW", "ACCESS", "UPDATE"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "db", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "mset",
@@ -4087,12 +4102,12 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["OW", "UPDATE"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: -1, step: 2, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "data", kind: ArgKind::Block, token: None, display: None, key_spec_index: -1, optional: false, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[
                 Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
                 Arg { name: "value", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             ] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "msetnx",
@@ -4106,12 +4121,12 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["OW", "INSERT"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: -1, step: 2, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "data", kind: ArgKind::Block, token: None, display: None, key_spec_index: -1, optional: false, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[
                 Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
                 Arg { name: "value", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             ] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "multi",
@@ -4153,9 +4168,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RO"], begin: BeginSearch::Index(2), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "object|freq",
@@ -4169,9 +4184,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RO"], begin: BeginSearch::Index(2), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "object|help",
@@ -4199,9 +4214,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RO"], begin: BeginSearch::Index(2), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "object|refcount",
@@ -4215,9 +4230,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RO"], begin: BeginSearch::Index(2), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "persist",
@@ -4231,9 +4246,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RW", "UPDATE"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "pexpire",
@@ -4247,7 +4262,7 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RW", "UPDATE"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "milliseconds", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "condition", kind: ArgKind::OneOf, token: None, display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: Some("7.0.0"), deprecated_since: None, args: &[
@@ -4256,7 +4271,7 @@ pub static SPECS: &[CommandSpec] = &[
                 Arg { name: "gt", kind: ArgKind::PureToken, token: Some("GT"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
                 Arg { name: "lt", kind: ArgKind::PureToken, token: Some("LT"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             ] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "pexpireat",
@@ -4270,7 +4285,7 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RW", "UPDATE"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "unix-time-milliseconds", kind: ArgKind::UnixTime, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "condition", kind: ArgKind::OneOf, token: None, display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: Some("7.0.0"), deprecated_since: None, args: &[
@@ -4279,7 +4294,7 @@ pub static SPECS: &[CommandSpec] = &[
                 Arg { name: "gt", kind: ArgKind::PureToken, token: Some("GT"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
                 Arg { name: "lt", kind: ArgKind::PureToken, token: Some("LT"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             ] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "pexpiretime",
@@ -4293,9 +4308,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "pfadd",
@@ -4309,10 +4324,10 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RW", "INSERT"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "element", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: true, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "pfcount",
@@ -4326,9 +4341,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RW", "ACCESS"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: -1, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "pfdebug",
@@ -4342,10 +4357,10 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RW", "ACCESS"], begin: BeginSearch::Index(2), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "subcommand", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "pfmerge",
@@ -4359,10 +4374,10 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RW", "ACCESS", "INSERT"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }, KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Index(2), find: FindKeys::Range { lastkey: -1, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "destkey", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "sourcekey", kind: ArgKind::Key, token: None, display: None, key_spec_index: 1, optional: true, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "pfselftest",
@@ -4390,9 +4405,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "message", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "psetex",
@@ -4406,11 +4421,11 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: Some("2.6.12"),
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["OW", "UPDATE"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "milliseconds", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "value", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "psubscribe",
@@ -4424,9 +4439,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "pattern", kind: ArgKind::Pattern, token: None, display: None, key_spec_index: -1, optional: false, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "psync",
@@ -4440,10 +4455,10 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "replicationid", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "offset", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "pttl",
@@ -4457,9 +4472,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "publish",
@@ -4473,10 +4488,10 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "channel", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "message", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "pubsub",
@@ -4504,9 +4519,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "pattern", kind: ArgKind::Pattern, token: None, display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "pubsub|help",
@@ -4548,9 +4563,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "channel", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: true, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "pubsub|shardchannels",
@@ -4564,9 +4579,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "pattern", kind: ArgKind::Pattern, token: None, display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "pubsub|shardnumsub",
@@ -4580,9 +4595,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "shardchannel", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: true, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "punsubscribe",
@@ -4596,9 +4611,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "pattern", kind: ArgKind::Pattern, token: None, display: None, key_spec_index: -1, optional: true, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "quit",
@@ -4668,10 +4683,10 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RW", "ACCESS", "DELETE"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }, KeySpec { flags: &["OW", "UPDATE"], begin: BeginSearch::Index(2), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "newkey", kind: ArgKind::Key, token: None, display: None, key_spec_index: 1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "renamenx",
@@ -4685,10 +4700,10 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RW", "ACCESS", "DELETE"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }, KeySpec { flags: &["OW", "INSERT"], begin: BeginSearch::Index(2), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "newkey", kind: ArgKind::Key, token: None, display: None, key_spec_index: 1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "replconf",
@@ -4716,7 +4731,7 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "args", kind: ArgKind::OneOf, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[
                 Arg { name: "host-port", kind: ArgKind::Block, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[
                     Arg { name: "host", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
@@ -4727,7 +4742,7 @@ pub static SPECS: &[CommandSpec] = &[
                     Arg { name: "one", kind: ArgKind::PureToken, token: Some("ONE"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
                 ] },
             ] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "reset",
@@ -4755,7 +4770,7 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["OW", "UPDATE"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "ttl", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "serialized-value", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
@@ -4763,7 +4778,7 @@ pub static SPECS: &[CommandSpec] = &[
             Arg { name: "absttl", kind: ArgKind::PureToken, token: Some("ABSTTL"), display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: Some("5.0.0"), deprecated_since: None, args: &[] },
             Arg { name: "seconds", kind: ArgKind::Integer, token: Some("IDLETIME"), display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: Some("5.0.0"), deprecated_since: None, args: &[] },
             Arg { name: "frequency", kind: ArgKind::Integer, token: Some("FREQ"), display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: Some("5.0.0"), deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "restore-asking",
@@ -4777,7 +4792,7 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["OW", "UPDATE"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "ttl", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "serialized-value", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
@@ -4785,7 +4800,7 @@ pub static SPECS: &[CommandSpec] = &[
             Arg { name: "absttl", kind: ArgKind::PureToken, token: Some("ABSTTL"), display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: Some("5.0.0"), deprecated_since: None, args: &[] },
             Arg { name: "seconds", kind: ArgKind::Integer, token: Some("IDLETIME"), display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: Some("5.0.0"), deprecated_since: None, args: &[] },
             Arg { name: "frequency", kind: ArgKind::Integer, token: Some("FREQ"), display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: Some("5.0.0"), deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "role",
@@ -4813,10 +4828,10 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RW", "ACCESS", "DELETE"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "count", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: Some("6.2.0"), deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "rpoplpush",
@@ -4830,10 +4845,10 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: Some("6.2.0"),
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RW", "ACCESS", "DELETE"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }, KeySpec { flags: &["RW", "INSERT"], begin: BeginSearch::Index(2), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "source", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "destination", kind: ArgKind::Key, token: None, display: None, key_spec_index: 1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "rpush",
@@ -4847,10 +4862,10 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RW", "INSERT"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "element", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "rpushx",
@@ -4864,10 +4879,10 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RW", "INSERT"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "element", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "sadd",
@@ -4881,10 +4896,10 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RW", "INSERT"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "member", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "save",
@@ -4912,12 +4927,12 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "cursor", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "pattern", kind: ArgKind::Pattern, token: Some("MATCH"), display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "count", kind: ArgKind::Integer, token: Some("COUNT"), display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "type", kind: ArgKind::String, token: Some("TYPE"), display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: Some("6.0.0"), deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "scard",
@@ -4931,9 +4946,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RO"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "script",
@@ -4961,13 +4976,13 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "mode", kind: ArgKind::OneOf, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[
                 Arg { name: "yes", kind: ArgKind::PureToken, token: Some("YES"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
                 Arg { name: "sync", kind: ArgKind::PureToken, token: Some("SYNC"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
                 Arg { name: "no", kind: ArgKind::PureToken, token: Some("NO"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             ] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "script|exists",
@@ -4981,9 +4996,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "sha1", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "script|flush",
@@ -4997,12 +5012,12 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "flush-type", kind: ArgKind::OneOf, token: None, display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: Some("6.2.0"), deprecated_since: None, args: &[
                 Arg { name: "async", kind: ArgKind::PureToken, token: Some("ASYNC"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
                 Arg { name: "sync", kind: ArgKind::PureToken, token: Some("SYNC"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             ] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "script|help",
@@ -5044,9 +5059,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "script", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "script|show",
@@ -5060,9 +5075,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "sha1", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "sdiff",
@@ -5076,9 +5091,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: -1, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "sdiffstore",
@@ -5092,10 +5107,10 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["OW", "UPDATE"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }, KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Index(2), find: FindKeys::Range { lastkey: -1, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "destination", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 1, optional: false, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "select",
@@ -5109,9 +5124,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "index", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "sentinel",
@@ -5139,9 +5154,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "primary-name", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "sentinel|config",
@@ -5155,7 +5170,7 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "action", kind: ArgKind::OneOf, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[
                 Arg { name: "set", kind: ArgKind::Block, token: Some("SET"), display: None, key_spec_index: -1, optional: false, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[
                     Arg { name: "parameter", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
@@ -5163,7 +5178,7 @@ pub static SPECS: &[CommandSpec] = &[
                 ] },
                 Arg { name: "parameter", kind: ArgKind::String, token: Some("GET"), display: None, key_spec_index: -1, optional: false, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             ] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "sentinel|debug",
@@ -5177,12 +5192,12 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "data", kind: ArgKind::Block, token: None, display: None, key_spec_index: -1, optional: true, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[
                 Arg { name: "parameter", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
                 Arg { name: "value", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             ] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "sentinel|failover",
@@ -5196,9 +5211,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "primary-name", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "sentinel|flushconfig",
@@ -5226,9 +5241,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: Some("8.0.0"),
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "primary-name", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "sentinel|get-primary-addr-by-name",
@@ -5242,9 +5257,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "primary-name", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "sentinel|help",
@@ -5272,9 +5287,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "nodename", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "sentinel|is-master-down-by-addr",
@@ -5288,12 +5303,12 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: Some("8.0.0"),
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "ip", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "port", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "current-epoch", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "runid", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "sentinel|is-primary-down-by-addr",
@@ -5307,12 +5322,12 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "ip", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "port", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "current-epoch", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "runid", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "sentinel|master",
@@ -5326,9 +5341,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: Some("8.0.0"),
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "primary-name", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "sentinel|masters",
@@ -5356,12 +5371,12 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "name", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "ip", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "port", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "quorum", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "sentinel|myid",
@@ -5417,9 +5432,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "primary-name", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "sentinel|remove",
@@ -5433,9 +5448,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "primary-name", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "sentinel|replicas",
@@ -5449,9 +5464,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "primary-name", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "sentinel|reset",
@@ -5465,9 +5480,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "pattern", kind: ArgKind::Pattern, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "sentinel|sentinels",
@@ -5481,9 +5496,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "primary-name", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "sentinel|set",
@@ -5497,13 +5512,13 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "primary-name", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "data", kind: ArgKind::Block, token: None, display: None, key_spec_index: -1, optional: false, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[
                 Arg { name: "option", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
                 Arg { name: "value", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             ] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "sentinel|simulate-failure",
@@ -5517,13 +5532,13 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "mode", kind: ArgKind::OneOf, token: None, display: None, key_spec_index: -1, optional: true, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[
                 Arg { name: "crash-after-election", kind: ArgKind::PureToken, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
                 Arg { name: "crash-after-promotion", kind: ArgKind::PureToken, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
                 Arg { name: "help", kind: ArgKind::PureToken, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             ] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "sentinel|slaves",
@@ -5537,9 +5552,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: Some("5.0.0"),
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "primary-name", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "set",
@@ -5553,7 +5568,7 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: true,
         key_specs: &[KeySpec { flags: &["RW", "ACCESS", "UPDATE", "VARIABLE_FLAGS"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "value", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "condition", kind: ArgKind::OneOf, token: None, display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: Some("2.6.12"), deprecated_since: None, args: &[
@@ -5569,7 +5584,7 @@ pub static SPECS: &[CommandSpec] = &[
                 Arg { name: "unix-time-milliseconds", kind: ArgKind::UnixTime, token: Some("PXAT"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: Some("6.2.0"), deprecated_since: None, args: &[] },
                 Arg { name: "keepttl", kind: ArgKind::PureToken, token: Some("KEEPTTL"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: Some("6.0.0"), deprecated_since: None, args: &[] },
             ] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "setbit",
@@ -5583,11 +5598,11 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RW", "ACCESS", "UPDATE"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "offset", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "value", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "setex",
@@ -5601,11 +5616,11 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: Some("2.6.12"),
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["OW", "UPDATE"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "seconds", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "value", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "setnx",
@@ -5619,10 +5634,10 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: Some("2.6.12"),
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["OW", "INSERT"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "value", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "setrange",
@@ -5636,11 +5651,11 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RW", "UPDATE"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "offset", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "value", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "shutdown",
@@ -5654,7 +5669,7 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "abort-selector", kind: ArgKind::OneOf, token: None, display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[
                 Arg { name: "save-selector-block", kind: ArgKind::Block, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[
                     Arg { name: "save-selector", kind: ArgKind::OneOf, token: None, display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[
@@ -5666,7 +5681,7 @@ pub static SPECS: &[CommandSpec] = &[
                 ] },
                 Arg { name: "abort", kind: ArgKind::PureToken, token: Some("ABORT"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: Some("7.0.0"), deprecated_since: None, args: &[] },
             ] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "sinter",
@@ -5680,9 +5695,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: -1, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "sintercard",
@@ -5696,11 +5711,11 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: true,
         key_specs: &[KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Index(1), find: FindKeys::Keynum { keynumidx: 0, firstkey: 1, step: 1 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "numkeys", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "limit", kind: ArgKind::Integer, token: Some("LIMIT"), display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "sinterstore",
@@ -5714,10 +5729,10 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["OW", "UPDATE"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }, KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Index(2), find: FindKeys::Range { lastkey: -1, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "destination", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 1, optional: false, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "sismember",
@@ -5731,10 +5746,10 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RO"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "member", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "slaveof",
@@ -5748,7 +5763,7 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: Some("5.0.0"),
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "args", kind: ArgKind::OneOf, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[
                 Arg { name: "host-port", kind: ArgKind::Block, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[
                     Arg { name: "host", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
@@ -5759,7 +5774,7 @@ pub static SPECS: &[CommandSpec] = &[
                     Arg { name: "one", kind: ArgKind::PureToken, token: Some("ONE"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
                 ] },
             ] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "slowlog",
@@ -5787,9 +5802,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "count", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "slowlog|help",
@@ -5845,9 +5860,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "smismember",
@@ -5861,10 +5876,10 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "member", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "smove",
@@ -5878,11 +5893,11 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RW", "ACCESS", "DELETE"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }, KeySpec { flags: &["RW", "INSERT"], begin: BeginSearch::Index(2), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "source", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "destination", kind: ArgKind::Key, token: None, display: None, key_spec_index: 1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "member", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "sort",
@@ -5896,7 +5911,7 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: true,
         key_specs: &[KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }, KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Unknown, find: FindKeys::Unknown }, KeySpec { flags: &["OW", "UPDATE"], begin: BeginSearch::Unknown, find: FindKeys::Unknown }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "by-pattern", kind: ArgKind::Pattern, token: Some("BY"), display: Some("pattern"), key_spec_index: 1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "limit", kind: ArgKind::Block, token: Some("LIMIT"), display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[
@@ -5910,7 +5925,7 @@ pub static SPECS: &[CommandSpec] = &[
             ] },
             Arg { name: "sorting", kind: ArgKind::PureToken, token: Some("ALPHA"), display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "destination", kind: ArgKind::Key, token: Some("STORE"), display: None, key_spec_index: 2, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "sort_ro",
@@ -5924,7 +5939,7 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: true,
         key_specs: &[KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }, KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Unknown, find: FindKeys::Unknown }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "by-pattern", kind: ArgKind::Pattern, token: Some("BY"), display: Some("pattern"), key_spec_index: 1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "limit", kind: ArgKind::Block, token: Some("LIMIT"), display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[
@@ -5937,7 +5952,7 @@ pub static SPECS: &[CommandSpec] = &[
                 Arg { name: "desc", kind: ArgKind::PureToken, token: Some("DESC"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             ] },
             Arg { name: "sorting", kind: ArgKind::PureToken, token: Some("ALPHA"), display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "spop",
@@ -5951,10 +5966,10 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RW", "ACCESS", "DELETE"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "count", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: Some("3.2.0"), deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "spublish",
@@ -5968,10 +5983,10 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["NOT_KEY"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "shardchannel", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "message", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "srandmember",
@@ -5985,10 +6000,10 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "count", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: Some("2.6.0"), deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "srem",
@@ -6002,10 +6017,10 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RW", "DELETE"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "member", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "sscan",
@@ -6019,12 +6034,12 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "cursor", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "pattern", kind: ArgKind::Pattern, token: Some("MATCH"), display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "count", kind: ArgKind::Integer, token: Some("COUNT"), display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "ssubscribe",
@@ -6038,9 +6053,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["NOT_KEY"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: -1, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "shardchannel", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "strlen",
@@ -6054,9 +6069,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RO"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "subscribe",
@@ -6070,9 +6085,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "channel", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "substr",
@@ -6086,11 +6101,11 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: Some("2.0.0"),
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "start", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "end", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "sunion",
@@ -6104,9 +6119,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: -1, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "sunionstore",
@@ -6120,10 +6135,10 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["OW", "UPDATE"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }, KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Index(2), find: FindKeys::Range { lastkey: -1, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "destination", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 1, optional: false, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "sunsubscribe",
@@ -6137,9 +6152,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["NOT_KEY"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: -1, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "shardchannel", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: true, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "swapdb",
@@ -6153,10 +6168,10 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "index1", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "index2", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "sync",
@@ -6198,9 +6213,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RO"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: -1, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "ttl",
@@ -6214,9 +6229,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "type",
@@ -6230,9 +6245,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RO"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "unlink",
@@ -6246,9 +6261,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RM", "DELETE"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: -1, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "unsubscribe",
@@ -6262,9 +6277,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "channel", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: true, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "unwatch",
@@ -6292,10 +6307,10 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "numreplicas", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "timeout", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "waitaof",
@@ -6309,11 +6324,11 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "numlocal", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "numreplicas", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "timeout", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "watch",
@@ -6327,9 +6342,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RO"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: -1, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "xack",
@@ -6343,11 +6358,11 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RW", "UPDATE"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "group", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "ID", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "xadd",
@@ -6361,7 +6376,7 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RW", "UPDATE"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "nomkstream", kind: ArgKind::PureToken, token: Some("NOMKSTREAM"), display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: Some("6.2.0"), deprecated_since: None, args: &[] },
             Arg { name: "trim", kind: ArgKind::Block, token: None, display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[
@@ -6384,7 +6399,7 @@ pub static SPECS: &[CommandSpec] = &[
                 Arg { name: "field", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
                 Arg { name: "value", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             ] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "xautoclaim",
@@ -6398,7 +6413,7 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RW", "DELETE"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "group", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "consumer", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
@@ -6406,7 +6421,7 @@ pub static SPECS: &[CommandSpec] = &[
             Arg { name: "start", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "count", kind: ArgKind::Integer, token: Some("COUNT"), display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "justid", kind: ArgKind::PureToken, token: Some("JUSTID"), display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "xclaim",
@@ -6420,7 +6435,7 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RW", "UPDATE"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "group", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "consumer", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
@@ -6432,7 +6447,7 @@ pub static SPECS: &[CommandSpec] = &[
             Arg { name: "force", kind: ArgKind::PureToken, token: Some("FORCE"), display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "justid", kind: ArgKind::PureToken, token: Some("JUSTID"), display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "lastid", kind: ArgKind::String, token: Some("LASTID"), display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "xdel",
@@ -6446,10 +6461,10 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RW", "DELETE"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "ID", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "xgroup",
@@ -6477,7 +6492,7 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RW", "INSERT"], begin: BeginSearch::Index(2), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "group", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "id-selector", kind: ArgKind::OneOf, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[
@@ -6486,7 +6501,7 @@ pub static SPECS: &[CommandSpec] = &[
             ] },
             Arg { name: "mkstream", kind: ArgKind::PureToken, token: Some("MKSTREAM"), display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "entriesread", kind: ArgKind::Integer, token: Some("ENTRIESREAD"), display: Some("entries-read"), key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "xgroup|createconsumer",
@@ -6500,11 +6515,11 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RW", "INSERT"], begin: BeginSearch::Index(2), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "group", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "consumer", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "xgroup|delconsumer",
@@ -6518,11 +6533,11 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RW", "DELETE"], begin: BeginSearch::Index(2), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "group", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "consumer", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "xgroup|destroy",
@@ -6536,10 +6551,10 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RW", "DELETE"], begin: BeginSearch::Index(2), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "group", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "xgroup|help",
@@ -6567,7 +6582,7 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RW", "UPDATE"], begin: BeginSearch::Index(2), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "group", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "id-selector", kind: ArgKind::OneOf, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[
@@ -6575,7 +6590,7 @@ pub static SPECS: &[CommandSpec] = &[
                 Arg { name: "new-id", kind: ArgKind::PureToken, token: Some("$"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             ] },
             Arg { name: "entriesread", kind: ArgKind::Integer, token: Some("ENTRIESREAD"), display: Some("entries-read"), key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "xinfo",
@@ -6603,10 +6618,10 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Index(2), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "group", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "xinfo|groups",
@@ -6620,9 +6635,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Index(2), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "xinfo|help",
@@ -6650,13 +6665,13 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Index(2), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "full-block", kind: ArgKind::Block, token: None, display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[
                 Arg { name: "full", kind: ArgKind::PureToken, token: Some("FULL"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
                 Arg { name: "count", kind: ArgKind::Integer, token: Some("COUNT"), display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             ] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "xlen",
@@ -6670,9 +6685,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RO"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "xpending",
@@ -6686,7 +6701,7 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "group", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "filters", kind: ArgKind::Block, token: None, display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[
@@ -6696,7 +6711,7 @@ pub static SPECS: &[CommandSpec] = &[
                 Arg { name: "count", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
                 Arg { name: "consumer", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             ] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "xrange",
@@ -6710,12 +6725,12 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "start", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "end", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "count", kind: ArgKind::Integer, token: Some("COUNT"), display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "xread",
@@ -6729,14 +6744,14 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: true,
         key_specs: &[KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Keyword { keyword: "STREAMS", startfrom: 1 }, find: FindKeys::Range { lastkey: -1, step: 1, limit: 2 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "count", kind: ArgKind::Integer, token: Some("COUNT"), display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "milliseconds", kind: ArgKind::Integer, token: Some("BLOCK"), display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "streams", kind: ArgKind::Block, token: Some("STREAMS"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[
                 Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
                 Arg { name: "ID", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             ] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "xreadgroup",
@@ -6750,7 +6765,7 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: true,
         key_specs: &[KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Keyword { keyword: "STREAMS", startfrom: 4 }, find: FindKeys::Range { lastkey: -1, step: 1, limit: 2 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "group-block", kind: ArgKind::Block, token: Some("GROUP"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[
                 Arg { name: "group", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
                 Arg { name: "consumer", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
@@ -6762,7 +6777,7 @@ pub static SPECS: &[CommandSpec] = &[
                 Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
                 Arg { name: "ID", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             ] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "xrevrange",
@@ -6776,12 +6791,12 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "end", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "start", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "count", kind: ArgKind::Integer, token: Some("COUNT"), display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "xsetid",
@@ -6795,12 +6810,12 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RW", "UPDATE"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "last-id", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "entries-added", kind: ArgKind::Integer, token: Some("ENTRIESADDED"), display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: Some("7.0.0"), deprecated_since: None, args: &[] },
             Arg { name: "max-deleted-id", kind: ArgKind::String, token: Some("MAXDELETEDID"), display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: Some("7.0.0"), deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "xtrim",
@@ -6814,7 +6829,7 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RW", "DELETE"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "trim", kind: ArgKind::Block, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[
                 Arg { name: "strategy", kind: ArgKind::OneOf, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[
@@ -6828,7 +6843,7 @@ pub static SPECS: &[CommandSpec] = &[
                 Arg { name: "threshold", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
                 Arg { name: "count", kind: ArgKind::Integer, token: Some("LIMIT"), display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: Some("6.2.0"), deprecated_since: None, args: &[] },
             ] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "zadd",
@@ -6842,7 +6857,7 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RW", "UPDATE"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "condition", kind: ArgKind::OneOf, token: None, display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: Some("3.0.2"), deprecated_since: None, args: &[
                 Arg { name: "nx", kind: ArgKind::PureToken, token: Some("NX"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
@@ -6858,7 +6873,7 @@ pub static SPECS: &[CommandSpec] = &[
                 Arg { name: "score", kind: ArgKind::Double, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
                 Arg { name: "member", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             ] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "zcard",
@@ -6872,9 +6887,9 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RO"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "zcount",
@@ -6888,11 +6903,11 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "min", kind: ArgKind::Double, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "max", kind: ArgKind::Double, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "zdiff",
@@ -6906,11 +6921,11 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: true,
         key_specs: &[KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Index(1), find: FindKeys::Keynum { keynumidx: 0, firstkey: 1, step: 1 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "numkeys", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "withscores", kind: ArgKind::PureToken, token: Some("WITHSCORES"), display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "zdiffstore",
@@ -6924,11 +6939,11 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: true,
         key_specs: &[KeySpec { flags: &["OW", "UPDATE"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }, KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Index(2), find: FindKeys::Keynum { keynumidx: 0, firstkey: 1, step: 1 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "destination", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "numkeys", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 1, optional: false, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "zincrby",
@@ -6942,11 +6957,11 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RW", "ACCESS", "UPDATE"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "increment", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "member", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "zinter",
@@ -6960,7 +6975,7 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: true,
         key_specs: &[KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Index(1), find: FindKeys::Keynum { keynumidx: 0, firstkey: 1, step: 1 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "numkeys", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "weight", kind: ArgKind::Integer, token: Some("WEIGHTS"), display: None, key_spec_index: -1, optional: true, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
@@ -6970,7 +6985,7 @@ pub static SPECS: &[CommandSpec] = &[
                 Arg { name: "max", kind: ArgKind::PureToken, token: Some("MAX"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             ] },
             Arg { name: "withscores", kind: ArgKind::PureToken, token: Some("WITHSCORES"), display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "zintercard",
@@ -6984,11 +6999,11 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: true,
         key_specs: &[KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Index(1), find: FindKeys::Keynum { keynumidx: 0, firstkey: 1, step: 1 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "numkeys", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "limit", kind: ArgKind::Integer, token: Some("LIMIT"), display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "zinterstore",
@@ -7002,7 +7017,7 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: true,
         key_specs: &[KeySpec { flags: &["OW", "UPDATE"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }, KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Index(2), find: FindKeys::Keynum { keynumidx: 0, firstkey: 1, step: 1 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "destination", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "numkeys", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 1, optional: false, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
@@ -7012,7 +7027,7 @@ pub static SPECS: &[CommandSpec] = &[
                 Arg { name: "min", kind: ArgKind::PureToken, token: Some("MIN"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
                 Arg { name: "max", kind: ArgKind::PureToken, token: Some("MAX"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             ] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "zlexcount",
@@ -7026,11 +7041,11 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "min", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "max", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "zmpop",
@@ -7044,7 +7059,7 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: true,
         key_specs: &[KeySpec { flags: &["RW", "ACCESS", "DELETE"], begin: BeginSearch::Index(1), find: FindKeys::Keynum { keynumidx: 0, firstkey: 1, step: 1 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "numkeys", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "where", kind: ArgKind::OneOf, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[
@@ -7052,7 +7067,7 @@ pub static SPECS: &[CommandSpec] = &[
                 Arg { name: "max", kind: ArgKind::PureToken, token: Some("MAX"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             ] },
             Arg { name: "count", kind: ArgKind::Integer, token: Some("COUNT"), display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "zmscore",
@@ -7066,10 +7081,10 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "member", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "zpopmax",
@@ -7083,10 +7098,10 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RW", "ACCESS", "DELETE"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "count", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "zpopmin",
@@ -7100,10 +7115,10 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RW", "ACCESS", "DELETE"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "count", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "zrandmember",
@@ -7117,13 +7132,13 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "options", kind: ArgKind::Block, token: None, display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[
                 Arg { name: "count", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
                 Arg { name: "withscores", kind: ArgKind::PureToken, token: Some("WITHSCORES"), display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             ] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "zrange",
@@ -7137,7 +7152,7 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "start", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "stop", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
@@ -7151,7 +7166,7 @@ pub static SPECS: &[CommandSpec] = &[
                 Arg { name: "count", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             ] },
             Arg { name: "withscores", kind: ArgKind::PureToken, token: Some("WITHSCORES"), display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "zrangebylex",
@@ -7165,7 +7180,7 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: Some("6.2.0"),
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "min", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "max", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
@@ -7173,7 +7188,7 @@ pub static SPECS: &[CommandSpec] = &[
                 Arg { name: "offset", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
                 Arg { name: "count", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             ] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "zrangebyscore",
@@ -7187,7 +7202,7 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: Some("6.2.0"),
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "min", kind: ArgKind::Double, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "max", kind: ArgKind::Double, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
@@ -7196,7 +7211,7 @@ pub static SPECS: &[CommandSpec] = &[
                 Arg { name: "offset", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
                 Arg { name: "count", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             ] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "zrangestore",
@@ -7210,7 +7225,7 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["OW", "UPDATE"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }, KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Index(2), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "dst", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "src", kind: ArgKind::Key, token: None, display: None, key_spec_index: 1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "min", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
@@ -7224,7 +7239,7 @@ pub static SPECS: &[CommandSpec] = &[
                 Arg { name: "offset", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
                 Arg { name: "count", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             ] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "zrank",
@@ -7238,11 +7253,11 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "member", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "withscore", kind: ArgKind::PureToken, token: Some("WITHSCORE"), display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "zrem",
@@ -7256,10 +7271,10 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RW", "DELETE"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "member", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "zremrangebylex",
@@ -7273,11 +7288,11 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RW", "DELETE"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "min", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "max", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "zremrangebyrank",
@@ -7291,11 +7306,11 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RW", "DELETE"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "start", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "stop", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "zremrangebyscore",
@@ -7309,11 +7324,11 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RW", "DELETE"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "min", kind: ArgKind::Double, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "max", kind: ArgKind::Double, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "zrevrange",
@@ -7327,12 +7342,12 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: Some("6.2.0"),
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "start", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "stop", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "withscores", kind: ArgKind::PureToken, token: Some("WITHSCORES"), display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "zrevrangebylex",
@@ -7346,7 +7361,7 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: Some("6.2.0"),
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "max", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "min", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
@@ -7354,7 +7369,7 @@ pub static SPECS: &[CommandSpec] = &[
                 Arg { name: "offset", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
                 Arg { name: "count", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             ] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "zrevrangebyscore",
@@ -7368,7 +7383,7 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: Some("6.2.0"),
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "max", kind: ArgKind::Double, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "min", kind: ArgKind::Double, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
@@ -7377,7 +7392,7 @@ pub static SPECS: &[CommandSpec] = &[
                 Arg { name: "offset", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
                 Arg { name: "count", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             ] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "zrevrank",
@@ -7391,11 +7406,11 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "member", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "withscore", kind: ArgKind::PureToken, token: Some("WITHSCORE"), display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "zscan",
@@ -7409,13 +7424,13 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "cursor", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "pattern", kind: ArgKind::Pattern, token: Some("MATCH"), display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "count", kind: ArgKind::Integer, token: Some("COUNT"), display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "noscores", kind: ArgKind::PureToken, token: Some("NOSCORES"), display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "zscore",
@@ -7429,10 +7444,10 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: false,
         key_specs: &[KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "member", kind: ArgKind::String, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "zunion",
@@ -7446,7 +7461,7 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: true,
         key_specs: &[KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Index(1), find: FindKeys::Keynum { keynumidx: 0, firstkey: 1, step: 1 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "numkeys", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "weight", kind: ArgKind::Integer, token: Some("WEIGHTS"), display: None, key_spec_index: -1, optional: true, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
@@ -7456,7 +7471,7 @@ pub static SPECS: &[CommandSpec] = &[
                 Arg { name: "max", kind: ArgKind::PureToken, token: Some("MAX"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             ] },
             Arg { name: "withscores", kind: ArgKind::PureToken, token: Some("WITHSCORES"), display: None, key_spec_index: -1, optional: true, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
-        ],
+        ]),
     },
     CommandSpec {
         name: "zunionstore",
@@ -7470,7 +7485,7 @@ pub static SPECS: &[CommandSpec] = &[
         deprecated_since: None,
         movable_keys: true,
         key_specs: &[KeySpec { flags: &["OW", "UPDATE"], begin: BeginSearch::Index(1), find: FindKeys::Range { lastkey: 0, step: 1, limit: 0 } }, KeySpec { flags: &["RO", "ACCESS"], begin: BeginSearch::Index(2), find: FindKeys::Keynum { keynumidx: 0, firstkey: 1, step: 1 } }],
-        args: &[
+        args: doc_args!(&[
             Arg { name: "destination", kind: ArgKind::Key, token: None, display: None, key_spec_index: 0, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "numkeys", kind: ArgKind::Integer, token: None, display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             Arg { name: "key", kind: ArgKind::Key, token: None, display: None, key_spec_index: 1, optional: false, multiple: true, multiple_token: false, since: None, deprecated_since: None, args: &[] },
@@ -7480,6 +7495,6 @@ pub static SPECS: &[CommandSpec] = &[
                 Arg { name: "min", kind: ArgKind::PureToken, token: Some("MIN"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
                 Arg { name: "max", kind: ArgKind::PureToken, token: Some("MAX"), display: None, key_spec_index: -1, optional: false, multiple: false, multiple_token: false, since: None, deprecated_since: None, args: &[] },
             ] },
-        ],
+        ]),
     },
 ];

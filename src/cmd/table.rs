@@ -6,7 +6,8 @@
 //! `container|sub`). The table joins the two: only commands with a handler are served
 //! and listed by `COMMAND`.
 
-use std::collections::HashMap;
+// hashbrown (foldhash), not std (SipHash): the name lookup runs for every command.
+use hashbrown::HashMap;
 use std::sync::OnceLock;
 
 use super::spec::SPECS;

@@ -80,14 +80,17 @@ impl ErrorStats {
     }
 }
 
-/// An HDR-style histogram of nanosecond values.
+/// An HDR-style histogram of nanosecond values: a flat array of counters (allocated on
+/// first use), so recording is an index and an increment.
 #[derive(Debug, Clone, Default)]
 pub struct Histogram {
-    buckets: BTreeMap<u32, u64>,
+    buckets: Vec<u64>,
     total: u64,
 }
 
 const SUB: u64 = 128;
+/// Buckets up to about 2^47 ns (39 hours); longer values land in the last one.
+const NBUCKETS: usize = (2 * SUB + 40 * SUB) as usize;
 
 fn bucket_of(v: u64) -> u32 {
     if v < 2 * SUB {
@@ -111,9 +114,22 @@ fn highest_of(b: u32) -> u64 {
 
 impl Histogram {
     /// Record one value.
+    #[inline]
     pub fn record(&mut self, v: u64) {
-        *self.buckets.entry(bucket_of(v)).or_insert(0) += 1;
+        if self.buckets.is_empty() {
+            self.buckets = vec![0; NBUCKETS];
+        }
+        let b = (bucket_of(v) as usize).min(NBUCKETS - 1);
+        self.buckets[b] += 1;
         self.total += 1;
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (u32, u64)> + '_ {
+        self.buckets
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| **n > 0)
+            .map(|(b, n)| (b as u32, *n))
     }
 
     /// Cumulative counts at power-of-two boundaries from 1024 ns, in microseconds, where
@@ -122,10 +138,10 @@ impl Histogram {
         let mut out = Vec::new();
         let mut upper: u64 = 1024;
         let mut prev = 0;
-        let mut it = self.buckets.iter().peekable();
+        let mut it = self.iter().peekable();
         let mut cum = 0;
         loop {
-            while let Some(&(&b, &n)) = it.peek() {
+            while let Some(&(b, n)) = it.peek() {
                 if highest_of(b) > upper {
                     break;
                 }
@@ -151,16 +167,15 @@ impl Histogram {
         }
         let want = ((p / 100.0) * self.total as f64 + 0.5).max(1.0) as u64;
         let mut seen = 0;
-        for (&b, &n) in &self.buckets {
+        let mut last = 0;
+        for (b, n) in self.iter() {
             seen += n;
+            last = b;
             if seen >= want {
                 return highest_of(b);
             }
         }
-        self.buckets
-            .keys()
-            .next_back()
-            .map_or(0, |&b| highest_of(b))
+        highest_of(last)
     }
 }
 

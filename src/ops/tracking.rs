@@ -199,7 +199,14 @@ impl Tracking {
         let mut ids: Vec<u64> = self.clients.keys().copied().collect();
         ids.sort_unstable();
         for id in ids {
-            self.pending.push(Pending::Keys(id, None));
+            // FLUSHALL flushes every database: one message is enough.
+            if !self
+                .pending
+                .iter()
+                .any(|Pending::Keys(p, k)| *p == id && k.is_none())
+            {
+                self.pending.push(Pending::Keys(id, None));
+            }
         }
         self.table.clear();
         self.items = 0;

@@ -53,7 +53,10 @@ mod tests {
     fn payloads_match_redis_byte_for_byte() {
         // From redis-server 7.0.15: SET k hello / HSET h a 1 / SET big <"a" x 100>; DUMP.
         let o = WriteOpts::default();
-        assert_eq!(dump(&Value::string(b"hello"), o).expect("dump"), b"\x00\x05hello\n\x00cr\xdfve4 \n");
+        assert_eq!(
+            dump(&Value::string(b"hello"), o).expect("dump"),
+            b"\x00\x05hello\n\x00cr\xdfve4 \n"
+        );
         let mut h = crate::types::Hash::new();
         h.set(b"a", b"1", false, crate::types::hash::Limits::default());
         assert_eq!(

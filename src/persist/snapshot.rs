@@ -499,7 +499,11 @@ pub fn save_sync(st: &mut State, now_ms: i64) -> Result<(), String> {
     let opts = SaveOpts::from_state(st, now_ms, false);
     let bytes = save_all(&st.dbs, &opts).map_err(|e| e.0)?;
     let dir = st.config.get("dir").unwrap_or(".").to_string();
-    let file = st.config.get("dbfilename").unwrap_or("dump.rdb").to_string();
+    let file = st
+        .config
+        .get("dbfilename")
+        .unwrap_or("dump.rdb")
+        .to_string();
     let Some(host) = st.persist.host.as_mut() else {
         return Err("no persistence host".into());
     };
