@@ -141,16 +141,30 @@ pub fn parse_args(argv: &[String]) -> Result<Startup, String> {
         let directive = args.first().map(|a| a.to_ascii_lowercase());
         if directive.as_deref() == Some("rename-command") {
             if args.len() != 3 {
-                return Err(BadConfig { line_no, line, reason: "wrong number of arguments".into() }.to_string());
+                return Err(BadConfig {
+                    line_no,
+                    line,
+                    reason: "wrong number of arguments".into(),
+                }
+                .to_string());
             }
-            startup.renames.push((line_no, line, args[1].clone(), args[2].clone()));
+            startup
+                .renames
+                .push((line_no, line, args[1].clone(), args[2].clone()));
             continue;
         }
         if directive.as_deref() == Some("user") {
             if args.len() < 2 {
-                return Err(BadConfig { line_no, line, reason: "wrong number of arguments".into() }.to_string());
+                return Err(BadConfig {
+                    line_no,
+                    line,
+                    reason: "wrong number of arguments".into(),
+                }
+                .to_string());
             }
-            startup.users.push(args[1..].iter().map(|a| a.as_bytes().to_vec()).collect());
+            startup
+                .users
+                .push(args[1..].iter().map(|a| a.as_bytes().to_vec()).collect());
             continue;
         }
         apply(&mut startup.config, &args).map_err(|reason| {

@@ -22,7 +22,7 @@ pub async fn serve(shared: Rc<Shared>, mut stream: TcpStream, peer: SocketAddr) 
     if !crate::limits::on_accept(&shared, &mut stream, peer).await {
         return;
     }
-    let (handle, max_query, proto_max) = {
+    let accepted = {
         let mut eng = shared.engine.borrow_mut();
         let cfg = &eng.state().config;
         let maxclients: usize = cfg
@@ -36,25 +36,28 @@ pub async fn serve(shared: Rc<Shared>, mut stream: TcpStream, peer: SocketAddr) 
         let proto_max = cfg.proto_max_bulk_len;
         if eng.client_count() >= maxclients {
             eng.state_mut().stats.rejected_connections += 1;
-            drop(eng);
-            let _ = stream
-                .write_all(b"-ERR max number of clients reached\r\n")
-                .await;
-            return;
+            None
+        } else {
+            let h = eng.connect();
+            let laddr = stream
+                .local_addr()
+                .map(|a| a.to_string())
+                .unwrap_or_default();
+            if let Some(s) = eng.session_mut(h) {
+                s.addr = peer.to_string();
+                s.laddr = laddr;
+                s.can_block = true;
+                use std::os::fd::AsRawFd;
+                s.fd = stream.as_raw_fd() as i64;
+            }
+            Some((h, max_query, proto_max))
         }
-        let h = eng.connect();
-        let laddr = stream
-            .local_addr()
-            .map(|a| a.to_string())
-            .unwrap_or_default();
-        if let Some(s) = eng.session_mut(h) {
-            s.addr = peer.to_string();
-            s.laddr = laddr;
-            s.can_block = true;
-            use std::os::fd::AsRawFd;
-            s.fd = stream.as_raw_fd() as i64;
-        }
-        (h, max_query, proto_max)
+    };
+    let Some((handle, max_query, proto_max)) = accepted else {
+        let _ = stream
+            .write_all(b"-ERR max number of clients reached\r\n")
+            .await;
+        return;
     };
     let link = Rc::new(ClientLink::default());
     shared.links.borrow_mut().insert(handle.id, link.clone());

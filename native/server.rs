@@ -156,7 +156,8 @@ async fn bind_all(addrs: &[String], port: u16, backlog: u32) -> Result<Vec<TcpLi
         } else {
             format!("{a}:{port}")
         };
-        match crate::limits::listen(&sock, backlog) { // [limits hook] tcp-backlog
+        match crate::limits::listen(&sock, backlog) {
+            // [limits hook] tcp-backlog
             Ok(l) => out.push(l),
             Err(e) => {
                 return Err(format!(

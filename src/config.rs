@@ -51,10 +51,22 @@ const POLICIES: &[&str] = &[
 
 macro_rules! p {
     ($name:expr, $kind:expr, $def:expr, $mutable:expr) => {
-        Param { name: $name, aliases: &[], kind: $kind, default: $def, mutable: $mutable }
+        Param {
+            name: $name,
+            aliases: &[],
+            kind: $kind,
+            default: $def,
+            mutable: $mutable,
+        }
     };
     ($name:expr, $aliases:expr, $kind:expr, $def:expr, $mutable:expr) => {
-        Param { name: $name, aliases: $aliases, kind: $kind, default: $def, mutable: $mutable }
+        Param {
+            name: $name,
+            aliases: $aliases,
+            kind: $kind,
+            default: $def,
+            mutable: $mutable,
+        }
     };
 }
 
@@ -78,7 +90,12 @@ pub static PARAMS: &[Param] = &[
     p!("maxmemory-policy", Kind::Enum(POLICIES), "noeviction", true),
     p!("maxmemory-samples", Kind::Int(1, 64), "5", true),
     p!("proto-max-bulk-len", Kind::Memory, "536870912", true),
-    p!("client-query-buffer-limit", Kind::Memory, "1073741824", true),
+    p!(
+        "client-query-buffer-limit",
+        Kind::Memory,
+        "1073741824",
+        true
+    ),
     p!("requirepass", Kind::Str, "", true),
     p!("protected-mode", Kind::Bool, "yes", true),
     p!("daemonize", Kind::Bool, "no", false),
@@ -86,13 +103,23 @@ pub static PARAMS: &[Param] = &[
     p!("dbfilename", Kind::Str, "dump.rdb", true),
     p!("save", Kind::Str, "", true),
     p!("appendonly", Kind::Bool, "no", true),
-    p!("appendfsync", Kind::Enum(&["always", "everysec", "no"]), "everysec", true),
+    p!(
+        "appendfsync",
+        Kind::Enum(&["always", "everysec", "no"]),
+        "everysec",
+        true
+    ),
     p!("appendfilename", Kind::Str, "appendonly.aof", false),
     p!("appenddirname", Kind::Str, "appendonlydir", false),
     p!("aof-load-truncated", Kind::Bool, "yes", true),
     p!("aof-use-rdb-preamble", Kind::Bool, "yes", true),
     p!("aof-timestamp-enabled", Kind::Bool, "no", true),
-    p!("auto-aof-rewrite-percentage", Kind::Int(0, i32::MAX as i64), "100", true),
+    p!(
+        "auto-aof-rewrite-percentage",
+        Kind::Int(0, i32::MAX as i64),
+        "100",
+        true
+    ),
     p!("auto-aof-rewrite-min-size", Kind::Memory, "67108864", true),
     p!("no-appendfsync-on-rewrite", Kind::Bool, "no", true),
     p!("aof-rewrite-incremental-fsync", Kind::Bool, "yes", true),
@@ -100,7 +127,12 @@ pub static PARAMS: &[Param] = &[
     p!("rdbchecksum", Kind::Bool, "yes", true),
     p!("rdb-del-sync-files", Kind::Bool, "no", true),
     p!("stop-writes-on-bgsave-error", Kind::Bool, "yes", true),
-    p!("loglevel", Kind::Enum(&["debug", "verbose", "notice", "warning", "nothing"]), "notice", true),
+    p!(
+        "loglevel",
+        Kind::Enum(&["debug", "verbose", "notice", "warning", "nothing"]),
+        "notice",
+        true
+    ),
     p!("logfile", Kind::Str, "", false),
     p!("lazyfree-lazy-user-del", Kind::Bool, "no", true),
     p!("lazyfree-lazy-user-flush", Kind::Bool, "no", true),
@@ -108,25 +140,95 @@ pub static PARAMS: &[Param] = &[
     p!("active-expire-effort", Kind::Int(1, 10), "1", true),
     p!("lfu-log-factor", Kind::Int(0, i32::MAX as i64), "10", true),
     p!("lfu-decay-time", Kind::Int(0, i32::MAX as i64), "1", true),
-    p!("slowlog-log-slower-than", Kind::Int(-1, i64::MAX), "10000", true),
+    p!(
+        "slowlog-log-slower-than",
+        Kind::Int(-1, i64::MAX),
+        "10000",
+        true
+    ),
     p!("slowlog-max-len", Kind::Int(0, i64::MAX), "128", true),
     p!("latency-tracking", Kind::Bool, "yes", true),
-    p!("latency-tracking-info-percentiles", Kind::Str, "50 99 99.9", true),
-    p!("latency-monitor-threshold", Kind::Int(0, i64::MAX), "0", true),
+    p!(
+        "latency-tracking-info-percentiles",
+        Kind::Str,
+        "50 99 99.9",
+        true
+    ),
+    p!(
+        "latency-monitor-threshold",
+        Kind::Int(0, i64::MAX),
+        "0",
+        true
+    ),
     p!("aclfile", Kind::Str, "", false),
     p!("acllog-max-len", Kind::Int(0, i64::MAX), "128", true),
-    p!("acl-pubsub-default", Kind::Enum(&["allchannels", "resetchannels"]), "resetchannels", true),
-    p!("tracking-table-max-keys", Kind::Int(0, i64::MAX), "1000000", true),
-    p!("list-max-listpack-size", &["list-max-ziplist-size"], Kind::Int(i32::MIN as i64, i32::MAX as i64), "-2", true),
-    p!("hash-max-listpack-entries", &["hash-max-ziplist-entries"], Kind::Int(0, i64::MAX), "512", true),
-    p!("hash-max-listpack-value", &["hash-max-ziplist-value"], Kind::Int(0, i64::MAX), "64", true),
-    p!("set-max-intset-entries", Kind::Int(0, i64::MAX), "512", true),
-    p!("set-max-listpack-entries", Kind::Int(0, i64::MAX), "128", true),
+    p!(
+        "acl-pubsub-default",
+        Kind::Enum(&["allchannels", "resetchannels"]),
+        "resetchannels",
+        true
+    ),
+    p!(
+        "tracking-table-max-keys",
+        Kind::Int(0, i64::MAX),
+        "1000000",
+        true
+    ),
+    p!(
+        "list-max-listpack-size",
+        &["list-max-ziplist-size"],
+        Kind::Int(i32::MIN as i64, i32::MAX as i64),
+        "-2",
+        true
+    ),
+    p!(
+        "hash-max-listpack-entries",
+        &["hash-max-ziplist-entries"],
+        Kind::Int(0, i64::MAX),
+        "512",
+        true
+    ),
+    p!(
+        "hash-max-listpack-value",
+        &["hash-max-ziplist-value"],
+        Kind::Int(0, i64::MAX),
+        "64",
+        true
+    ),
+    p!(
+        "set-max-intset-entries",
+        Kind::Int(0, i64::MAX),
+        "512",
+        true
+    ),
+    p!(
+        "set-max-listpack-entries",
+        Kind::Int(0, i64::MAX),
+        "128",
+        true
+    ),
     p!("set-max-listpack-value", Kind::Int(0, i64::MAX), "64", true),
-    p!("zset-max-listpack-entries", &["zset-max-ziplist-entries"], Kind::Int(0, i64::MAX), "128", true),
-    p!("zset-max-listpack-value", &["zset-max-ziplist-value"], Kind::Int(0, i64::MAX), "64", true),
+    p!(
+        "zset-max-listpack-entries",
+        &["zset-max-ziplist-entries"],
+        Kind::Int(0, i64::MAX),
+        "128",
+        true
+    ),
+    p!(
+        "zset-max-listpack-value",
+        &["zset-max-ziplist-value"],
+        Kind::Int(0, i64::MAX),
+        "64",
+        true
+    ),
     p!("stream-node-max-bytes", Kind::Memory, "4096", true),
-    p!("stream-node-max-entries", Kind::Int(0, i64::MAX), "100", true),
+    p!(
+        "stream-node-max-entries",
+        Kind::Int(0, i64::MAX),
+        "100",
+        true
+    ),
     p!("hll-sparse-max-bytes", Kind::Memory, "3000", true),
 ];
 
@@ -134,7 +236,9 @@ pub static PARAMS: &[Param] = &[
 /// (case-insensitive; k = 1000, kb = 1024).
 pub fn parse_memory(s: &str) -> Option<u64> {
     let lower = s.to_ascii_lowercase();
-    let split = lower.find(|c: char| !c.is_ascii_digit()).unwrap_or(lower.len());
+    let split = lower
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(lower.len());
     let (num, unit) = lower.split_at(split);
     if num.is_empty() {
         return None;
@@ -175,27 +279,29 @@ pub enum ConfigError {
 
 /// Look a parameter up by name or alias (case-insensitive).
 pub fn find_param(name: &str) -> Option<&'static Param> {
-    PARAMS
-        .iter()
-        .find(|p| p.name.eq_ignore_ascii_case(name) || p.aliases.iter().any(|a| a.eq_ignore_ascii_case(name)))
+    PARAMS.iter().find(|p| {
+        p.name.eq_ignore_ascii_case(name) || p.aliases.iter().any(|a| a.eq_ignore_ascii_case(name))
+    })
 }
 
 /// Validate `value` for `p` and return its canonical form.
 pub fn canonical(p: &Param, value: &str) -> Result<String, ConfigError> {
     if p.name == "notify-keyspace-events" {
-        let f = crate::pubsub::notify::parse(value)
-            .ok_or_else(|| ConfigError::Invalid("Invalid event class character. Use 'Ag$lshzxeKEtmdn'.".into()))?;
+        let f = crate::pubsub::notify::parse(value).ok_or_else(|| {
+            ConfigError::Invalid("Invalid event class character. Use 'Ag$lshzxeKEtmdn'.".into())
+        })?;
         return Ok(crate::pubsub::notify::to_string(f));
     }
     if p.name == "latency-tracking-info-percentiles" {
         let mut out = Vec::new();
         for w in value.split_whitespace() {
-            let v: f64 = w
-                .parse()
-                .map_err(|_| ConfigError::Invalid("Invalid latency-tracking-info-percentiles parameters".into()))?;
+            let v: f64 = w.parse().map_err(|_| {
+                ConfigError::Invalid("Invalid latency-tracking-info-percentiles parameters".into())
+            })?;
             if !(0.0..=100.0).contains(&v) {
                 return Err(ConfigError::Invalid(
-                    "latency-tracking-info-percentiles parameters should sit between [0.0,100.0]".into(),
+                    "latency-tracking-info-percentiles parameters should sit between [0.0,100.0]"
+                        .into(),
                 ));
             }
             let s = format!("{v:.6}");
@@ -215,14 +321,18 @@ pub fn canonical(p: &Param, value: &str) -> Result<String, ConfigError> {
         Kind::Bool => match value.to_ascii_lowercase().as_str() {
             "yes" => Ok("yes".into()),
             "no" => Ok("no".into()),
-            _ => Err(ConfigError::Invalid("argument must be 'yes' or 'no'".into())),
+            _ => Err(ConfigError::Invalid(
+                "argument must be 'yes' or 'no'".into(),
+            )),
         },
         Kind::Int(min, max) => {
-            let v: i64 = value
-                .parse()
-                .map_err(|_| ConfigError::Invalid("argument couldn't be parsed into an integer".into()))?;
+            let v: i64 = value.parse().map_err(|_| {
+                ConfigError::Invalid("argument couldn't be parsed into an integer".into())
+            })?;
             if v < min || v > max {
-                return Err(ConfigError::Invalid(format!("argument must be between {min} and {max} inclusive")));
+                return Err(ConfigError::Invalid(format!(
+                    "argument must be between {min} and {max} inclusive"
+                )));
             }
             Ok(v.to_string())
         }
@@ -233,7 +343,11 @@ pub fn canonical(p: &Param, value: &str) -> Result<String, ConfigError> {
             .iter()
             .find(|w| w.eq_ignore_ascii_case(value))
             .map(|w| w.to_string())
-            .ok_or_else(|| ConfigError::Invalid("argument(s) must be one of the following: ".to_string() + &words.join(", "))),
+            .ok_or_else(|| {
+                ConfigError::Invalid(
+                    "argument(s) must be one of the following: ".to_string() + &words.join(", "),
+                )
+            }),
         Kind::Str => Ok(value.to_string()),
     }
 }
@@ -278,7 +392,10 @@ pub struct Config {
 impl Default for Config {
     fn default() -> Self {
         let mut c = Config {
-            values: PARAMS.iter().map(|p| (p.name, p.default.to_string())).collect(),
+            values: PARAMS
+                .iter()
+                .map(|p| (p.name, p.default.to_string()))
+                .collect(),
             databases: 16,
             maxmemory: 0,
             proto_max_bulk_len: 512 * 1024 * 1024,
@@ -374,7 +491,10 @@ mod tests {
         assert_eq!(c.maxmemory, 1048576);
         assert_eq!(c.set("maxmemory-policy", "ALLKEYS-LRU", true), Ok(()));
         assert_eq!(c.get("maxmemory-policy"), Some("allkeys-lru"));
-        assert!(matches!(c.set("hz", "abc", true), Err(ConfigError::Invalid(_))));
+        assert!(matches!(
+            c.set("hz", "abc", true),
+            Err(ConfigError::Invalid(_))
+        ));
         assert_eq!(c.set("port", "1", true), Err(ConfigError::Immutable));
         assert_eq!(c.set("nope", "1", true), Err(ConfigError::Unknown));
     }

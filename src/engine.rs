@@ -71,7 +71,9 @@ pub struct Engine {
 
 impl std::fmt::Debug for Engine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Engine").field("clients", &self.clients.len).finish()
+        f.debug_struct("Engine")
+            .field("clients", &self.clients.len)
+            .finish()
     }
 }
 
@@ -244,7 +246,14 @@ impl Engine {
                 Some(v) => ArgvBuf::from_parts(v),
                 None => ArgvBuf::from_parts(args.iter()),
             };
-            self.st.blocked.add(sess.id, Blocked { argv, db: sess.db, req });
+            self.st.blocked.add(
+                sess.id,
+                Blocked {
+                    argv,
+                    db: sess.db,
+                    req,
+                },
+            );
             Exec::Blocked
         } else {
             // Messages this command published to its own client go first (RESP3).
@@ -263,7 +272,11 @@ impl Engine {
             if !crate::ops::suppress_reply(&mut self.st, sess.id) {
                 crate::resp::encode(&reply, sess.resp3(), out);
             }
-            if sess.close_after_reply { Exec::Close } else { Exec::Replied }
+            if sess.close_after_reply {
+                Exec::Close
+            } else {
+                Exec::Replied
+            }
         };
         self.clients.slots[h.slot as usize] = Some(sess);
         outcome
@@ -284,13 +297,17 @@ impl Engine {
                 if budget == 0 {
                     break;
                 }
-                let Some(b) = self.st.blocked.clients.get(&id) else { continue };
+                let Some(b) = self.st.blocked.clients.get(&id) else {
+                    continue;
+                };
                 let argv = b.argv.clone();
                 let Some(h) = self.handle_of(id) else {
                     self.st.blocked.remove(id);
                     continue;
                 };
-                let Some(mut sess) = self.clients.slots[h.slot as usize].take() else { continue };
+                let Some(mut sess) = self.clients.slots[h.slot as usize].take() else {
+                    continue;
+                };
                 let reply = self.execute_in(&mut sess, &argv.args());
                 if self.st.block_request.take().is_some() {
                     // Still nothing for it: it keeps its place in the queue.
@@ -322,7 +339,9 @@ impl Engine {
         for id in due {
             if let Some(b) = self.st.blocked.remove(id) {
                 if let Some(h) = self.handle_of(id) {
-                    let resp3 = self.clients.slots[h.slot as usize].as_ref().is_some_and(|s| s.resp3());
+                    let resp3 = self.clients.slots[h.slot as usize]
+                        .as_ref()
+                        .is_some_and(|s| s.resp3());
                     let mut bytes = Vec::new();
                     crate::resp::encode(&b.req.timeout_reply, resp3, &mut bytes);
                     out.push((h, bytes));
@@ -343,7 +362,10 @@ impl Engine {
     }
 
     fn handle_of(&self, id: u64) -> Option<ClientHandle> {
-        self.clients.ids.get(&id).map(|&slot| ClientHandle { slot, id })
+        self.clients
+            .ids
+            .get(&id)
+            .map(|&slot| ClientHandle { slot, id })
     }
 
     fn execute_in(&mut self, sess: &mut Session, args: &Args) -> Reply {
@@ -362,7 +384,8 @@ impl Engine {
 
     fn dispatch(&mut self, sess: &mut Session, args: &Args, now: i64) -> Result<Reply, CmdError> {
         let name = args.get(0);
-        let Some(mut cmd) = crate::ops::lookup_command(&self.st, name) else { // [ops hook] rename-command
+        let Some(mut cmd) = crate::ops::lookup_command(&self.st, name) else {
+            // [ops hook] rename-command
             if sess.in_multi {
                 sess.multi_error = true;
             }
@@ -403,9 +426,7 @@ impl Engine {
         // [acl hook] command, key and channel permissions. (Replaying an AOF bypasses
         // ACL and maxmemory, as Redis's loader does: `persist.loading`.)
         let loading = self.st.persist.loading;
-        if !loading
-            && let Err(e) = crate::acl::check_dispatch(&mut self.st, sess, cmd, args, now)
-        {
+        if !loading && let Err(e) = crate::acl::check_dispatch(&mut self.st, sess, cmd, args, now) {
             if sess.in_multi {
                 sess.multi_error = true;
             }
@@ -419,13 +440,15 @@ impl Engine {
                 if sess.in_multi {
                     sess.multi_error = true;
                 }
-                return Err(CmdError::raw("OOM command not allowed when used memory > 'maxmemory'."));
+                return Err(CmdError::raw(
+                    "OOM command not allowed when used memory > 'maxmemory'.",
+                ));
             }
         }
         if sess.resp == 2 && sess.subscribed() {
             match cmd.name() {
-                "ping" | "subscribe" | "ssubscribe" | "unsubscribe" | "sunsubscribe" | "psubscribe"
-                | "punsubscribe" | "quit" | "reset" => {}
+                "ping" | "subscribe" | "ssubscribe" | "unsubscribe" | "sunsubscribe"
+                | "psubscribe" | "punsubscribe" | "quit" | "reset" => {}
                 other => {
                     return Err(CmdError::UnknownCommand(format!(
                         "ERR Can't execute '{other}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context"
@@ -455,7 +478,10 @@ impl Engine {
                 }
             }
         }
-        if matches!(cmd.name(), "fcall" | "fcall_ro" | "eval" | "evalsha" | "eval_ro" | "evalsha_ro") {
+        if matches!(
+            cmd.name(),
+            "fcall" | "fcall_ro" | "eval" | "evalsha" | "eval_ro" | "evalsha_ro"
+        ) {
             sess.last_cmd = cmd.name();
             self.st.stats.total_commands_processed += 1;
             return self.run_hook(sess, args, now, cmd.name());
@@ -497,7 +523,12 @@ impl Engine {
     ) {
         self.st.scripts.functions.insert(
             name.to_string(),
-            crate::script::Hook { name: name.to_string(), read_only, func, library: "host".into() },
+            crate::script::Hook {
+                name: name.to_string(),
+                read_only,
+                func,
+                library: "host".into(),
+            },
         );
     }
 
@@ -505,17 +536,31 @@ impl Engine {
     /// Returns the body's SHA1.
     pub fn register_script(&mut self, body: &[u8], function: &str) -> String {
         let sha = crate::script::sha1_hex(body);
-        self.st.scripts.scripts.insert(sha.clone(), function.to_string());
+        self.st
+            .scripts
+            .scripts
+            .insert(sha.clone(), function.to_string());
         sha
     }
 
     /// FCALL / EVAL and their read-only variants: run a hook atomically.
-    fn run_hook(&mut self, sess: &mut Session, args: &Args, now: i64, which: &str) -> Result<Reply, CmdError> {
+    fn run_hook(
+        &mut self,
+        sess: &mut Session,
+        args: &Args,
+        now: i64,
+        which: &str,
+    ) -> Result<Reply, CmdError> {
         let ro_cmd = which.ends_with("_ro");
         let name = args.get(1);
         let hook = if which.starts_with("fcall") {
             let n = String::from_utf8_lossy(name);
-            self.st.scripts.functions.get(n.as_ref()).cloned().ok_or_else(|| CmdError::err("Function not found"))?
+            self.st
+                .scripts
+                .functions
+                .get(n.as_ref())
+                .cloned()
+                .ok_or_else(|| CmdError::err("Function not found"))?
         } else {
             let sha = if which.starts_with("evalsha") {
                 String::from_utf8_lossy(name).to_ascii_lowercase()
@@ -542,18 +587,29 @@ impl Engine {
         }
         let numkeys = numkeys as usize;
         if numkeys > args.len() - 3 {
-            return Err(CmdError::err("Number of keys can't be greater than number of args"));
+            return Err(CmdError::err(
+                "Number of keys can't be greater than number of args",
+            ));
         }
         if ro_cmd && !hook.read_only {
-            return Err(CmdError::err("Can not execute a script with write flag using *_ro command."));
+            return Err(CmdError::err(
+                "Can not execute a script with write flag using *_ro command.",
+            ));
         }
         let keys: Vec<Vec<u8>> = (3..3 + numkeys).map(|i| args.get(i).to_vec()).collect();
-        let argv: Vec<Vec<u8>> = (3 + numkeys..args.len()).map(|i| args.get(i).to_vec()).collect();
+        let argv: Vec<Vec<u8>> = (3 + numkeys..args.len())
+            .map(|i| args.get(i).to_vec())
+            .collect();
         let prop_start = self.st.propagation.as_ref().map(|p| p.len());
         let can_block = sess.can_block;
         sess.can_block = false;
         let result = {
-            let mut sctx = crate::script::ScriptCtx { engine: self, sess: &mut *sess, read_only: hook.read_only || ro_cmd, now };
+            let mut sctx = crate::script::ScriptCtx {
+                engine: self,
+                sess: &mut *sess,
+                read_only: hook.read_only || ro_cmd,
+                now,
+            };
             (hook.func)(&mut sctx, &keys, &argv)
         };
         sess.can_block = can_block;
@@ -568,18 +624,30 @@ impl Engine {
     }
 
     /// A command run from a hook (`ScriptCtx::call`).
-    pub(crate) fn script_call(&mut self, sess: &mut Session, args: &Args, read_only: bool, now: i64) -> Reply {
+    pub(crate) fn script_call(
+        &mut self,
+        sess: &mut Session,
+        args: &Args,
+        read_only: bool,
+        now: i64,
+    ) -> Reply {
         use crate::cmd::spec_types::{F_NOSCRIPT, F_WRITE};
         let cmd = match table().lookup(args.get(0)) {
             Some(c) => c,
             None => return Reply::Error("ERR Unknown Redis command called from script".into()),
         };
-        let cmd = if cmd.is_container() { cmd.sub(args.get(1)).unwrap_or(cmd) } else { cmd };
+        let cmd = if cmd.is_container() {
+            cmd.sub(args.get(1)).unwrap_or(cmd)
+        } else {
+            cmd
+        };
         if cmd.spec.flags & F_NOSCRIPT != 0 {
             return Reply::Error("ERR This Redis command is not allowed from script".into());
         }
         if read_only && cmd.spec.flags & F_WRITE != 0 {
-            return Reply::Error("ERR Write commands are not allowed from read-only scripts.".into());
+            return Reply::Error(
+                "ERR Write commands are not allowed from read-only scripts.".into(),
+            );
         }
         let saved_multi = std::mem::replace(&mut sess.in_multi, false);
         let r = match self.dispatch(sess, args, now) {
@@ -600,7 +668,13 @@ impl Engine {
             let exec_cmd = table().lookup(b"exec");
             match exec_cmd {
                 Some(cmd) => {
-                    let mut ctx = Ctx { st: &mut self.st, sess: &mut *sess, clients: &self.clients, now, cmd };
+                    let mut ctx = Ctx {
+                        st: &mut self.st,
+                        sess: &mut *sess,
+                        clients: &self.clients,
+                        now,
+                        cmd,
+                    };
                     let broken = !aborted && crate::cmd::multi::watch_broken(&mut ctx);
                     crate::cmd::multi::unwatch_all(&mut ctx);
                     broken
@@ -610,7 +684,9 @@ impl Engine {
         };
         sess.last_cmd = "exec";
         if aborted {
-            return Err(CmdError::raw("EXECABORT Transaction discarded because of previous errors."));
+            return Err(CmdError::raw(
+                "EXECABORT Transaction discarded because of previous errors.",
+            ));
         }
         if broken {
             return Ok(Reply::NilArray);
@@ -670,7 +746,8 @@ impl Engine {
                 continue;
             }
             let cursor = self.st.dbs[dbi].expire_cursor;
-            let (next, _) = crate::cmd::hashes::active_expire_fields(&mut self.st, dbi, now, cursor, 200);
+            let (next, _) =
+                crate::cmd::hashes::active_expire_fields(&mut self.st, dbi, now, cursor, 200);
             self.st.dbs[dbi].expire_cursor = next;
         }
         n
@@ -689,10 +766,18 @@ impl Engine {
         }
         self.st.touch_watched(db, key);
         if self.st.config.notify_flags & crate::pubsub::notify::class_flag(class) != 0 {
-            let Some(cmd) = table().lookup(b"del") else { return };
+            let Some(cmd) = table().lookup(b"del") else {
+                return;
+            };
             let mut sess = Session::new(0, now);
             sess.db = db;
-            let mut ctx = Ctx { st: &mut self.st, sess: &mut sess, clients: &self.clients, now, cmd };
+            let mut ctx = Ctx {
+                st: &mut self.st,
+                sess: &mut sess,
+                clients: &self.clients,
+                now,
+                cmd,
+            };
             ctx.notify(class, event, key);
         }
     }
@@ -712,7 +797,10 @@ impl Engine {
         let p = Params {
             maxmemory,
             policy: Policy::parse(cfg.get("maxmemory-policy").unwrap_or("noeviction")),
-            samples: cfg.get("maxmemory-samples").and_then(|v| v.parse().ok()).unwrap_or(5),
+            samples: cfg
+                .get("maxmemory-samples")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(5),
             now,
             tracking: cfg.tracking,
             overhead: crate::cmd::BASELINE_MEMORY,
@@ -724,9 +812,13 @@ impl Engine {
         }
         let mut victims: Vec<(usize, Vec<u8>)> = Vec::new();
         let st = &mut self.st;
-        let out = perform_evictions(&mut st.dbs, &p, &mut st.evict_pool, &mut st.rng, &mut |db, k| {
-            victims.push((db, k.to_vec()))
-        });
+        let out = perform_evictions(
+            &mut st.dbs,
+            &p,
+            &mut st.evict_pool,
+            &mut st.rng,
+            &mut |db, k| victims.push((db, k.to_vec())),
+        );
         self.st.stats.evicted_keys += victims.len() as u64;
         for (db, k) in victims {
             self.on_key_removed(db, &k, now, 'e', "evicted");
@@ -757,12 +849,19 @@ impl Engine {
     /// Drain the propagated writes collected so far (argv only; see
     /// [`Engine::take_propagated_with_db`]).
     pub fn take_propagated(&mut self) -> Vec<Vec<Vec<u8>>> {
-        self.take_propagated_with_db().into_iter().map(|(_, c)| c).collect()
+        self.take_propagated_with_db()
+            .into_iter()
+            .map(|(_, c)| c)
+            .collect()
     }
 
     /// Drain the propagated writes collected so far, each with its database index.
     pub fn take_propagated_with_db(&mut self) -> Vec<(usize, Vec<Vec<u8>>)> {
-        self.st.propagation.as_mut().map(std::mem::take).unwrap_or_default()
+        self.st
+            .propagation
+            .as_mut()
+            .map(std::mem::take)
+            .unwrap_or_default()
     }
 }
 

@@ -292,12 +292,17 @@ fn persistence(ctx: &Ctx, out: &mut String) {
     let p = &ctx.st.persist;
     let now = ctx.st.clock.now_ms();
     let status = |ok: bool| if ok { "ok" } else { "err" };
-    let (saving, rewriting) = (p.bg_running(Purpose::Rdb), p.bg_running(Purpose::AofRewrite));
+    let (saving, rewriting) = (
+        p.bg_running(Purpose::Rdb),
+        p.bg_running(Purpose::AofRewrite),
+    );
     let elapsed = |on: bool| match (&p.bg, on) {
         (Some(b), true) => (now - b.started_ms).max(0) / 1000,
         _ => -1,
     };
-    let (processed, total) = p.bg.as_ref().map_or((0, 0), |b| (b.keys_written, b.keys_total));
+    let (processed, total) =
+        p.bg.as_ref()
+            .map_or((0, 0), |b| (b.keys_written, b.keys_total));
     let mut l = Lines(out);
     l.add("loading", u8::from(p.loading))
         .add("async_loading", 0)
@@ -324,7 +329,10 @@ fn persistence(ctx: &Ctx, out: &mut String) {
         .add("aof_current_rewrite_time_sec", elapsed(rewriting))
         .add("aof_last_bgrewrite_status", status(p.aof.last_bgrewrite_ok))
         .add("aof_rewrites", p.aof.rewrites)
-        .add("aof_rewrites_consecutive_failures", p.aof.rewrites_consecutive_failures)
+        .add(
+            "aof_rewrites_consecutive_failures",
+            p.aof.rewrites_consecutive_failures,
+        )
         .add("aof_last_write_status", status(p.aof.last_write_ok))
         .add("aof_last_cow_size", 0)
         .add("module_fork_in_progress", 0)
@@ -484,7 +492,11 @@ fn latencystats(ctx: &Ctx, out: &mut String) {
                 )
             })
             .collect();
-        let _ = write!(out, "latency_percentiles_usec_{name}:{}\r\n", fields.join(","));
+        let _ = write!(
+            out,
+            "latency_percentiles_usec_{name}:{}\r\n",
+            fields.join(",")
+        );
     }
 }
 

@@ -13,9 +13,9 @@ pub mod command;
 pub mod config_cmd;
 pub mod config_rewrite;
 pub mod geo;
-pub mod info;
 pub mod hashes;
 pub mod hyperloglog;
+pub mod info;
 pub mod keys;
 pub mod keyspec;
 pub mod latency;
@@ -39,7 +39,7 @@ pub mod strings;
 pub mod table;
 pub mod zsets;
 
-pub use args::{ArgvBuf, Args};
+pub use args::{Args, ArgvBuf};
 pub use table::{Command, Table, table};
 
 use crate::clock::Clock;
@@ -196,7 +196,8 @@ impl<'a> Ctx<'a> {
         let i = self.sess.db;
         let t = self.st.config.tracking;
         let db = &mut self.st.dbs[i];
-        db.ks.set_new_lru(crate::db::lru::new_lru(self.now, t), t.lfu);
+        db.ks
+            .set_new_lru(crate::db::lru::new_lru(self.now, t), t.lfu);
         db
     }
 
@@ -318,7 +319,13 @@ impl<'a> Ctx<'a> {
     pub fn publish(&mut self, channel: &[u8], msg: &[u8]) -> i64 {
         let mut n = 0;
         let me = self.sess.id;
-        let targets: Vec<u64> = self.st.pubsub.channels.get(channel).cloned().unwrap_or_default();
+        let targets: Vec<u64> = self
+            .st
+            .pubsub
+            .channels
+            .get(channel)
+            .cloned()
+            .unwrap_or_default();
         for id in targets {
             let reply = crate::pubsub::message("message", channel, msg);
             self.push_to(id, me, &reply);
@@ -378,15 +385,29 @@ impl<'a> Ctx<'a> {
     /// is sent). The handler's own return value is discarded. Only call when
     /// [`Ctx::can_block`] is true.
     pub fn block(&mut self, keys: Vec<Vec<u8>>, deadline: i64, timeout_reply: Reply) {
-        self.st.block_request =
-            Some(crate::blocking::BlockRequest { keys, deadline, timeout_reply, rewritten_argv: None });
+        self.st.block_request = Some(crate::blocking::BlockRequest {
+            keys,
+            deadline,
+            timeout_reply,
+            rewritten_argv: None,
+        });
     }
 
     /// As [`Ctx::block`], re-running `argv` instead of the original arguments when woken
     /// (XREAD BLOCK with `$` resolves it to the current last id, as Redis rewrites argv).
-    pub fn block_with_argv(&mut self, keys: Vec<Vec<u8>>, deadline: i64, timeout_reply: Reply, argv: Vec<Vec<u8>>) {
-        self.st.block_request =
-            Some(crate::blocking::BlockRequest { keys, deadline, timeout_reply, rewritten_argv: Some(argv) });
+    pub fn block_with_argv(
+        &mut self,
+        keys: Vec<Vec<u8>>,
+        deadline: i64,
+        timeout_reply: Reply,
+        argv: Vec<Vec<u8>>,
+    ) {
+        self.st.block_request = Some(crate::blocking::BlockRequest {
+            keys,
+            deadline,
+            timeout_reply,
+            rewritten_argv: Some(argv),
+        });
     }
 
     /// Signal that `key` in the selected db received data (LPUSH, ZADD, XADD, ...), so

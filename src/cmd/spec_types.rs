@@ -171,15 +171,26 @@ pub struct Arg {
 #[derive(Debug)]
 pub enum BeginSearch {
     Index(i32),
-    Keyword { keyword: &'static str, startfrom: i32 },
+    Keyword {
+        keyword: &'static str,
+        startfrom: i32,
+    },
     Unknown,
 }
 
 /// How keys are found once the search has begun.
 #[derive(Debug)]
 pub enum FindKeys {
-    Range { lastkey: i32, step: i32, limit: i32 },
-    Keynum { keynumidx: i32, firstkey: i32, step: i32 },
+    Range {
+        lastkey: i32,
+        step: i32,
+        limit: i32,
+    },
+    Keynum {
+        keynumidx: i32,
+        firstkey: i32,
+        step: i32,
+    },
     Unknown,
 }
 

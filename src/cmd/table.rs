@@ -12,7 +12,11 @@ use std::sync::OnceLock;
 
 use super::spec::SPECS;
 use super::spec_types::CommandSpec;
-use super::{Handler, acl, latency, monitor, slowlog, bitmaps, geo, hyperloglog, memory, multi, persist_cmds, pubsub, scripting, hashes, lists, sets, sort, zsets, client, command, config_cmd, info, keys, server, strings, streams, streams_groups, streams_read};
+use super::{
+    Handler, acl, bitmaps, client, command, config_cmd, geo, hashes, hyperloglog, info, keys,
+    latency, lists, memory, monitor, multi, persist_cmds, pubsub, scripting, server, sets, slowlog,
+    sort, streams, streams_groups, streams_read, strings, zsets,
+};
 
 /// One servable command (or container of subcommands).
 pub struct Command {
@@ -28,7 +32,9 @@ pub struct Command {
 
 impl std::fmt::Debug for Command {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Command").field("name", &self.spec.name).finish()
+        f.debug_struct("Command")
+            .field("name", &self.spec.name)
+            .finish()
     }
 }
 
@@ -45,7 +51,11 @@ impl Command {
     #[inline]
     pub fn arity_ok(&self, argc: usize) -> bool {
         let a = self.spec.arity;
-        if a >= 0 { argc == a as usize } else { argc >= (-a) as usize }
+        if a >= 0 {
+            argc == a as usize
+        } else {
+            argc >= (-a) as usize
+        }
     }
 }
 
@@ -88,7 +98,8 @@ fn families() -> impl Iterator<Item = &'static (&'static str, Handler)> {
 
 impl Table {
     fn build() -> Table {
-        let specs: HashMap<&str, &'static CommandSpec> = SPECS.iter().map(|s| (s.name, s)).collect();
+        let specs: HashMap<&str, &'static CommandSpec> =
+            SPECS.iter().map(|s| (s.name, s)).collect();
         let mut map: HashMap<Vec<u8>, Command> = HashMap::new();
         let new_cmd = |spec: &'static CommandSpec, handler| Command {
             spec,
@@ -113,7 +124,8 @@ impl Table {
                     let c = map
                         .entry(container.as_bytes().to_vec())
                         .or_insert_with(|| new_cmd(cspec, None));
-                    c.subs.insert(sub.as_bytes().to_vec(), new_cmd(spec, Some(handler)));
+                    c.subs
+                        .insert(sub.as_bytes().to_vec(), new_cmd(spec, Some(handler)));
                 }
             }
         }

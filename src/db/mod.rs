@@ -60,7 +60,12 @@ impl Db {
     }
 
     /// The live entry at `key` for a read: counts hits and misses.
-    pub fn lookup_read(&mut self, key: &[u8], now: i64, stats: &mut KeyStats) -> Option<&mut Entry> {
+    pub fn lookup_read(
+        &mut self,
+        key: &[u8],
+        now: i64,
+        stats: &mut KeyStats,
+    ) -> Option<&mut Entry> {
         self.expire_if_needed(key, now, stats);
         let e = self.ks.get_mut(key);
         if e.is_some() {
@@ -72,7 +77,12 @@ impl Db {
     }
 
     /// The live entry at `key` for a write (no hit/miss accounting).
-    pub fn lookup_write(&mut self, key: &[u8], now: i64, stats: &mut KeyStats) -> Option<&mut Entry> {
+    pub fn lookup_write(
+        &mut self,
+        key: &[u8],
+        now: i64,
+        stats: &mut KeyStats,
+    ) -> Option<&mut Entry> {
         self.expire_if_needed(key, now, stats);
         self.ks.get_mut(key)
     }

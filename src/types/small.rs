@@ -32,7 +32,10 @@ impl SmallBytes {
         if b.len() <= INLINE_CAP {
             let mut buf = [0u8; INLINE_CAP];
             buf[..b.len()].copy_from_slice(b);
-            SmallBytes::Inline { len: b.len() as u8, buf }
+            SmallBytes::Inline {
+                len: b.len() as u8,
+                buf,
+            }
         } else {
             SmallBytes::Heap(b.into())
         }
@@ -91,7 +94,10 @@ impl std::hash::Hash for SmallBytes {
 
 impl Default for SmallBytes {
     fn default() -> Self {
-        SmallBytes::Inline { len: 0, buf: [0; INLINE_CAP] }
+        SmallBytes::Inline {
+            len: 0,
+            buf: [0; INLINE_CAP],
+        }
     }
 }
 
@@ -129,13 +135,21 @@ impl From<&[u8]> for SmallBytes {
 
 impl From<Box<[u8]>> for SmallBytes {
     fn from(b: Box<[u8]>) -> Self {
-        if b.len() <= INLINE_CAP { SmallBytes::new(&b) } else { SmallBytes::Heap(b) }
+        if b.len() <= INLINE_CAP {
+            SmallBytes::new(&b)
+        } else {
+            SmallBytes::Heap(b)
+        }
     }
 }
 
 impl From<Vec<u8>> for SmallBytes {
     fn from(v: Vec<u8>) -> Self {
-        if v.len() <= INLINE_CAP { SmallBytes::new(&v) } else { SmallBytes::Heap(v.into_boxed_slice()) }
+        if v.len() <= INLINE_CAP {
+            SmallBytes::new(&v)
+        } else {
+            SmallBytes::Heap(v.into_boxed_slice())
+        }
     }
 }
 

@@ -36,7 +36,11 @@ pub fn parse_i64(b: &[u8]) -> Option<i64> {
     if b.len() == 1 && b[0] == b'0' {
         return Some(0);
     }
-    let (neg, d) = if b[0] == b'-' { (true, &b[1..]) } else { (false, b) };
+    let (neg, d) = if b[0] == b'-' {
+        (true, &b[1..])
+    } else {
+        (false, b)
+    };
     if d.is_empty() || d[0] == b'0' {
         return None;
     }

@@ -322,7 +322,7 @@ impl Pair {
 /// Parse a flat RESP array of bulk strings (e.g. KEYS output) into items.
 pub fn parse_bulk_array(raw: &[u8]) -> Vec<Vec<u8>> {
     let mut items = Vec::new();
-    let mut i = 0;
+    let mut i;
     let line_end = |from: usize| {
         raw[from..]
             .windows(2)
