@@ -268,6 +268,13 @@ impl Keyspace {
         self.slots.get(i)?.as_ref()
     }
 
+    /// The entry in slot `i`, mutable: with [`Self::slot_of`], a lookup then an access
+    /// without hashing and probing twice.
+    #[inline]
+    pub fn slot_entry_mut(&mut self, i: usize) -> Option<&mut Entry> {
+        self.slots.get_mut(i)?.as_mut()
+    }
+
     /// The slot holding `key`.
     pub fn slot_of(&self, key: &[u8]) -> Option<usize> {
         self.find_slot(key).map(|s| s as usize)

@@ -59,6 +59,22 @@ impl Db {
         expired
     }
 
+    /// The live entry at `key`, deleting it if it expired (lazy expiry): one hash probe
+    /// when it is live.
+    #[inline]
+    fn live_mut(&mut self, key: &[u8], now: i64, stats: &mut KeyStats) -> Option<&mut Entry> {
+        let slot = self.ks.slot_of(key)?;
+        let expired = self
+            .ks
+            .slot_entry(slot)
+            .is_some_and(|e| e.expire != NO_EXPIRE && e.expire < now);
+        if expired {
+            self.expire_if_needed(key, now, stats);
+            return None;
+        }
+        self.ks.slot_entry_mut(slot)
+    }
+
     /// The live entry at `key` for a read: counts hits and misses.
     pub fn lookup_read(
         &mut self,
@@ -66,8 +82,7 @@ impl Db {
         now: i64,
         stats: &mut KeyStats,
     ) -> Option<&mut Entry> {
-        self.expire_if_needed(key, now, stats);
-        let e = self.ks.get_mut(key);
+        let e = self.live_mut(key, now, stats);
         if e.is_some() {
             stats.keyspace_hits += 1;
         } else {
@@ -83,8 +98,7 @@ impl Db {
         now: i64,
         stats: &mut KeyStats,
     ) -> Option<&mut Entry> {
-        self.expire_if_needed(key, now, stats);
-        self.ks.get_mut(key)
+        self.live_mut(key, now, stats)
     }
 
     /// Whether `key` exists (after lazy expiry), without touching hit/miss counters.

@@ -163,6 +163,87 @@ pub mod builtins {
         Ok(Reply::Map(out))
     }
 
+    /// The token check shared by redis-py's lock scripts: is `KEYS[1]` holding `ARGV[1]`?
+    fn holds_token(
+        ctx: &mut ScriptCtx,
+        keys: &[Vec<u8>],
+        args: &[Vec<u8>],
+    ) -> Result<bool, CmdError> {
+        let k = key(keys, 0)?;
+        let token = arg(args, 0)?;
+        Ok(matches!(ctx.call(&[b"GET".as_slice(), k])?, Reply::Bulk(v) if v == token))
+    }
+
+    /// redis-py `Lock.release`: delete the lock if we still own it.
+    pub fn lock_release(
+        ctx: &mut ScriptCtx,
+        keys: &[Vec<u8>],
+        args: &[Vec<u8>],
+    ) -> Result<Reply, CmdError> {
+        if !holds_token(ctx, keys, args)? {
+            return Ok(Reply::Int(0));
+        }
+        ctx.call(&[b"DEL".as_slice(), key(keys, 0)?])?;
+        Ok(Reply::Int(1))
+    }
+
+    /// redis-py `Lock.extend`: add (or, with ARGV[3] = "1", set) the TTL if we own it.
+    pub fn lock_extend(
+        ctx: &mut ScriptCtx,
+        keys: &[Vec<u8>],
+        args: &[Vec<u8>],
+    ) -> Result<Reply, CmdError> {
+        if !holds_token(ctx, keys, args)? {
+            return Ok(Reply::Int(0));
+        }
+        let k = key(keys, 0)?;
+        let pttl = match ctx.call(&[b"PTTL".as_slice(), k])? {
+            Reply::Int(n) => n,
+            _ => 0,
+        };
+        if pttl < 0 {
+            return Ok(Reply::Int(0));
+        }
+        let add = crate::types::string::parse_i64(arg(args, 1)?).ok_or(CmdError::NotInteger)?;
+        let new_ttl = if arg(args, 2)? == b"0" {
+            add.saturating_add(pttl)
+        } else {
+            add
+        };
+        ctx.call(&[b"PEXPIRE".as_slice(), k, new_ttl.to_string().as_bytes()])?;
+        Ok(Reply::Int(1))
+    }
+
+    /// redis-py `Lock.reacquire`: reset the TTL if we own it.
+    pub fn lock_reacquire(
+        ctx: &mut ScriptCtx,
+        keys: &[Vec<u8>],
+        args: &[Vec<u8>],
+    ) -> Result<Reply, CmdError> {
+        if !holds_token(ctx, keys, args)? {
+            return Ok(Reply::Int(0));
+        }
+        ctx.call(&[b"PEXPIRE".as_slice(), key(keys, 0)?, arg(args, 1)?])?;
+        Ok(Reply::Int(1))
+    }
+
+    /// SHA1s of the Lua bodies of redis-py's `Lock` scripts (unchanged across redis-py
+    /// 4.x–8.x), so `r.lock(...)` works unmodified: EVALSHA of these runs the hooks above.
+    pub const REDIS_PY_LOCK_SCRIPTS: &[(&str, &str)] = &[
+        (
+            "c3f8721cbb97f72bc19e972846bd7aaf91901658",
+            "redis_py_lock_release",
+        ),
+        (
+            "a4e8783852e6b949f9ef3a97212805108459a890",
+            "redis_py_lock_extend",
+        ),
+        (
+            "1cac51482acf5858da00f6d685d68f886cd6b6b2",
+            "redis_py_lock_reacquire",
+        ),
+    ];
+
     /// Register the built-ins.
     pub fn register(reg: &mut Registry) {
         let mut add = |name: &str, ro: bool, f: Rc<HookFn>| {
@@ -179,5 +260,11 @@ pub mod builtins {
         add("cas", false, Rc::new(cas));
         add("rate_limit", false, Rc::new(rate_limit));
         add("mget_map", true, Rc::new(mget_map));
+        add("redis_py_lock_release", false, Rc::new(lock_release));
+        add("redis_py_lock_extend", false, Rc::new(lock_extend));
+        add("redis_py_lock_reacquire", false, Rc::new(lock_reacquire));
+        for (sha, f) in REDIS_PY_LOCK_SCRIPTS {
+            reg.scripts.insert((*sha).to_string(), (*f).to_string());
+        }
     }
 }

@@ -534,6 +534,50 @@ def concurrent_clients(t):
 # --- runner -------------------------------------------------------------------------
 
 
+@test
+def lock_acquire_extend_release(t):
+    # redis-py's Lock runs Lua scripts (EVALSHA); cinnabar serves them as built-in hooks.
+    r = t.r
+    other = t.client()
+    lock = r.lock("resource", timeout=5, blocking=False)
+    assert lock.acquire() is True
+    assert r.get("resource") is not None
+    # A second client cannot take it.
+    assert other.lock("resource", timeout=5, blocking=False).acquire() is False
+    assert other.lock("resource", timeout=5, blocking_timeout=0.05).acquire() is False
+    # Extend adds to the TTL; replace_ttl sets it.
+    assert lock.extend(10) is True
+    assert 10_000 < r.pttl("resource") <= 15_000
+    assert lock.extend(3, replace_ttl=True) is True
+    assert 0 < r.pttl("resource") <= 3_000
+    assert lock.reacquire() is True
+    assert 4_000 < r.pttl("resource") <= 5_000
+    assert lock.owned() is True
+    # Someone else's token cannot release it.
+    stolen = other.lock("resource", timeout=5)
+    stolen.local.token = b"not-the-owner"
+    try:
+        stolen.release()
+        raise AssertionError("releasing a lock we do not own must fail")
+    except redis.exceptions.LockNotOwnedError:
+        pass
+    lock.release()
+    assert r.exists("resource") == 0
+    # Expiry releases it: a 50 ms lock is free again once its TTL has passed.
+    short = r.lock("resource", timeout=0.05, blocking=False)
+    assert short.acquire() is True
+    deadline = time.time() + 5
+    while r.exists("resource"):
+        assert time.time() < deadline, "lock never expired"
+        time.sleep(0.01)
+    assert other.lock("resource", timeout=5, blocking=False).acquire() is True
+    try:
+        short.release()
+        raise AssertionError("releasing an expired lock must fail")
+    except redis.exceptions.LockNotOwnedError:
+        pass
+
+
 def main():
     wanted = sys.argv[1] if len(sys.argv) > 1 else ""
     passed = failed = 0
