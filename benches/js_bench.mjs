@@ -3,6 +3,8 @@
 //   bash scripts/build-wasm.sh && (cd tests/js && npm install)   # once (setup-js.sh does both)
 //   node benches/js_bench.mjs            # N=1000000 keys, Z=10000 ZADDs
 //   N=200000 Z=2000 node benches/js_bench.mjs
+//   PARTS=throughput ROUNDS=5 node benches/js_bench.mjs   # parts: throughput,zset,memory
+//   CINNABAR_PKG=/abs/path/pkg/src/node.js node benches/js_bench.mjs   # another build
 //
 // - SET/GET of N 16-byte values: cinnabar (db.set/db.get) vs Map, lru-cache, ioredis-mock
 // - Z single-member ZADDs then ZRANGE top-10 (REV): cinnabar vs ioredis-mock
@@ -10,6 +12,8 @@
 //   memory + JS heap growth) vs lru-cache and Map (JS heap growth after GC)
 import { createRequire } from 'node:module';
 import { execFileSync } from 'node:child_process';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { fileURLToPath } from 'node:url';
 
 const here = fileURLToPath(import.meta.url);
@@ -60,12 +64,24 @@ if (process.argv[2] === '--mem') {
 }
 
 // --- throughput -----------------------------------------------------------------------
+// The machine is shared and noisy: each contender runs ROUNDS times, alternating with
+// the others, on a fresh instance after a full GC (so nobody pays for another's garbage,
+// e.g. the key arrays built above), and its best round counts.
+const gc = (() => {
+  v8.setFlagsFromString('--expose-gc');
+  return vm.runInNewContext('gc');
+})();
+const ROUNDS = Number(process.env.ROUNDS ?? 3);
+const PARTS = new Set((process.env.PARTS ?? 'throughput,zset,memory').split(','));
+
 function rate(fn, n) {
+  gc();
   const t0 = performance.now();
   fn();
   return n / ((performance.now() - t0) / 1000);
 }
 async function rateAsync(fn, n) {
+  gc();
   const t0 = performance.now();
   await fn();
   return n / ((performance.now() - t0) / 1000);
@@ -76,83 +92,93 @@ const ratio = (a, b) => `${(a / b).toFixed(2)}x`;
 const ks = keys();
 const vs = ks.map((_, i) => value(i));
 const results = {};
+const keep = (name, r) => {
+  const best = results[name];
+  results[name] = best ? { set: Math.max(best.set, r.set), get: Math.max(best.get, r.get) } : r;
+};
 
-// Each contender first runs on a throwaway instance (JIT and wasm tier-up), then on a
-// fresh one for the measured run.
+// Each contender first runs on a throwaway instance (JIT and wasm tier-up).
 const W = Math.min(N, 100_000);
-{
-  const w = await openCinnabar();
-  for (let i = 0; i < W; i++) w.set(ks[i], vs[i]);
-  for (let i = 0; i < W; i++) w.get(ks[i]);
-  w.close();
-  const db = await openCinnabar();
-  results.cinnabar = {
-    set: rate(() => {
-      for (let i = 0; i < N; i++) db.set(ks[i], vs[i]);
-    }, N),
-    get: rate(() => {
-      for (let i = 0; i < N; i++) if (db.get(ks[i]) === null) throw new Error('miss');
-    }, N),
-  };
-  db.close();
-}
-{
-  const w = new Map();
-  for (let i = 0; i < W; i++) w.set(ks[i], vs[i]);
-  for (let i = 0; i < W; i++) w.get(ks[i]);
-  const m = new Map();
-  results.Map = {
-    set: rate(() => {
-      for (let i = 0; i < N; i++) m.set(ks[i], vs[i]);
-    }, N),
-    get: rate(() => {
-      for (let i = 0; i < N; i++) if (m.get(ks[i]) === undefined) throw new Error('miss');
-    }, N),
-  };
-}
-{
+if (PARTS.has('throughput')) {
   const { LRUCache } = require('lru-cache');
-  const w = new LRUCache({ max: N * 2 });
-  for (let i = 0; i < W; i++) w.set(ks[i], vs[i]);
-  for (let i = 0; i < W; i++) w.get(ks[i]);
-  const c = new LRUCache({ max: N * 2 });
-  results['lru-cache'] = {
-    set: rate(() => {
-      for (let i = 0; i < N; i++) c.set(ks[i], vs[i]);
-    }, N),
-    get: rate(() => {
-      for (let i = 0; i < N; i++) if (c.get(ks[i]) === undefined) throw new Error('miss');
-    }, N),
-  };
-}
-{
   const RedisMock = require('ioredis-mock');
-  const w = new RedisMock();
-  for (let i = 0; i < W / 10; i++) await w.set(ks[i], vs[i]);
-  for (let i = 0; i < W / 10; i++) await w.get(ks[i]);
-  await w.flushall();
-  w.disconnect();
-  const r = new RedisMock();
-  results['ioredis-mock'] = {
-    set: await rateAsync(async () => {
-      for (let i = 0; i < N; i++) await r.set(ks[i], vs[i]);
-    }, N),
-    get: await rateAsync(async () => {
-      for (let i = 0; i < N; i++) if ((await r.get(ks[i])) === null) throw new Error('miss');
-    }, N),
-  };
-  r.disconnect();
-}
+  const { Cinnabar } = await import(pkgEntry);
+  {
+    const w = Cinnabar.openSync({ activeExpire: false });
+    for (let i = 0; i < W; i++) w.set(ks[i], vs[i]);
+    for (let i = 0; i < W; i++) w.get(ks[i]);
+    w.close();
+    const c = new LRUCache({ max: W * 2 });
+    for (let i = 0; i < W; i++) c.set(ks[i], vs[i]);
+    for (let i = 0; i < W; i++) c.get(ks[i]);
+    const m = new Map();
+    for (let i = 0; i < W; i++) m.set(ks[i], vs[i]);
+    for (let i = 0; i < W; i++) m.get(ks[i]);
+    const r = new RedisMock();
+    for (let i = 0; i < W / 10; i++) await r.set(ks[i], vs[i]);
+    for (let i = 0; i < W / 10; i++) await r.get(ks[i]);
+    r.disconnect();
+  }
+  for (let round = 0; round < ROUNDS; round++) {
+    {
+      const db = Cinnabar.openSync({ activeExpire: false });
+      keep('cinnabar', {
+        set: rate(() => {
+          for (let i = 0; i < N; i++) db.set(ks[i], vs[i]);
+        }, N),
+        get: rate(() => {
+          for (let i = 0; i < N; i++) if (db.get(ks[i]) === null) throw new Error('miss');
+        }, N),
+      });
+      db.close();
+    }
+    {
+      const m = new Map();
+      keep('Map', {
+        set: rate(() => {
+          for (let i = 0; i < N; i++) m.set(ks[i], vs[i]);
+        }, N),
+        get: rate(() => {
+          for (let i = 0; i < N; i++) if (m.get(ks[i]) === undefined) throw new Error('miss');
+        }, N),
+      });
+    }
+    {
+      const c = new LRUCache({ max: N * 2 });
+      keep('lru-cache', {
+        set: rate(() => {
+          for (let i = 0; i < N; i++) c.set(ks[i], vs[i]);
+        }, N),
+        get: rate(() => {
+          for (let i = 0; i < N; i++) if (c.get(ks[i]) === undefined) throw new Error('miss');
+        }, N),
+      });
+    }
+    {
+      const r = new RedisMock();
+      keep('ioredis-mock', {
+        set: await rateAsync(async () => {
+          for (let i = 0; i < N; i++) await r.set(ks[i], vs[i]);
+        }, N),
+        get: await rateAsync(async () => {
+          for (let i = 0; i < N; i++) if ((await r.get(ks[i])) === null) throw new Error('miss');
+        }, N),
+      });
+      await r.flushall();
+      r.disconnect();
+    }
+  }
 
-console.log(`SET/GET of ${N} 16-byte values (ops/s; ratio = cinnabar / peer)`);
-const c = results.cinnabar;
-for (const [name, r] of Object.entries(results)) {
-  const cmp = name === 'cinnabar' ? '' : `   cinnabar/${name}: set ${ratio(c.set, r.set)}, get ${ratio(c.get, r.get)}`;
-  console.log(`  ${name.padEnd(13)} set ${fmt(r.set).padStart(9)}  get ${fmt(r.get).padStart(9)}${cmp}`);
+  console.log(`SET/GET of ${N} 16-byte values (ops/s, best of ${ROUNDS} alternating rounds; ratio = cinnabar / peer)`);
+  const c = results.cinnabar;
+  for (const [name, r] of Object.entries(results)) {
+    const cmp = name === 'cinnabar' ? '' : `   cinnabar/${name}: set ${ratio(c.set, r.set)}, get ${ratio(c.get, r.get)}`;
+    console.log(`  ${name.padEnd(13)} set ${fmt(r.set).padStart(9)}  get ${fmt(r.get).padStart(9)}${cmp}`);
+  }
 }
 
 // --- sorted sets ------------------------------------------------------------------------
-{
+if (PARTS.has('zset')) {
   const members = Array.from({ length: Z }, (_, i) => [`player:${i}`, (i * 7919) % 100_003]);
   const w = await openCinnabar();
   for (const [m, s] of members.slice(0, 2000)) w.zadd('warm', { [m]: s });
@@ -176,12 +202,14 @@ for (const [name, r] of Object.entries(results)) {
 }
 
 // --- memory -----------------------------------------------------------------------------
-console.log(`\nmemory for ${N} keys (fresh process each; JS heap growth after GC + wasm memory growth, keys and values included)`);
-const mem = {};
-for (const which of ['cinnabar', 'lru-cache', 'Map']) {
-  const out = execFileSync(process.execPath, ['--expose-gc', here, '--mem', which], { encoding: 'utf8', env: { ...process.env, N: String(N) } });
-  const m = JSON.parse(out.trim().split('\n').pop());
-  mem[which] = (m.heap + m.wasm) / N;
-  console.log(`  ${which.padEnd(10)} ${mem[which].toFixed(1).padStart(7)} B/key  (JS heap ${(m.heap / N).toFixed(1)}, wasm ${(m.wasm / N).toFixed(1)})`);
+if (PARTS.has('memory')) {
+  console.log(`\nmemory for ${N} keys (fresh process each; JS heap growth after GC + wasm memory growth, keys and values included)`);
+  const mem = {};
+  for (const which of ['cinnabar', 'lru-cache', 'Map']) {
+    const out = execFileSync(process.execPath, ['--expose-gc', here, '--mem', which], { encoding: 'utf8', env: { ...process.env, N: String(N) } });
+    const m = JSON.parse(out.trim().split('\n').pop());
+    mem[which] = (m.heap + m.wasm) / N;
+    console.log(`  ${which.padEnd(10)} ${mem[which].toFixed(1).padStart(7)} B/key  (JS heap ${(m.heap / N).toFixed(1)}, wasm ${(m.wasm / N).toFixed(1)})`);
+  }
+  console.log(`  cinnabar/lru-cache memory: ${(mem.cinnabar / mem['lru-cache']).toFixed(2)}x`);
 }
-console.log(`  cinnabar/lru-cache memory: ${(mem.cinnabar / mem['lru-cache']).toFixed(2)}x`);

@@ -4,11 +4,16 @@
 #   bash scripts/build-wasm.sh        # (also: `npm run build` in pkg/)
 #
 # 1. cargo build --lib for wasm32-unknown-unknown with the size-tuned `wasm` profile
+#    (opt-level "z"; CINNABAR_WASM_OPT_LEVEL=s trades ~90 KB gzipped for ~1.4x the
+#    get/set speed: see pkg/README.md, "Size and speed")
 # 2. wasm-bindgen (the CLI pinned to the crate's exact version, from ~/.cache/cinnabar-tools; installed
 #    by scripts/setup-js.sh when missing) with the `web` glue, which every entry uses:
 #    Node and workerd instantiate it synchronously with initSync, browsers with init()
-# 3. wasm-opt -Oz from the npm `binaryen` package in pkg/node_modules, when installed
-#    (never Debian's binaryen 108: it corrupts wasm-bindgen output)
+# 3. wasm-opt from the npm `binaryen` package in pkg/node_modules, when installed
+#    (never Debian's binaryen 108: it corrupts wasm-bindgen output), with a list of
+#    size passes rather than -Oz: -Oz's inlining and function reordering make the file
+#    smaller raw but ~30 KB *larger* gzipped (they break up the repetitive code gzip
+#    feeds on)
 # Prints the .wasm size raw and gzipped.
 set -euo pipefail
 
@@ -21,7 +26,8 @@ if [ ! -x "$wb" ] || [ "$("$wb" --version | awk '{print $2}')" != "$wb_version" 
     bash scripts/setup-js.sh --no-browser
 fi
 
-cargo build --quiet --lib --target wasm32-unknown-unknown --profile wasm
+CARGO_PROFILE_WASM_OPT_LEVEL="${CINNABAR_WASM_OPT_LEVEL:-z}" \
+    cargo build --quiet --lib --target wasm32-unknown-unknown --profile wasm
 raw="target/wasm32-unknown-unknown/wasm/cinnabar.wasm"
 
 out="pkg/dist"
@@ -33,7 +39,9 @@ trap 'rm -rf "$tmp"' EXIT
 opt="pkg/node_modules/.bin/wasm-opt"
 if [ -x "$opt" ]; then
     # The features rustc's wasm32 target emits by default (1.8x+).
-    "$opt" -Oz --enable-bulk-memory --enable-sign-ext --enable-mutable-globals \
+    "$opt" --duplicate-function-elimination --code-folding --remove-unused-brs --rse \
+        --optimize-instructions --vacuum --remove-unused-module-elements \
+        --enable-bulk-memory --enable-sign-ext --enable-mutable-globals \
         --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue \
         "$tmp/cinnabar_bg.wasm" -o "$tmp/cinnabar_bg.opt.wasm"
     mv "$tmp/cinnabar_bg.opt.wasm" "$tmp/cinnabar_bg.wasm"

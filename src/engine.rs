@@ -231,16 +231,33 @@ impl Engine {
     /// Run one command and append its RESP-encoded reply (in the client's current
     /// protocol) to `out`, unless the command blocked the client.
     pub fn execute_encoded(&mut self, h: ClientHandle, args: &Args, out: &mut Vec<u8>) -> Exec {
+        let (outcome, reply) = self.execute_reply(h, args, out);
+        if let Some((reply, resp3)) = reply {
+            crate::resp::encode(&reply, resp3, out);
+        }
+        outcome
+    }
+
+    /// [`Self::execute_encoded`] without the final encoding, for hosts that map replies
+    /// themselves (the wasm bindings): messages the command published to its own client
+    /// are appended to `out` (RESP), and the reply comes back with whether the client
+    /// speaks RESP3 — `None` when the client blocked or CLIENT REPLY dropped it.
+    pub fn execute_reply(
+        &mut self,
+        h: ClientHandle,
+        args: &Args,
+        out: &mut Vec<u8>,
+    ) -> (Exec, Option<(Reply, bool)>) {
         let Some(mut sess) = self
             .clients
             .slots
             .get_mut(h.slot as usize)
             .and_then(|s| s.take())
         else {
-            out.extend_from_slice(b"-ERR unknown client\r\n");
-            return Exec::Close;
+            return (Exec::Close, Some((Reply::Error("ERR unknown client".into()), false)));
         };
         let reply = self.execute_in(&mut sess, args);
+        let mut handed = None;
         let outcome = if let Some(mut req) = self.st.block_request.take() {
             let argv = match req.rewritten_argv.take() {
                 Some(v) => ArgvBuf::from_parts(v),
@@ -270,7 +287,7 @@ impl Engine {
             }
             // [ops hook] CLIENT REPLY OFF / SKIP drop the reply.
             if !crate::ops::suppress_reply(&mut self.st, sess.id) {
-                crate::resp::encode(&reply, sess.resp3(), out);
+                handed = Some((reply, sess.resp3()));
             }
             if sess.close_after_reply {
                 Exec::Close
@@ -279,7 +296,7 @@ impl Engine {
             }
         };
         self.clients.slots[h.slot as usize] = Some(sess);
-        outcome
+        (outcome, handed)
     }
 
     /// Re-run the commands of clients blocked on keys that became ready, first come first

@@ -60,6 +60,11 @@ const NodeBuffer = typeof globalThis.Buffer === 'function' && typeof globalThis.
 
 const str = (v) => (v instanceof Uint8Array ? utf8(v, 0, v.length) : v);
 
+// Reply codes of WasmEngine.exec (src/wasm/mod.rs): >= 0 is a bulk string's length.
+const R_NIL = -1;
+const R_OK = -2;
+const R_INT = -3;
+
 // --- hook plumbing shared by all databases of this module instance -----------------------
 
 let hookMetaIdx = -1;
@@ -302,36 +307,36 @@ class Core {
     return r.value();
   }
 
-  decode(session, len, bufs) {
+  /** The reply of `exec` from its code (see src/wasm/mod.rs, "The calling convention"). */
+  decode(session, code, bufs) {
     if (this.u8.byteLength === 0) this.refresh();
-    const u8 = this.u8;
-    const ptr = this.u32[this.m + 4];
-    const r = this.reader;
-    r.reset(u8, ptr, ptr + len, bufs);
-    // Fast path: one bulk string, integer, null or +OK, and no Pub/Sub traffic.
-    const t = u8[ptr];
-    if ((t === 36 || t === 58 || t === 95 || t === 43) && this.u32[this.m + 6] === 0) {
-      r.p = ptr + 1;
-      if (t === 95) return null;
-      if (t === 43) {
-        if (len === 5 && u8[ptr + 1] === 79 && u8[ptr + 2] === 75) return 'OK';
-        r.p = ptr;
-        return this.decodeFrames(session, len, bufs, r, u8);
-      }
-      if (t === 58) {
-        const v = r.intValue();
-        if (r.p === r.end) return v;
-      } else {
-        const n = r.int();
-        if (n < 0) return null;
-        if (r.p + n + 2 === r.end) return r.bulkBody(n);
-      }
-      r.p = ptr;
+    let v;
+    if (code >= 0) {
+      // A bulk string of `code` bytes at the output pointer.
+      const p = this.u32[this.m + 4];
+      v = bufs ? this.u8.slice(p, p + code) : this.reader.nb !== null ? this.reader.nb.utf8Slice(p, p + code) : utf8(this.u8, p, p + code);
+    } else if (code === R_NIL) {
+      v = null;
+    } else if (code === R_OK) {
+      v = 'OK';
+    } else if (code === R_INT) {
+      const u32 = this.u32;
+      v = (u32[this.m + 8] | 0) * 4294967296 + u32[this.m + 7];
+    } else {
+      const ptr = this.u32[this.m + 4];
+      const r = this.reader;
+      r.reset(this.u8, ptr, ptr + this.u32[this.m + 5], bufs);
+      return this.decodeFrames(session, bufs, r, this.u8);
     }
-    return this.decodeFrames(session, len, bufs, r, u8);
+    // Messages for other sessions (subscribers, keyspace events) wait in the engine.
+    if (this.u32[this.m + 6] > 0) {
+      this.drain(bufs);
+      this.deliverLater();
+    }
+    return v;
   }
 
-  decodeFrames(session, len, bufs, r, u8) {
+  decodeFrames(session, bufs, r, u8) {
     let result = null;
     let many = null;
     let count = 0;

@@ -1,5 +1,5 @@
 //! wasm-bindgen marshalling for the npm package (`pkg/`). Marshalling only: every
-//! command goes through [`Engine::execute_encoded`], the same dispatcher the server uses.
+//! command goes through [`Engine::execute_reply`], the same dispatcher the server uses.
 //!
 //! # The calling convention
 //!
@@ -9,9 +9,12 @@
 //!
 //! - the **argument area**: JS writes the arguments' bytes back to back (strings encoded
 //!   as UTF-8 in place) and their lengths into the **length area**;
-//! - [`WasmEngine::exec`] runs the command and leaves its reply **RESP3-encoded** (the
-//!   sessions speak RESP3 unless the caller sends `HELLO 2`) in the **output area**;
-//!   JS decodes it straight out of memory.
+//! - [`WasmEngine::exec`] runs the command and returns a **reply code**. The most common
+//!   replies need no encoding: `code >= 0` is a bulk string of `code` bytes in the
+//!   **output area**, [`R_NIL`] a null, [`R_OK`] `+OK`, [`R_INT`] an integer (in the meta
+//!   block). Anything else is [`R_RESP`]: the reply **RESP3-encoded** (the sessions speak
+//!   RESP3 unless the caller sends `HELLO 2`) in the output area, after any Pub/Sub push
+//!   frames the command sent to its own session; JS decodes it straight out of memory.
 //! - a small **meta block** of `u32`s tells JS where the areas are now (they move when
 //!   they grow):
 //!
@@ -21,6 +24,7 @@
 //! | 2, 3  | length area pointer, capacity (entries)   |
 //! | 4, 5  | output pointer, length                    |
 //! | 6     | Pub/Sub messages waiting (see [`WasmEngine::drain_messages`]) |
+//! | 7, 8  | the integer of an [`R_INT`] reply: low, high 32 bits (two's complement) |
 //!
 //! Time: JS passes the current time with every call (`Date.now()`, or the clock the host
 //! injected for tests), so a command costs no call back into JS for the clock. Only the
@@ -46,7 +50,16 @@ use crate::reply::{CmdError, Reply};
 use crate::script::ScriptCtx;
 use crate::{ClientHandle, Config, Engine};
 
-const META_LEN: usize = 8;
+const META_LEN: usize = 10;
+
+/// [`WasmEngine::exec`] reply code: a null.
+pub const R_NIL: i32 = -1;
+/// Reply code: `+OK`.
+pub const R_OK: i32 = -2;
+/// Reply code: an integer, in meta[7] (low 32 bits) and meta[8] (high 32 bits).
+pub const R_INT: i32 = -3;
+/// Reply code: RESP in the output area (`meta[5]` bytes).
+pub const R_RESP: i32 = -4;
 const INITIAL_ARGS: usize = 64 * 1024;
 const INITIAL_LENS: usize = 256;
 
@@ -266,28 +279,38 @@ impl WasmEngine {
     }
 
     /// Run the command whose `nargs` arguments are in the argument area on session
-    /// `idx` at time `now` (ms). Returns the length of the RESP3 reply left in the output
-    /// area.
-    pub fn exec(&mut self, idx: u32, nargs: u32, now: f64) -> u32 {
+    /// `idx` at time `now` (ms). Returns the reply code (see the module docs).
+    pub fn exec(&mut self, idx: u32, nargs: u32, now: f64) -> i32 {
         self.clock.set(now);
         self.out.clear();
         let handle = self.sessions.get(idx as usize).copied().flatten();
-        match (handle, self.build_ranges(nargs as usize)) {
-            (None, _) => self.out.extend_from_slice(b"-ERR session closed\r\n"),
-            (Some(_), false) => self.out.extend_from_slice(b"-ERR bad argument area\r\n"),
+        let code = match (handle, self.build_ranges(nargs as usize)) {
+            (None, _) => {
+                self.out.extend_from_slice(b"-ERR session closed\r\n");
+                R_RESP
+            }
+            (Some(_), false) => {
+                self.out.extend_from_slice(b"-ERR bad argument area\r\n");
+                R_RESP
+            }
             (Some(h), true) => {
                 let args = Args::new(&self.args, &self.ranges);
-                if self.engine.execute_encoded(h, &args, &mut self.out) == Exec::Blocked {
+                match self.engine.execute_reply(h, &args, &mut self.out) {
                     // Cannot happen (embedded sessions never block); answer rather than hang.
-                    self.out
-                        .extend_from_slice(b"-ERR blocking is not supported here\r\n");
+                    (Exec::Blocked, _) => {
+                        self.out
+                            .extend_from_slice(b"-ERR blocking is not supported here\r\n");
+                        R_RESP
+                    }
+                    // CLIENT REPLY OFF/SKIP: no reply (but maybe push frames).
+                    (_, None) => R_RESP,
+                    (_, Some((reply, resp3))) => self.reply_code(reply, resp3),
                 }
             }
-        }
+        };
         self.update_meta();
-        self.out.len() as u32
+        code
     }
-
     /// Run one active expiry cycle of at most `budget_ms` at time `now`; returns the
     /// keys deleted.
     pub fn active_expire(&mut self, budget_ms: u32, now: f64) -> u32 {
@@ -402,6 +425,34 @@ impl WasmEngine {
 }
 
 impl WasmEngine {
+    /// The code of `reply` (see the module docs), with its bytes in the output area.
+    fn reply_code(&mut self, reply: Reply, resp3: bool) -> i32 {
+        // Push frames already in the output area go first: then the whole is RESP.
+        if self.out.is_empty() {
+            match reply {
+                Reply::Bulk(b) => {
+                    if let Ok(n) = i32::try_from(b.len()) {
+                        self.out.extend_from_slice(&b);
+                        return n;
+                    }
+                    crate::resp::encode(&Reply::Bulk(b), resp3, &mut self.out);
+                    return R_RESP;
+                }
+                Reply::Nil => return R_NIL,
+                Reply::NilArray if resp3 => return R_NIL,
+                Reply::Ok => return R_OK,
+                Reply::Int(i) => {
+                    self.meta[7] = i as u32;
+                    self.meta[8] = (i >> 32) as u32;
+                    return R_INT;
+                }
+                _ => {}
+            }
+        }
+        crate::resp::encode(&reply, resp3, &mut self.out);
+        R_RESP
+    }
+
     fn build_ranges(&mut self, n: usize) -> bool {
         build_ranges(&self.lens, self.args.len(), n, &mut self.ranges)
     }

@@ -43,7 +43,9 @@ async function main(): Promise<void> {
   db.registerHook('bad', () => () => 1);
   void [fr, er, mh];
   const snap: Uint8Array = db.snapshot();
-  validateSnapshot(snap);
+  const info: { version: number; createdAt: number } = validateSnapshot(snap);
+  const loaded: number = db.restore(snap);
+  void [info, loaded];
   const restored = Cinnabar.openSync({ snapshot: snap });
   restored.close();
   const bin = await Cinnabar.open({ returnBuffers: true });
