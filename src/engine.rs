@@ -254,7 +254,10 @@ impl Engine {
             .get_mut(h.slot as usize)
             .and_then(|s| s.take())
         else {
-            return (Exec::Close, Some((Reply::Error("ERR unknown client".into()), false)));
+            return (
+                Exec::Close,
+                Some((Reply::Error("ERR unknown client".into()), false)),
+            );
         };
         let reply = self.execute_in(&mut sess, args);
         let mut handed = None;
