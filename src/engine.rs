@@ -4,6 +4,7 @@
 use crate::blocking::Blocked;
 use crate::clock::Clock;
 use crate::cmd::ArgvBuf;
+use crate::cmd::table::Kind;
 use crate::cmd::{Args, Ctx, HostEvents, State, Stats, table};
 use crate::config::Config;
 use crate::db::{Db, expire};
@@ -466,10 +467,10 @@ impl Engine {
             }
         }
         if sess.resp == 2 && sess.subscribed() {
-            match cmd.name() {
-                "ping" | "subscribe" | "ssubscribe" | "unsubscribe" | "sunsubscribe"
-                | "psubscribe" | "punsubscribe" | "quit" | "reset" => {}
-                other => {
+            match cmd.kind {
+                Kind::Subscribed | Kind::Connection => {}
+                _ => {
+                    let other = cmd.name();
                     return Err(CmdError::UnknownCommand(format!(
                         "ERR Can't execute '{other}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context"
                     )));
@@ -481,9 +482,9 @@ impl Engine {
             return Ok(Reply::Nil);
         }
         if sess.in_multi {
-            match cmd.name() {
-                "exec" => return self.exec_transaction(sess, now),
-                "discard" | "multi" | "watch" | "quit" | "reset" => {}
+            match cmd.kind {
+                Kind::Exec => return self.exec_transaction(sess, now),
+                Kind::MultiControl | Kind::Connection => {}
                 _ => {
                     if cmd.spec.flags & crate::cmd::spec_types::F_NO_MULTI != 0 {
                         sess.multi_error = true;
@@ -498,10 +499,7 @@ impl Engine {
                 }
             }
         }
-        if matches!(
-            cmd.name(),
-            "fcall" | "fcall_ro" | "eval" | "evalsha" | "eval_ro" | "evalsha_ro"
-        ) {
+        if cmd.kind == Kind::Script {
             sess.last_cmd = cmd.name();
             self.st.stats.total_commands_processed += 1;
             return self.run_hook(sess, args, now, cmd.name());

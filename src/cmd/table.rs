@@ -6,8 +6,9 @@
 //! `container|sub`). The table joins the two: only commands with a handler are served
 //! and listed by `COMMAND`.
 
-// hashbrown (foldhash), not std (SipHash): the name lookup runs for every command.
-use hashbrown::HashMap;
+// The name lookup runs for every command: a hashbrown table keyed by a case-folding
+// hash, so a name is found without first copying it to lower case.
+use hashbrown::{HashMap, HashTable};
 use std::sync::OnceLock;
 
 use super::spec::SPECS;
@@ -25,7 +26,14 @@ pub struct Command {
     /// The handler (None for containers such as CLIENT).
     pub handler: Option<Handler>,
     /// Subcommands by lower-case name (`list` for `client|list`).
-    pub subs: HashMap<Vec<u8>, Command>,
+    pub subs: CmdMap,
+    /// Its index in `SPECS` (the id ACL rules and per-command statistics use).
+    pub id: usize,
+    /// How the dispatcher treats it beyond calling its handler (set once, here, so
+    /// the dispatcher never compares names).
+    pub kind: Kind,
+    /// The name within its container (`list` for `client|list`).
+    short: &'static str,
     /// Upper-case name, for messages like "Try CLIENT HELP.".
     pub upper: String,
 }
@@ -43,6 +51,11 @@ impl Command {
     pub fn name(&self) -> &'static str {
         self.spec.name
     }
+    /// The name within its container (`list` for `client|list`; `get` for `get`).
+    #[inline]
+    pub fn short_name(&self) -> &'static str {
+        self.short
+    }
     /// Whether this is a container of subcommands.
     pub fn is_container(&self) -> bool {
         !self.subs.is_empty()
@@ -59,9 +72,96 @@ impl Command {
     }
 }
 
+/// What the dispatcher does with a command besides calling its handler.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// An ordinary command: queued inside MULTI, refused in RESP2 subscribed mode.
+    Plain,
+    /// FCALL, EVAL and friends: run as scripting hooks.
+    Script,
+    /// EXEC: runs the transaction.
+    Exec,
+    /// MULTI, DISCARD, WATCH: run at once even inside MULTI.
+    MultiControl,
+    /// PING, (P|S)SUBSCRIBE, (P|S)UNSUBSCRIBE: allowed in RESP2 subscribed mode.
+    Subscribed,
+    /// QUIT, RESET: run at once inside MULTI and in subscribed mode.
+    Connection,
+}
+
+impl Kind {
+    fn of(name: &str) -> Kind {
+        match name {
+            "fcall" | "fcall_ro" | "eval" | "evalsha" | "eval_ro" | "evalsha_ro" => Kind::Script,
+            "exec" => Kind::Exec,
+            "discard" | "multi" | "watch" => Kind::MultiControl,
+            "ping" | "subscribe" | "ssubscribe" | "unsubscribe" | "sunsubscribe"
+            | "psubscribe" | "punsubscribe" => Kind::Subscribed,
+            "quit" | "reset" => Kind::Connection,
+            _ => Kind::Plain,
+        }
+    }
+}
+
+/// Commands by lower-case name, looked up ASCII case-insensitively.
+#[derive(Default)]
+pub struct CmdMap {
+    table: HashTable<Command>,
+}
+
+/// FNV-1a over the bytes with ASCII letters folded to lower case (other bytes may
+/// collide after folding; equality is checked exactly, case-insensitively).
+#[inline]
+fn fold_hash(name: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in name {
+        h ^= u64::from(b | 0x20);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+impl CmdMap {
+    /// The command named `name`, ASCII case-insensitively.
+    #[inline]
+    pub fn get(&self, name: &[u8]) -> Option<&Command> {
+        self.table.find(fold_hash(name), |c| {
+            let n = c.short_name().as_bytes();
+            n.len() == name.len() && n.eq_ignore_ascii_case(name)
+        })
+    }
+
+    fn get_mut(&mut self, name: &[u8]) -> Option<&mut Command> {
+        self.table.find_mut(fold_hash(name), |c| {
+            c.short_name().as_bytes().eq_ignore_ascii_case(name)
+        })
+    }
+
+    fn insert(&mut self, cmd: Command) {
+        let h = fold_hash(cmd.short_name().as_bytes());
+        self.table
+            .insert_unique(h, cmd, |c| fold_hash(c.short_name().as_bytes()));
+    }
+
+    /// Every command in the map (no particular order).
+    pub fn values(&self) -> impl Iterator<Item = &Command> {
+        self.table.iter()
+    }
+
+    /// Number of commands.
+    pub fn len(&self) -> usize {
+        self.table.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.table.is_empty()
+    }
+}
+
 /// All commands, by lower-case name.
 pub struct Table {
-    map: HashMap<Vec<u8>, Command>,
+    map: CmdMap,
 }
 
 /// Every family's handler list.
@@ -100,11 +200,14 @@ impl Table {
     fn build() -> Table {
         let specs: HashMap<&str, &'static CommandSpec> =
             SPECS.iter().map(|s| (s.name, s)).collect();
-        let mut map: HashMap<Vec<u8>, Command> = HashMap::new();
+        let mut map = CmdMap::default();
         let new_cmd = |spec: &'static CommandSpec, handler| Command {
             spec,
             handler,
-            subs: HashMap::new(),
+            subs: CmdMap::default(),
+            id: crate::acl::commands::id_of(spec),
+            kind: Kind::of(spec.name),
+            short: spec.name.split_once('|').map_or(spec.name, |(_, sub)| sub),
             upper: spec.name.to_ascii_uppercase(),
         };
         for &(name, handler) in families() {
@@ -114,18 +217,21 @@ impl Table {
                 continue;
             };
             match name.split_once('|') {
-                None => {
-                    map.insert(name.as_bytes().to_vec(), new_cmd(spec, Some(handler)));
-                }
-                Some((container, sub)) => {
+                None => match map.get_mut(name.as_bytes()) {
+                    // The container's own handler (COMMAND) after its subcommands.
+                    Some(c) => c.handler = Some(handler),
+                    None => map.insert(new_cmd(spec, Some(handler))),
+                },
+                Some((container, _)) => {
                     let Some(&cspec) = specs.get(container) else {
                         continue;
                     };
-                    let c = map
-                        .entry(container.as_bytes().to_vec())
-                        .or_insert_with(|| new_cmd(cspec, None));
-                    c.subs
-                        .insert(sub.as_bytes().to_vec(), new_cmd(spec, Some(handler)));
+                    if map.get(container.as_bytes()).is_none() {
+                        map.insert(new_cmd(cspec, None));
+                    }
+                    if let Some(c) = map.get_mut(container.as_bytes()) {
+                        c.subs.insert(new_cmd(spec, Some(handler)));
+                    }
                 }
             }
         }
@@ -135,7 +241,7 @@ impl Table {
     /// Look a command up by name, ASCII case-insensitively.
     #[inline]
     pub fn lookup(&self, name: &[u8]) -> Option<&Command> {
-        lookup_ci(&self.map, name)
+        self.map.get(name)
     }
 
     /// All top-level commands.
@@ -167,21 +273,10 @@ impl Command {
     /// A subcommand by name, case-insensitively.
     #[inline]
     pub fn sub(&self, name: &[u8]) -> Option<&Command> {
-        lookup_ci(&self.subs, name)
+        self.subs.get(name)
     }
 }
 
-#[inline]
-fn lookup_ci<'m>(map: &'m HashMap<Vec<u8>, Command>, name: &[u8]) -> Option<&'m Command> {
-    let mut buf = [0u8; 48];
-    if name.len() > buf.len() {
-        return None;
-    }
-    let lower = &mut buf[..name.len()];
-    lower.copy_from_slice(name);
-    lower.make_ascii_lowercase();
-    map.get(&*lower)
-}
 
 /// The process-wide command table (immutable data, built once).
 pub fn table() -> &'static Table {

@@ -220,7 +220,7 @@ pub fn call(ctx: &mut Ctx, handler: Handler, args: &Args) -> CmdResult {
 
 fn after_call(ctx: &mut Ctx, args: &Args, r: &CmdResult, dur: u64) {
     let spec = ctx.cmd.spec;
-    let id = crate::acl::commands::id_of(spec);
+    let id = ctx.cmd.id;
     let failed = match r {
         Err(_) => true,
         Ok(reply) => matches!(reply, Reply::Error(_)),
@@ -294,7 +294,7 @@ pub fn after_command(st: &mut State, sess: &Session, args: &Args, reply: &Reply)
             && let Some(s) = st
                 .ops
                 .cmdstats
-                .get_mut(crate::acl::commands::id_of(cmd.spec))
+                .get_mut(cmd.id)
         {
             s.rejected += 1;
         }
