@@ -460,12 +460,13 @@ pub fn aof_dir(cfg: &cinnabar::Config) -> PathBuf {
     Path::new(dir).join(cfg.get("appenddirname").unwrap_or("appendonlydir"))
 }
 
-/// Create a fresh AOF for the engine's current data: base = a snapshot now (written
-/// synchronously), a first increment, and the manifest. Used on a start with no AOF,
-/// and when `CONFIG SET appendonly yes` finds no rewrite possible.
-pub fn create_fresh(engine: &mut Engine, fsync: Fsync) -> Result<Aof, String> {
-    let cfg = engine.state().config.clone();
-    let dir = aof_dir(&cfg);
+/// An AOF with no files yet, in the configured directory (created if missing), and the
+/// manifest found there, if any (new files continue its sequence numbers).
+fn empty_with_old_manifest(
+    cfg: &cinnabar::Config,
+    fsync: Fsync,
+) -> Result<(Aof, Manifest), String> {
+    let dir = aof_dir(cfg);
     fs::create_dir_all(&dir).map_err(|e| {
         format!(
             "Can't create the append-only file directory {}: {e}",
@@ -476,13 +477,12 @@ pub fn create_fresh(engine: &mut Engine, fsync: Fsync) -> Result<Aof, String> {
         .get("appendfilename")
         .unwrap_or("appendonly.aof")
         .to_string();
-    // Start from whatever manifest exists (its seq numbers keep growing).
     let mpath = dir.join(format!("{filename}.manifest"));
     let old = fs::read(&mpath)
         .ok()
         .and_then(|t| Manifest::parse(&t).ok())
         .unwrap_or_default();
-    let mut aof = Aof {
+    let aof = Aof {
         dir,
         filename,
         manifest: Manifest::default(),
@@ -499,6 +499,15 @@ pub fn create_fresh(engine: &mut Engine, fsync: Fsync) -> Result<Aof, String> {
         pending_rewrite: None,
         last_error: None,
     };
+    Ok((aof, old))
+}
+
+/// Create a fresh AOF for the engine's current data: base = a snapshot now (written
+/// synchronously), a first increment, and the manifest. Used on a start with no AOF,
+/// and when `CONFIG SET appendonly yes` finds no rewrite possible.
+pub fn create_fresh(engine: &mut Engine, fsync: Fsync) -> Result<Aof, String> {
+    let cfg = engine.state().config.clone();
+    let (mut aof, old) = empty_with_old_manifest(&cfg, fsync)?;
     let base_seq = old.next_base_seq();
     let incr_seq = old.next_incr_seq();
     let now = engine.now();
@@ -537,41 +546,9 @@ pub fn create_fresh(engine: &mut Engine, fsync: Fsync) -> Result<Aof, String> {
 /// ([`Aof::finish_rewrite`]). An older manifest is removed now (its files are deleted
 /// at the end), so a crash before the base is ready leaves no stale AOF to load.
 pub fn begin_runtime(cfg: &cinnabar::Config, fsync: Fsync) -> Result<Aof, String> {
-    let dir = aof_dir(cfg);
-    fs::create_dir_all(&dir).map_err(|e| {
-        format!(
-            "Can't create the append-only file directory {}: {e}",
-            dir.display()
-        )
-    })?;
-    let filename = cfg
-        .get("appendfilename")
-        .unwrap_or("appendonly.aof")
-        .to_string();
-    let mpath = dir.join(format!("{filename}.manifest"));
-    let old = fs::read(&mpath)
-        .ok()
-        .and_then(|t| Manifest::parse(&t).ok())
-        .unwrap_or_default();
-    let _ = fs::remove_file(&mpath);
-    fsync_dir(&dir);
-    let mut aof = Aof {
-        dir,
-        filename,
-        manifest: Manifest::default(),
-        file: None,
-        buf: Vec::new(),
-        selected_db: None,
-        fsync,
-        appended_seq: 0,
-        flushed_seq: 0,
-        unsynced: false,
-        incr_size: 0,
-        other_size: 0,
-        rewrite_base_size: 0,
-        pending_rewrite: None,
-        last_error: None,
-    };
+    let (mut aof, old) = empty_with_old_manifest(cfg, fsync)?;
+    let _ = fs::remove_file(aof.manifest_path());
+    fsync_dir(&aof.dir);
     let base_seq = old.next_base_seq();
     let incr_seq = old.next_incr_seq();
     aof.manifest.history = old
