@@ -631,14 +631,20 @@ impl Engine {
             (hook.func)(&mut sctx, &keys, &argv)
         };
         sess.can_block = can_block;
-        if let (Some(start), Some(p)) = (prop_start, self.st.propagation.as_mut()) {
-            if p.len() > start {
-                let db = p[start].0;
-                p.insert(start, (db, vec![b"MULTI".to_vec()]));
-                p.push((sess.db, vec![b"EXEC".to_vec()]));
+        self.propagate_as_transaction(prop_start, sess.db);
+        result
+    }
+
+    /// Wrap the writes propagated since `start` (a length of the propagation log) in
+    /// MULTI … EXEC, so that a hook's or a transaction's effects reach the AOF
+    /// atomically. Nothing happens when propagation is off or nothing was written.
+    fn propagate_as_transaction(&mut self, start: Option<usize>, db: usize) {
+        if let (Some(start), Some(p)) = (start, self.st.propagation.as_mut()) {
+            if let Some(&(first_db, _)) = p.get(start) {
+                p.insert(start, (first_db, vec![b"MULTI".to_vec()]));
+                p.push((db, vec![b"EXEC".to_vec()]));
             }
         }
-        result
     }
 
     /// A command run from a hook (`ScriptCtx::call`).
@@ -728,14 +734,7 @@ impl Engine {
         }
         sess.can_block = can_block;
         self.st.persist.in_exec = false;
-        // Propagate the transaction's writes atomically.
-        if let (Some(start), Some(p)) = (prop_start, self.st.propagation.as_mut()) {
-            if p.len() > start {
-                let db = p[start].0;
-                p.insert(start, (db, vec![b"MULTI".to_vec()]));
-                p.push((sess.db, vec![b"EXEC".to_vec()]));
-            }
-        }
+        self.propagate_as_transaction(prop_start, sess.db);
         Ok(Reply::Array(replies))
     }
 
@@ -779,10 +778,7 @@ impl Engine {
     /// A key removed by the engine itself (expiry, eviction): propagate a DEL, break
     /// WATCHes, emit the keyspace event.
     fn on_key_removed(&mut self, db: usize, key: &[u8], now: i64, class: char, event: &str) {
-        if let Some(p) = self.st.propagation.as_mut() {
-            p.push((db, vec![b"DEL".to_vec(), key.to_vec()]));
-        }
-        self.st.touch_watched(db, key);
+        self.st.key_removed(db, key, class == 'e');
         if self.st.config.notify_flags & crate::pubsub::notify::class_flag(class) != 0 {
             let Some(cmd) = table().lookup(b"del") else {
                 return;

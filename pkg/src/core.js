@@ -133,6 +133,9 @@ class Core {
     this.closed = false;
     this.poisoned = null;
     this.inHook = 0;
+    // (records) => void: keys the engine removed by expiry/eviction (see drainRemoved).
+    this.onRemoved = null;
+    this.removedBufs = !!options.returnBuffers;
   }
 
   refresh() {
@@ -333,6 +336,7 @@ class Core {
       this.drain(bufs);
       this.deliverLater();
     }
+    if (this.u32[this.m + 9] > 0) this.drainRemoved();
     return v;
   }
 
@@ -354,7 +358,33 @@ class Core {
     }
     if (this.u32[this.m + 6] > 0) this.drain(bufs);
     if (this.pending) this.deliverLater();
+    if (this.u32[this.m + 9] > 0) this.drainRemoved();
     return many ?? result;
+  }
+
+  /**
+   * Hand the keys the engine removed by itself (expiry, eviction) to `onRemoved`, as a
+   * flat array of (evicted: boolean, db: number, key) triples. Only called when the
+   * engine collected some, which it does only while `set_removed_log(true)`.
+   */
+  drainRemoved() {
+    const len = this.e.drain_removed();
+    if (this.u8.byteLength === 0) this.refresh();
+    const u8 = this.u8;
+    let p = this.u32[this.m + 4];
+    const end = p + len;
+    const bufs = this.removedBufs;
+    const recs = [];
+    const le32 = (i) => (u8[i] | (u8[i + 1] << 8) | (u8[i + 2] << 16) | (u8[i + 3] << 24)) >>> 0;
+    while (p < end) {
+      const evicted = u8[p] === 1;
+      const db = le32(p + 1);
+      const n = le32(p + 5);
+      p += 9;
+      recs.push(evicted, db, bufs ? u8.slice(p, p + n) : utf8(u8, p, p + n));
+      p += n;
+    }
+    if (this.onRemoved && recs.length > 0) this.onRemoved(recs);
   }
 
   /** Collect Pub/Sub messages queued for our sessions. */
@@ -402,6 +432,7 @@ class Core {
       this.drain(false);
       this.deliverLater();
     }
+    if (this.u32[this.m + 9] > 0) this.drainRemoved();
     return n;
   }
 
@@ -488,6 +519,206 @@ function scorePairs(v) {
   if (!Array.isArray(v) || v.length === 0 || Array.isArray(v[0])) return v ?? [];
   const out = [];
   for (let i = 0; i + 1 < v.length; i += 2) out.push([v[i], Number(str(v[i + 1]))]);
+  return out;
+}
+
+// Set o[k] = v, also for k === '__proto__' (an own property, not the prototype).
+function put(o, k, v) {
+  if (k === '__proto__') Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+  else o[k] = v;
+}
+
+// [key, value] pairs (keys as strings) of a RESP3 map (object, or Map with returnBuffers)
+// or of a RESP2 flat array.
+function pairsOf(v) {
+  if (v === null || v === undefined) return [];
+  if (v instanceof Map) return Array.from(v, ([k, x]) => [str(k), x]);
+  if (Array.isArray(v)) {
+    const out = [];
+    for (let i = 0; i + 1 < v.length; i += 2) out.push([str(v[i]), v[i + 1]]);
+    return out;
+  }
+  return Object.entries(v);
+}
+
+const num = (v) => (v === null || v === undefined ? null : typeof v === 'number' ? v : Number(str(v)));
+const strOrNull = (v) => (v === null || v === undefined ? null : str(v));
+
+// Append the pairs of an object, Map or [k, v][] to `a`.
+function pushPairs(a, obj) {
+  const it = obj instanceof Map ? obj.entries() : Array.isArray(obj) ? obj : Object.entries(obj);
+  for (const [k, v] of it) a.push(k, v);
+  return a;
+}
+
+// --- streams -----------------------------------------------------------------------------
+
+/** A stream entry `[id, [field, value, ...]]` → `{ id, fields: { field: value } }` (fields null if deleted). */
+function streamEntry(e) {
+  const f = e[1];
+  let fields = null;
+  if (f !== null && f !== undefined) {
+    fields = {};
+    for (let i = 0; i + 1 < f.length; i += 2) put(fields, str(f[i]), f[i + 1]);
+  }
+  return { id: str(e[0]), fields };
+}
+const streamEntries = (v) => (v === null || v === undefined ? [] : v.map(streamEntry));
+
+/** XREAD/XREADGROUP reply → `[{ key, entries }]` or null (RESP3 map or RESP2 array of pairs). */
+function streamsRead(v) {
+  if (v === null || v === undefined) return null;
+  const pairs = Array.isArray(v) ? v.map((x) => [str(x[0]), x[1]]) : pairsOf(v);
+  return pairs.map(([key, es]) => ({ key, entries: streamEntries(es) }));
+}
+
+/** `MAXLEN|MINID [~] threshold [LIMIT n]` from `{ maxlen, minid, approx, limit }`. */
+function trimArgs(a, o) {
+  if (!o) return a;
+  const byLen = o.maxlen !== undefined && o.maxlen !== null;
+  const byId = o.minid !== undefined && o.minid !== null;
+  if (byLen && byId) throw new TypeError('cinnabar: give maxlen or minid, not both');
+  if (!byLen && !byId) return a;
+  a.push(byLen ? 'MAXLEN' : 'MINID');
+  if (o.approx) a.push('~');
+  a.push(byLen ? o.maxlen : o.minid);
+  if (o.limit !== undefined) a.push('LIMIT', o.limit);
+  return a;
+}
+
+function streamsArgs(a, streams) {
+  const it = streams instanceof Map ? [...streams] : Array.isArray(streams) ? streams : Object.entries(streams);
+  a.push('STREAMS');
+  for (const [k] of it) a.push(k);
+  for (const [, id] of it) a.push(id ?? '$');
+  return a;
+}
+
+// The engine runs in this thread: a read that waits would block the whole program (and a
+// `while (true) xread({ block })` loop would spin it). The typed methods refuse BLOCK.
+function refuseBlock(cmd, o) {
+  if (o && o.block !== undefined && o.block !== null && o.block !== false) {
+    throw new CinnabarError(
+      `ERR ${cmd} BLOCK is not supported by the synchronous API (the engine runs in this thread and cannot wait for another writer): read without block, and poll on a timer or after your own writes`,
+    );
+  }
+}
+
+const camel = (k) => k.replace(/[-_]([a-z])/g, (_, c) => c.toUpperCase());
+
+/** A map reply as an object with camelCase keys; `special[key](value)` converts some values, bytes become strings. */
+function infoObject(v, special) {
+  const o = {};
+  for (const [k, x] of pairsOf(v)) {
+    const ck = camel(k);
+    const f = special?.[ck];
+    put(o, ck, f ? f(x) : x instanceof Uint8Array ? str(x) : x);
+  }
+  return o;
+}
+
+const entryOrNull = (x) => (x === null || x === undefined ? null : streamEntry(x));
+const groupFull = (g) =>
+  infoObject(g, {
+    pending: (p) => p.map((x) => ({ id: str(x[0]), consumer: str(x[1]), deliveryTime: num(x[2]), deliveryCount: num(x[3]) })),
+    consumers: (cs) =>
+      cs.map((c) => infoObject(c, { pending: (p) => p.map((x) => ({ id: str(x[0]), deliveryTime: num(x[1]), deliveryCount: num(x[2]) })) })),
+  });
+const streamInfoSpecial = {
+  firstEntry: entryOrNull,
+  lastEntry: entryOrNull,
+  entries: streamEntries,
+  groups: (g) => (Array.isArray(g) ? g.map(groupFull) : g),
+};
+
+// --- bitmaps, geo ------------------------------------------------------------------------
+
+function bitRange(a, r) {
+  if (!r || r.start === undefined) {
+    if (r?.end !== undefined || r?.unit !== undefined) throw new TypeError('cinnabar: a bit range needs start');
+    return a;
+  }
+  a.push(r.start, r.end ?? -1);
+  if (r.unit) a.push(r.unit.toUpperCase());
+  return a;
+}
+
+function bitfieldArgs(a, ops, readOnly) {
+  for (const o of ops) {
+    const op = String(o.op).toLowerCase();
+    if (op === 'get') a.push('GET', o.type, o.offset);
+    else if (readOnly) throw new TypeError('cinnabar: bitfieldRo only takes get operations');
+    else if (op === 'set') a.push('SET', o.type, o.offset, o.value);
+    else if (op === 'incrby') a.push('INCRBY', o.type, o.offset, o.increment);
+    else if (op === 'overflow') a.push('OVERFLOW', String(o.behavior).toUpperCase());
+    else throw new TypeError(`cinnabar: unknown bitfield operation ${o.op}`);
+  }
+  return a;
+}
+
+function geoFromBy(a, from, by) {
+  if (from.member !== undefined) a.push('FROMMEMBER', from.member);
+  else a.push('FROMLONLAT', from.longitude, from.latitude);
+  if (by.radius !== undefined) a.push('BYRADIUS', by.radius, by.unit ?? 'm');
+  else a.push('BYBOX', by.width, by.height, by.unit ?? 'm');
+  return a;
+}
+
+function geoTail(a, o) {
+  if (!o) return a;
+  if (o.sort) a.push(o.sort.toUpperCase());
+  if (o.count !== undefined) {
+    a.push('COUNT', o.count);
+    if (o.any) a.push('ANY');
+  }
+  return a;
+}
+
+const lonLat = (p) => (p === null || p === undefined ? null : { longitude: num(p[0]), latitude: num(p[1]) });
+
+// --- sorted sets -------------------------------------------------------------------------
+
+function zstoreArgs(a, keys, o) {
+  a.push(keys.length, ...keys);
+  if (o?.weights) a.push('WEIGHTS', ...o.weights);
+  if (o?.aggregate) a.push('AGGREGATE', o.aggregate.toUpperCase());
+  return a;
+}
+
+// --- INFO --------------------------------------------------------------------------------
+
+const INFO_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?$/;
+const INFO_FIELDS = /^[\w.-]+=[^,]*(,[\w.-]+=[^,]*)*$/;
+const infoValue = (s) => (INFO_NUMBER.test(s) ? Number(s) : s);
+
+/** INFO text → `{ section: { field: value } }`; numbers as numbers, `a=1,b=2` values as objects. */
+export function parseInfo(text) {
+  const out = {};
+  let sec = null;
+  for (const raw of str(text).split('\n')) {
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (line === '') continue;
+    if (line.startsWith('# ')) {
+      sec = {};
+      put(out, line.slice(2).trim().toLowerCase(), sec);
+      continue;
+    }
+    const i = line.indexOf(':');
+    if (i < 0) continue;
+    if (!sec) put(out, 'default', (sec = {}));
+    const k = line.slice(0, i);
+    const v = line.slice(i + 1);
+    if (INFO_FIELDS.test(v) && !INFO_NUMBER.test(v)) {
+      const o = {};
+      for (const part of v.split(',')) {
+        const j = part.indexOf('=');
+        put(o, part.slice(0, j), infoValue(part.slice(j + 1)));
+      }
+      put(sec, k, o);
+    } else {
+      put(sec, k, infoValue(v));
+    }
+  }
   return out;
 }
 
@@ -814,6 +1045,373 @@ class Commands {
       count === undefined && Array.isArray(v) && v.length === 2 && !Array.isArray(v[0]) ? [[v[0], Number(str(v[1]))]] : scorePairs(v),
     );
   }
+  zrevrange(key, start, stop, options) {
+    const withScores = !!options?.withScores;
+    return this._c(withScores ? ['ZREVRANGE', key, start, stop, 'WITHSCORES'] : ['ZREVRANGE', key, start, stop], withScores ? scorePairs : id);
+  }
+  zrangebyscore(key, min, max, options) {
+    const a = ['ZRANGEBYSCORE', key, min, max];
+    if (options?.withScores) a.push('WITHSCORES');
+    if (options?.limit) a.push('LIMIT', options.limit.offset ?? 0, options.limit.count ?? -1);
+    return this._c(a, options?.withScores ? scorePairs : id);
+  }
+  zrevrangebyscore(key, max, min, options) {
+    const a = ['ZREVRANGEBYSCORE', key, max, min];
+    if (options?.withScores) a.push('WITHSCORES');
+    if (options?.limit) a.push('LIMIT', options.limit.offset ?? 0, options.limit.count ?? -1);
+    return this._c(a, options?.withScores ? scorePairs : id);
+  }
+  zrangebylex(key, min, max, options) {
+    const a = ['ZRANGEBYLEX', key, min, max];
+    if (options?.limit) a.push('LIMIT', options.limit.offset ?? 0, options.limit.count ?? -1);
+    return this._c(a, id);
+  }
+  zrevrangebylex(key, max, min, options) {
+    const a = ['ZREVRANGEBYLEX', key, max, min];
+    if (options?.limit) a.push('LIMIT', options.limit.offset ?? 0, options.limit.count ?? -1);
+    return this._c(a, id);
+  }
+  zrangestore(dst, src, start, stop, options) {
+    const a = rangeArgs('ZRANGESTORE', src, start, stop, { ...options, withScores: false });
+    a.splice(1, 0, dst);
+    return this._c(a, id);
+  }
+  zlexcount(key, min, max) {
+    return this._c(['ZLEXCOUNT', key, min, max], id);
+  }
+  zremrangebyscore(key, min, max) {
+    return this._c(['ZREMRANGEBYSCORE', key, min, max], id);
+  }
+  zremrangebyrank(key, start, stop) {
+    return this._c(['ZREMRANGEBYRANK', key, start, stop], id);
+  }
+  zremrangebylex(key, min, max) {
+    return this._c(['ZREMRANGEBYLEX', key, min, max], id);
+  }
+  zrandmember(key, count, withScores) {
+    if (count === undefined) return this._c(['ZRANDMEMBER', key], id);
+    return this._c(withScores ? ['ZRANDMEMBER', key, count, 'WITHSCORES'] : ['ZRANDMEMBER', key, count], withScores ? scorePairs : asArray);
+  }
+  zunionstore(dst, keys, options) {
+    return this._c(zstoreArgs(['ZUNIONSTORE', dst], keys, options), id);
+  }
+  zinterstore(dst, keys, options) {
+    return this._c(zstoreArgs(['ZINTERSTORE', dst], keys, options), id);
+  }
+  zdiffstore(dst, keys) {
+    return this._c(['ZDIFFSTORE', dst, keys.length, ...keys], id);
+  }
+  zunion(keys, options) {
+    const a = zstoreArgs(['ZUNION'], keys, options);
+    if (options?.withScores) a.push('WITHSCORES');
+    return this._c(a, options?.withScores ? scorePairs : id);
+  }
+  zinter(keys, options) {
+    const a = zstoreArgs(['ZINTER'], keys, options);
+    if (options?.withScores) a.push('WITHSCORES');
+    return this._c(a, options?.withScores ? scorePairs : id);
+  }
+  zdiff(keys, options) {
+    const a = ['ZDIFF', keys.length, ...keys];
+    if (options?.withScores) a.push('WITHSCORES');
+    return this._c(a, options?.withScores ? scorePairs : id);
+  }
+  zintercard(keys, options) {
+    const a = ['ZINTERCARD', keys.length, ...keys];
+    if (options?.limit !== undefined) a.push('LIMIT', options.limit);
+    return this._c(a, id);
+  }
+  zmpop(keys, which, count) {
+    const a = ['ZMPOP', keys.length, ...keys, which.toUpperCase()];
+    if (count !== undefined) a.push('COUNT', count);
+    return this._c(a, (v) => (v === null ? null : { key: str(v[0]), members: scorePairs(v[1]) }));
+  }
+
+  // --- more strings, lists, sets, hashes ------------------------------------------------
+  setex(key, seconds, value) {
+    return this._c(['SETEX', key, seconds, value], id);
+  }
+  psetex(key, ms, value) {
+    return this._c(['PSETEX', key, ms, value], id);
+  }
+  lpushx(key, ...values) {
+    return this._c(['LPUSHX', key, ...keyList(values)], id);
+  }
+  rpushx(key, ...values) {
+    return this._c(['RPUSHX', key, ...keyList(values)], id);
+  }
+  linsert(key, where, pivot, element) {
+    return this._c(['LINSERT', key, where.toUpperCase(), pivot, element], id);
+  }
+  lpos(key, element, options) {
+    const a = ['LPOS', key, element];
+    if (options?.rank !== undefined) a.push('RANK', options.rank);
+    if (options?.count !== undefined) a.push('COUNT', options.count);
+    if (options?.maxlen !== undefined) a.push('MAXLEN', options.maxlen);
+    return this._c(a, id);
+  }
+  lmove(src, dst, from, to) {
+    return this._c(['LMOVE', src, dst, from.toUpperCase(), to.toUpperCase()], id);
+  }
+  rpoplpush(src, dst) {
+    return this._c(['RPOPLPUSH', src, dst], id);
+  }
+  lmpop(keys, from, count) {
+    const a = ['LMPOP', keys.length, ...keys, from.toUpperCase()];
+    if (count !== undefined) a.push('COUNT', count);
+    return this._c(a, (v) => (v === null ? null : { key: str(v[0]), elements: v[1] }));
+  }
+  smove(src, dst, member) {
+    return this._c(['SMOVE', src, dst, member], bool);
+  }
+  sinterstore(dst, ...keys) {
+    return this._c(['SINTERSTORE', dst, ...keyList(keys)], id);
+  }
+  sunionstore(dst, ...keys) {
+    return this._c(['SUNIONSTORE', dst, ...keyList(keys)], id);
+  }
+  sdiffstore(dst, ...keys) {
+    return this._c(['SDIFFSTORE', dst, ...keyList(keys)], id);
+  }
+  sintercard(keys, options) {
+    const a = ['SINTERCARD', keys.length, ...keys];
+    if (options?.limit !== undefined) a.push('LIMIT', options.limit);
+    return this._c(a, id);
+  }
+  hrandfield(key, count, withValues) {
+    if (count === undefined) return this._c(['HRANDFIELD', key], id);
+    if (!withValues) return this._c(['HRANDFIELD', key, count], asArray);
+    // RESP3 nests [field, value] pairs; RESP2 is flat.
+    return this._c(['HRANDFIELD', key, count, 'WITHVALUES'], (v) => {
+      if (!Array.isArray(v) || v.length === 0 || Array.isArray(v[0])) return v ?? [];
+      const out = [];
+      for (let i = 0; i + 1 < v.length; i += 2) out.push([v[i], v[i + 1]]);
+      return out;
+    });
+  }
+
+  // --- streams --------------------------------------------------------------------------
+  xadd(key, entryId, fields, options) {
+    const a = ['XADD', key];
+    if (options?.nomkstream) a.push('NOMKSTREAM');
+    trimArgs(a, options);
+    a.push(entryId ?? '*');
+    pushPairs(a, fields);
+    return this._c(a, strOrNull);
+  }
+  xlen(key) {
+    return this._c(['XLEN', key], id);
+  }
+  xrange(key, start = '-', end = '+', options) {
+    const a = ['XRANGE', key, start, end];
+    if (options?.count !== undefined) a.push('COUNT', options.count);
+    return this._c(a, streamEntries);
+  }
+  xrevrange(key, end = '+', start = '-', options) {
+    const a = ['XREVRANGE', key, end, start];
+    if (options?.count !== undefined) a.push('COUNT', options.count);
+    return this._c(a, streamEntries);
+  }
+  xdel(key, ...ids) {
+    return this._c(['XDEL', key, ...keyList(ids)], id);
+  }
+  xtrim(key, options) {
+    const a = trimArgs(['XTRIM', key], options);
+    if (a.length === 2) throw new TypeError('cinnabar: xtrim needs maxlen or minid');
+    return this._c(a, id);
+  }
+  xsetid(key, lastId, options) {
+    const a = ['XSETID', key, lastId];
+    if (options?.entriesAdded !== undefined) a.push('ENTRIESADDED', options.entriesAdded);
+    if (options?.maxDeletedId !== undefined) a.push('MAXDELETEDID', options.maxDeletedId);
+    return this._c(a, id);
+  }
+  xread(streams, options) {
+    refuseBlock('XREAD', options);
+    const a = ['XREAD'];
+    if (options?.count !== undefined) a.push('COUNT', options.count);
+    return this._c(streamsArgs(a, streams), streamsRead);
+  }
+  xreadgroup(group, consumer, streams, options) {
+    refuseBlock('XREADGROUP', options);
+    const a = ['XREADGROUP', 'GROUP', group, consumer];
+    if (options?.count !== undefined) a.push('COUNT', options.count);
+    if (options?.noack) a.push('NOACK');
+    const it = streams instanceof Map ? [...streams] : Array.isArray(streams) ? streams : Object.entries(streams);
+    return this._c(streamsArgs(a, it.map(([k, i]) => [k, i ?? '>'])), streamsRead);
+  }
+  xgroupCreate(key, group, startId = '$', options) {
+    const a = ['XGROUP', 'CREATE', key, group, startId];
+    if (options?.mkstream) a.push('MKSTREAM');
+    if (options?.entriesRead !== undefined) a.push('ENTRIESREAD', options.entriesRead);
+    return this._c(a, id);
+  }
+  xgroupDestroy(key, group) {
+    return this._c(['XGROUP', 'DESTROY', key, group], bool);
+  }
+  xgroupSetid(key, group, lastId, options) {
+    const a = ['XGROUP', 'SETID', key, group, lastId];
+    if (options?.entriesRead !== undefined) a.push('ENTRIESREAD', options.entriesRead);
+    return this._c(a, id);
+  }
+  xgroupCreateconsumer(key, group, consumer) {
+    return this._c(['XGROUP', 'CREATECONSUMER', key, group, consumer], bool);
+  }
+  xgroupDelconsumer(key, group, consumer) {
+    return this._c(['XGROUP', 'DELCONSUMER', key, group, consumer], id);
+  }
+  xack(key, group, ...ids) {
+    return this._c(['XACK', key, group, ...keyList(ids)], id);
+  }
+  xpending(key, group, range) {
+    if (range === undefined) {
+      return this._c(['XPENDING', key, group], (v) => ({
+        count: v[0],
+        minId: strOrNull(v[1]),
+        maxId: strOrNull(v[2]),
+        consumers: (v[3] ?? []).map((c) => ({ name: str(c[0]), pending: num(c[1]) })),
+      }));
+    }
+    const a = ['XPENDING', key, group];
+    if (range.idle !== undefined) a.push('IDLE', range.idle);
+    a.push(range.start ?? '-', range.end ?? '+', range.count);
+    if (range.consumer !== undefined) a.push(range.consumer);
+    return this._c(a, (v) => v.map((e) => ({ id: str(e[0]), consumer: str(e[1]), idle: num(e[2]), deliveries: num(e[3]) })));
+  }
+  xclaim(key, group, consumer, minIdleTime, ids, options) {
+    const a = ['XCLAIM', key, group, consumer, minIdleTime, ...(Array.isArray(ids) ? ids : [ids])];
+    if (options?.idle !== undefined) a.push('IDLE', options.idle);
+    if (options?.time !== undefined) a.push('TIME', options.time);
+    if (options?.retryCount !== undefined) a.push('RETRYCOUNT', options.retryCount);
+    if (options?.force) a.push('FORCE');
+    if (options?.justId) a.push('JUSTID');
+    if (options?.lastId !== undefined) a.push('LASTID', options.lastId);
+    const justId = !!options?.justId;
+    return this._c(a, (v) => v.map((e) => (justId ? str(e) : streamEntry(e))));
+  }
+  xautoclaim(key, group, consumer, minIdleTime, start, options) {
+    const a = ['XAUTOCLAIM', key, group, consumer, minIdleTime, start];
+    if (options?.count !== undefined) a.push('COUNT', options.count);
+    if (options?.justId) a.push('JUSTID');
+    const justId = !!options?.justId;
+    return this._c(a, (v) => ({
+      nextId: str(v[0]),
+      entries: v[1].map((e) => (justId ? str(e) : streamEntry(e))),
+      deletedIds: (v[2] ?? []).map(str),
+    }));
+  }
+  xinfoStream(key, options) {
+    const a = ['XINFO', 'STREAM', key];
+    if (options?.full) {
+      a.push('FULL');
+      if (options.count !== undefined) a.push('COUNT', options.count);
+    }
+    return this._c(a, (v) => infoObject(v, streamInfoSpecial));
+  }
+  xinfoGroups(key) {
+    return this._c(['XINFO', 'GROUPS', key], (v) => v.map((g) => infoObject(g)));
+  }
+  xinfoConsumers(key, group) {
+    return this._c(['XINFO', 'CONSUMERS', key, group], (v) => v.map((c) => infoObject(c)));
+  }
+
+  // --- bitmaps --------------------------------------------------------------------------
+  setbit(key, offset, value) {
+    return this._c(['SETBIT', key, offset, value === true ? 1 : value === false ? 0 : value], id);
+  }
+  getbit(key, offset) {
+    return this._c(['GETBIT', key, offset], id);
+  }
+  bitcount(key, range) {
+    return this._c(bitRange(['BITCOUNT', key], range), id);
+  }
+  bitpos(key, bit, range) {
+    return this._c(bitRange(['BITPOS', key, bit === true ? 1 : bit === false ? 0 : bit], range), id);
+  }
+  bitop(op, dst, ...keys) {
+    return this._c(['BITOP', op.toUpperCase(), dst, ...keyList(keys)], id);
+  }
+  bitfield(key, ops) {
+    return this._c(bitfieldArgs(['BITFIELD', key], ops, false), asArray);
+  }
+  bitfieldRo(key, ops) {
+    return this._c(bitfieldArgs(['BITFIELD_RO', key], ops.map((o) => ({ op: 'get', ...o })), true), asArray);
+  }
+
+  // --- HyperLogLog ----------------------------------------------------------------------
+  pfadd(key, ...elements) {
+    return this._c(['PFADD', key, ...keyList(elements)], bool);
+  }
+  pfcount(...keys) {
+    return this._c(['PFCOUNT', ...keyList(keys)], id);
+  }
+  pfmerge(dst, ...sources) {
+    return this._c(['PFMERGE', dst, ...keyList(sources)], id);
+  }
+
+  // --- geo ------------------------------------------------------------------------------
+  geoadd(key, members, options) {
+    const a = ['GEOADD', key];
+    if (options?.nx) a.push('NX');
+    if (options?.xx) a.push('XX');
+    if (options?.ch) a.push('CH');
+    for (const m of Array.isArray(members) ? members : [members]) a.push(m.longitude, m.latitude, m.member);
+    return this._c(a, id);
+  }
+  geopos(key, ...members) {
+    return this._c(['GEOPOS', key, ...keyList(members)], (v) => v.map(lonLat));
+  }
+  geodist(key, member1, member2, unit) {
+    return this._c(unit ? ['GEODIST', key, member1, member2, unit] : ['GEODIST', key, member1, member2], num);
+  }
+  geohash(key, ...members) {
+    return this._c(['GEOHASH', key, ...keyList(members)], (v) => v.map(strOrNull));
+  }
+  geosearch(key, from, by, options) {
+    const a = geoTail(geoFromBy(['GEOSEARCH', key], from, by), options);
+    const wc = !!options?.withCoord;
+    const wd = !!options?.withDist;
+    const wh = !!options?.withHash;
+    if (!wc && !wd && !wh) return this._c(a, asArray);
+    if (wc) a.push('WITHCOORD');
+    if (wd) a.push('WITHDIST');
+    if (wh) a.push('WITHHASH');
+    // Each item: [member, dist?, hash?, [lon, lat]?], in that order.
+    return this._c(a, (v) =>
+      v.map((x) => {
+        const r = { member: x[0] };
+        let i = 1;
+        if (wd) r.distance = num(x[i++]);
+        if (wh) r.hash = num(x[i++]);
+        if (wc) r.coordinates = lonLat(x[i]);
+        return r;
+      }),
+    );
+  }
+  geosearchstore(dst, src, from, by, options) {
+    const a = geoTail(geoFromBy(['GEOSEARCHSTORE', dst, src], from, by), options);
+    if (options?.storeDist) a.push('STOREDIST');
+    return this._c(a, id);
+  }
+
+  // --- server ---------------------------------------------------------------------------
+  /** INFO as `{ section: { field: value } }` (numbers as numbers). */
+  info(...sections) {
+    return this._c(['INFO', ...keyList(sections)], parseInfo);
+  }
+  memoryUsage(key, options) {
+    return this._c(options?.samples !== undefined ? ['MEMORY', 'USAGE', key, 'SAMPLES', options.samples] : ['MEMORY', 'USAGE', key], id);
+  }
+  configGet(...patterns) {
+    return this._c(['CONFIG', 'GET', ...keyList(patterns)], (v) => {
+      const o = {};
+      for (const [k, x] of pairsOf(v)) put(o, k, str(x));
+      return o;
+    });
+  }
+  configSet(params) {
+    return this._c(pushPairs(['CONFIG', 'SET'], params), id);
+  }
 }
 
 /** A MULTI ... EXEC transaction, built with the same typed methods and run by exec(). */
@@ -914,6 +1512,8 @@ export class Cinnabar extends Commands {
       t?.unref?.();
       this.timers.push(t);
     }
+    if (typeof options.onExpired === 'function') this.on('expired', options.onExpired);
+    if (typeof options.onEvicted === 'function') this.on('evicted', options.onEvicted);
   }
 
   _c(args, transform) {
@@ -1054,12 +1654,22 @@ export class Cinnabar extends Commands {
   }
 
   _transaction(queue) {
-    const r = this._run(['MULTI'], this.bufs);
-    if (r instanceof CinnabarError) throw r;
-    for (const [args] of queue) {
-      this._run(args, this.bufs); // QUEUED, or an error that makes EXEC abort
+    // expired/evicted listeners wait until EXEC is done: their calls must not be queued.
+    this.inTx = true;
+    let out;
+    try {
+      const r = this._run(['MULTI'], this.bufs);
+      if (r instanceof CinnabarError) throw r;
+      for (const [args] of queue) {
+        this._run(args, this.bufs); // QUEUED, or an error that makes EXEC abort
+      }
+      out = this._run(['EXEC'], this.bufs);
+    } finally {
+      this.inTx = false;
+      const held = this.heldRemoved;
+      this.heldRemoved = null;
+      if (held) this._emitRemoved(held);
     }
-    const out = this._run(['EXEC'], this.bufs);
     if (out instanceof CinnabarError) throw out;
     if (out === null) return null;
     return out.map((v, i) => (v instanceof CinnabarError ? v : queue[i][1](v)));
@@ -1108,6 +1718,63 @@ export class Cinnabar extends Commands {
   /** Call `cb(message, channel, pattern)` for messages on channels matching `pattern`. */
   psubscribe(pattern, cb) {
     return this._sub('PSUBSCRIBE', this._subSession().patterns, pattern, cb);
+  }
+
+  // --- expired / evicted events ---------------------------------------------------------
+
+  /**
+   * Call `fn(key, dbIndex, db)` for each key the engine removes by itself: `'expired'`
+   * (its TTL passed: found by the active expiry cycle or on access) or `'evicted'`
+   * (maxmemory). Listeners run synchronously, once the call that removed the keys has
+   * its reply (before that call returns), or after an active expiry cycle; an exception
+   * in a listener is rethrown asynchronously. DEL, overwrites and FLUSH* are not
+   * reported. Returns a function that removes the listener.
+   */
+  on(event, fn) {
+    if (event !== 'expired' && event !== 'evicted') throw new TypeError(`cinnabar: unknown event ${event} (expected 'expired' or 'evicted')`);
+    if (typeof fn !== 'function') throw new TypeError('cinnabar: on() needs a function');
+    const l = (this.removedListeners ??= { expired: new Set(), evicted: new Set() });
+    l[event].add(fn);
+    this._syncRemovedLog();
+    return () => this.off(event, fn);
+  }
+
+  /** Remove a listener added with `on` (or the `onExpired` / `onEvicted` options). */
+  off(event, fn) {
+    const l = this.removedListeners;
+    if (l?.[event]?.delete(fn)) this._syncRemovedLog();
+  }
+
+  _syncRemovedLog() {
+    const l = this.removedListeners;
+    const on = !!l && l.expired.size + l.evicted.size > 0;
+    const core = this.core;
+    if (core.closed) return;
+    if (on !== !!this.removedOn) {
+      core.e.set_removed_log(on);
+      this.removedOn = on;
+    }
+    core.onRemoved = on ? (recs) => this._emitRemoved(recs) : null;
+  }
+
+  _emitRemoved(recs) {
+    if (this.inTx) {
+      (this.heldRemoved ??= []).push(...recs);
+      return;
+    }
+    const l = this.removedListeners;
+    for (let i = 0; i + 2 < recs.length; i += 3) {
+      const set = recs[i] ? l.evicted : l.expired;
+      for (const fn of set) {
+        try {
+          fn(recs[i + 2], recs[i + 1], this);
+        } catch (err) {
+          queueMicrotask(() => {
+            throw err;
+          });
+        }
+      }
+    }
   }
 
   // --- hooks ----------------------------------------------------------------------------

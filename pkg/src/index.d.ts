@@ -58,6 +58,10 @@ export interface OpenOptions<B extends boolean = boolean> {
   activeExpire?: 'timer' | 'call' | false;
   /** Interval of the active expiry cycle, ms (default 100). */
   activeExpireIntervalMs?: number;
+  /** Listener of the `expired` event (see `Cinnabar.on`). */
+  onExpired?: RemovedListener<B>;
+  /** Listener of the `evicted` event (see `Cinnabar.on`). */
+  onEvicted?: RemovedListener<B>;
 }
 
 /** An error reply. `message` is Redis's text; `code` its first word ("ERR", "WRONGTYPE", "OOM"...). */
@@ -114,6 +118,202 @@ export interface ScanOptions {
   count?: number;
   type?: 'string' | 'list' | 'hash' | 'set' | 'zset' | string;
 }
+
+/** Field/value pairs: an object, a Map or `[field, value]` pairs. */
+export type FieldValues = Record<string, Value> | Map<Key, Value> | [Key, Value][];
+
+/** A stream entry. Field names are decoded as UTF-8 strings; values are `Bulk<B>`. */
+export interface StreamEntry<B extends boolean = false> {
+  id: string;
+  fields: Record<string, Bulk<B>>;
+}
+/** An entry read from a consumer group's history: `fields` is null when the entry was deleted (XDEL/XTRIM) after delivery. */
+export interface StreamEntryOrDeleted<B extends boolean = false> {
+  id: string;
+  fields: Record<string, Bulk<B>> | null;
+}
+/** One stream's entries in an XREAD / XREADGROUP reply. */
+export interface StreamRead<E> {
+  key: string;
+  entries: E[];
+}
+/** MAXLEN or MINID trimming (`approx` is `~`; `limit` needs `approx`). */
+export interface StreamTrimOptions {
+  maxlen?: number;
+  minid?: string;
+  approx?: boolean;
+  limit?: number;
+}
+export interface XAddOptions extends StreamTrimOptions {
+  /** Don't create the stream if missing (xadd returns null then). */
+  nomkstream?: boolean;
+}
+/** Streams to read and the id to read after: `{ key: id }`, a Map or `[key, id]` pairs (`'$'`: new entries only; in xreadgroup, `'>'`: never delivered). */
+export type StreamIds = Record<string, string> | Map<Key, string> | [Key, string][];
+export interface XReadOptions {
+  count?: number;
+  /** Not supported by the typed methods (the engine is synchronous: a read cannot wait); passing one throws. */
+  block?: never;
+}
+export interface XReadGroupOptions extends XReadOptions {
+  noack?: boolean;
+}
+export interface XPendingSummary {
+  count: number;
+  minId: string | null;
+  maxId: string | null;
+  consumers: { name: string; pending: number }[];
+}
+export interface XPendingRange {
+  start?: string;
+  end?: string;
+  count: number;
+  /** Only entries idle at least this many ms. */
+  idle?: number;
+  consumer?: Key;
+}
+export interface XPendingEntry {
+  id: string;
+  consumer: string;
+  /** ms since the last delivery. */
+  idle: number;
+  deliveries: number;
+}
+export interface XClaimOptions {
+  idle?: number;
+  time?: number;
+  retryCount?: number;
+  force?: boolean;
+  justId?: boolean;
+  lastId?: string;
+}
+export interface XAutoClaimResult<E> {
+  /** The cursor for the next call ('0-0' when the scan is complete). */
+  nextId: string;
+  entries: E[];
+  /** Pending ids whose entries no longer exist (removed from the PEL). */
+  deletedIds: string[];
+}
+export interface XInfoStream<B extends boolean = false> {
+  length: number;
+  radixTreeKeys: number;
+  radixTreeNodes: number;
+  lastGeneratedId: string;
+  maxDeletedEntryId: string;
+  entriesAdded: number;
+  recordedFirstEntryId: string;
+  groups: number;
+  firstEntry: StreamEntry<B> | null;
+  lastEntry: StreamEntry<B> | null;
+}
+export interface XInfoStreamFull<B extends boolean = false> {
+  length: number;
+  radixTreeKeys: number;
+  radixTreeNodes: number;
+  lastGeneratedId: string;
+  maxDeletedEntryId: string;
+  entriesAdded: number;
+  recordedFirstEntryId: string;
+  entries: StreamEntry<B>[];
+  groups: {
+    name: string;
+    lastDeliveredId: string;
+    entriesRead: number | null;
+    lag: number | null;
+    pelCount: number;
+    pending: { id: string; consumer: string; deliveryTime: number; deliveryCount: number }[];
+    consumers: {
+      name: string;
+      seenTime: number;
+      activeTime: number;
+      pelCount: number;
+      pending: { id: string; deliveryTime: number; deliveryCount: number }[];
+    }[];
+  }[];
+}
+export interface XInfoGroup {
+  name: string;
+  consumers: number;
+  pending: number;
+  lastDeliveredId: string;
+  entriesRead: number | null;
+  lag: number | null;
+}
+export interface XInfoConsumer {
+  name: string;
+  pending: number;
+  /** ms since the consumer's last attempted interaction. */
+  idle: number;
+  /** ms since its last successful interaction (-1 if never). */
+  inactive: number;
+}
+
+/** A bit range: `start`/`end` (inclusive, negative from the end; `end` defaults to -1) in bytes or bits. */
+export interface BitRange {
+  start: number;
+  end?: number;
+  unit?: 'byte' | 'bit' | 'BYTE' | 'BIT';
+}
+/** `i1`..`i64` (signed) or `u1`..`u63` (unsigned). */
+export type BitfieldType = `i${number}` | `u${number}`;
+/** A bit offset, or `#n`: n times the type's width. */
+export type BitfieldOffset = number | `#${number}`;
+export type BitfieldOp =
+  | { op: 'get'; type: BitfieldType; offset: BitfieldOffset }
+  | { op: 'set'; type: BitfieldType; offset: BitfieldOffset; value: number | bigint }
+  | { op: 'incrby'; type: BitfieldType; offset: BitfieldOffset; increment: number | bigint }
+  | { op: 'overflow'; behavior: 'wrap' | 'sat' | 'fail' | 'WRAP' | 'SAT' | 'FAIL' };
+export type BitOp = 'AND' | 'OR' | 'XOR' | 'NOT' | 'and' | 'or' | 'xor' | 'not';
+
+export type GeoUnit = 'm' | 'km' | 'mi' | 'ft';
+export interface GeoMember {
+  longitude: number;
+  latitude: number;
+  member: Value;
+}
+export interface GeoCoordinates {
+  longitude: number;
+  latitude: number;
+}
+/** Search around a member of the set, or around a point. */
+export type GeoFrom = { member: Value } | { longitude: number; latitude: number };
+/** Within a radius, or within a box (`unit` defaults to 'm'). */
+export type GeoBy = { radius: number; unit?: GeoUnit } | { width: number; height: number; unit?: GeoUnit };
+export interface GeoSearchOptions {
+  sort?: 'ASC' | 'DESC' | 'asc' | 'desc';
+  count?: number;
+  /** With `count`: stop at the first `count` matches found (not the nearest). */
+  any?: boolean;
+  withCoord?: boolean;
+  withDist?: boolean;
+  withHash?: boolean;
+}
+/** A geosearch match with what was asked for: distance in the search's unit, the 52-bit geohash score, coordinates. */
+export interface GeoSearchResult<B extends boolean = false> {
+  member: Bulk<B>;
+  distance?: number;
+  hash?: number;
+  coordinates?: GeoCoordinates;
+}
+export type GeoSearchWith = { withCoord: true } | { withDist: true } | { withHash: true };
+export interface GeoSearchStoreOptions {
+  sort?: 'ASC' | 'DESC' | 'asc' | 'desc';
+  count?: number;
+  any?: boolean;
+  /** Store distances (in the search's unit) as scores instead of geohashes. */
+  storeDist?: boolean;
+}
+
+export interface ZStoreOptions {
+  weights?: number[];
+  aggregate?: 'SUM' | 'MIN' | 'MAX' | 'sum' | 'min' | 'max';
+}
+
+/** INFO parsed: `{ section: { field: value } }` (section names lower-case; numbers as numbers; `a=1,b=2` values, as in keyspace/commandstats, as objects). */
+export type InfoResult = Record<string, Record<string, string | number | Record<string, string | number>>>;
+
+/** A listener of the `expired` / `evicted` events: the key, its database index (SELECT), the database. */
+export type RemovedListener<B extends boolean = false> = (key: Bulk<B>, dbIndex: number, db: Cinnabar<B>) => void;
 
 /** The typed methods; on a database they return results, on a `Multi` they queue and return the builder. */
 export interface CommandMethods<B extends boolean, R> {
@@ -236,6 +436,126 @@ export interface CommandMethods<B extends boolean, R> {
   ): R extends 'now' ? Bulk<B>[] | [Bulk<B>, number][] : R;
   zpopmin(key: Key, count?: number): R extends 'now' ? [Bulk<B>, number][] : R;
   zpopmax(key: Key, count?: number): R extends 'now' ? [Bulk<B>, number][] : R;
+  zrevrange(key: Key, start: number, stop: number, options?: { withScores?: false }): R extends 'now' ? Bulk<B>[] : R;
+  zrevrange(key: Key, start: number, stop: number, options: { withScores: true }): R extends 'now' ? [Bulk<B>, number][] : R;
+  zrangebyscore(key: Key, min: number | string, max: number | string, options?: { limit?: { offset: number; count: number }; withScores?: false }): R extends 'now' ? Bulk<B>[] : R;
+  zrangebyscore(key: Key, min: number | string, max: number | string, options: { limit?: { offset: number; count: number }; withScores: true }): R extends 'now' ? [Bulk<B>, number][] : R;
+  zrevrangebyscore(key: Key, max: number | string, min: number | string, options?: { limit?: { offset: number; count: number }; withScores?: false }): R extends 'now' ? Bulk<B>[] : R;
+  zrevrangebyscore(key: Key, max: number | string, min: number | string, options: { limit?: { offset: number; count: number }; withScores: true }): R extends 'now' ? [Bulk<B>, number][] : R;
+  zrangebylex(key: Key, min: string, max: string, options?: { limit?: { offset: number; count: number } }): R extends 'now' ? Bulk<B>[] : R;
+  zrevrangebylex(key: Key, max: string, min: string, options?: { limit?: { offset: number; count: number } }): R extends 'now' ? Bulk<B>[] : R;
+  /** ZRANGESTORE: store the range of `src` in `dst`; returns its size. */
+  zrangestore(dst: Key, src: Key, start: number | string, stop: number | string, options?: Omit<ZRangeOptions, 'withScores'>): R extends 'now' ? number : R;
+  zlexcount(key: Key, min: string, max: string): R extends 'now' ? number : R;
+  zremrangebyscore(key: Key, min: number | string, max: number | string): R extends 'now' ? number : R;
+  zremrangebyrank(key: Key, start: number, stop: number): R extends 'now' ? number : R;
+  zremrangebylex(key: Key, min: string, max: string): R extends 'now' ? number : R;
+  zrandmember(key: Key): R extends 'now' ? Bulk<B> | null : R;
+  zrandmember(key: Key, count: number, withScores?: false): R extends 'now' ? Bulk<B>[] : R;
+  zrandmember(key: Key, count: number, withScores: true): R extends 'now' ? [Bulk<B>, number][] : R;
+  zunionstore(dst: Key, keys: Key[], options?: ZStoreOptions): R extends 'now' ? number : R;
+  zinterstore(dst: Key, keys: Key[], options?: ZStoreOptions): R extends 'now' ? number : R;
+  zdiffstore(dst: Key, keys: Key[]): R extends 'now' ? number : R;
+  zunion(keys: Key[], options?: ZStoreOptions & { withScores?: false }): R extends 'now' ? Bulk<B>[] : R;
+  zunion(keys: Key[], options: ZStoreOptions & { withScores: true }): R extends 'now' ? [Bulk<B>, number][] : R;
+  zinter(keys: Key[], options?: ZStoreOptions & { withScores?: false }): R extends 'now' ? Bulk<B>[] : R;
+  zinter(keys: Key[], options: ZStoreOptions & { withScores: true }): R extends 'now' ? [Bulk<B>, number][] : R;
+  zdiff(keys: Key[], options?: { withScores?: false }): R extends 'now' ? Bulk<B>[] : R;
+  zdiff(keys: Key[], options: { withScores: true }): R extends 'now' ? [Bulk<B>, number][] : R;
+  zintercard(keys: Key[], options?: { limit?: number }): R extends 'now' ? number : R;
+  /** ZMPOP: pop from the first non-empty set; null if all are empty. */
+  zmpop(keys: Key[], which: 'MIN' | 'MAX' | 'min' | 'max', count?: number): R extends 'now' ? { key: string; members: [Bulk<B>, number][] } | null : R;
+  // more strings, lists, sets, hashes
+  setex(key: Key, seconds: number, value: Value): R extends 'now' ? 'OK' : R;
+  psetex(key: Key, ms: number, value: Value): R extends 'now' ? 'OK' : R;
+  lpushx(key: Key, ...values: Value[] | [Value[]]): R extends 'now' ? number : R;
+  rpushx(key: Key, ...values: Value[] | [Value[]]): R extends 'now' ? number : R;
+  /** LINSERT: the new length, -1 if `pivot` is not found, 0 if the list does not exist. */
+  linsert(key: Key, where: 'BEFORE' | 'AFTER' | 'before' | 'after', pivot: Value, element: Value): R extends 'now' ? number : R;
+  lpos(key: Key, element: Value, options?: { rank?: number; maxlen?: number }): R extends 'now' ? number | null : R;
+  lpos(key: Key, element: Value, options: { rank?: number; count: number; maxlen?: number }): R extends 'now' ? number[] : R;
+  lmove(src: Key, dst: Key, from: 'LEFT' | 'RIGHT' | 'left' | 'right', to: 'LEFT' | 'RIGHT' | 'left' | 'right'): R extends 'now' ? Bulk<B> | null : R;
+  rpoplpush(src: Key, dst: Key): R extends 'now' ? Bulk<B> | null : R;
+  /** LMPOP: pop from the first non-empty list; null if all are empty. */
+  lmpop(keys: Key[], from: 'LEFT' | 'RIGHT' | 'left' | 'right', count?: number): R extends 'now' ? { key: string; elements: Bulk<B>[] } | null : R;
+  smove(src: Key, dst: Key, member: Value): R extends 'now' ? boolean : R;
+  sinterstore(dst: Key, ...keys: Key[] | [Key[]]): R extends 'now' ? number : R;
+  sunionstore(dst: Key, ...keys: Key[] | [Key[]]): R extends 'now' ? number : R;
+  sdiffstore(dst: Key, ...keys: Key[] | [Key[]]): R extends 'now' ? number : R;
+  sintercard(keys: Key[], options?: { limit?: number }): R extends 'now' ? number : R;
+  hrandfield(key: Key): R extends 'now' ? Bulk<B> | null : R;
+  hrandfield(key: Key, count: number, withValues?: false): R extends 'now' ? Bulk<B>[] : R;
+  hrandfield(key: Key, count: number, withValues: true): R extends 'now' ? [Bulk<B>, Bulk<B>][] : R;
+  // streams
+  /** XADD with an explicit id or `'*'` (or `'<ms>-*'`); returns the entry's id, or null with `nomkstream` when the stream does not exist. */
+  xadd(key: Key, id: string, fields: FieldValues, options?: XAddOptions): R extends 'now' ? string | null : R;
+  xlen(key: Key): R extends 'now' ? number : R;
+  xrange(key: Key, start?: string, end?: string, options?: { count?: number }): R extends 'now' ? StreamEntry<B>[] : R;
+  xrevrange(key: Key, end?: string, start?: string, options?: { count?: number }): R extends 'now' ? StreamEntry<B>[] : R;
+  xdel(key: Key, ...ids: string[] | [string[]]): R extends 'now' ? number : R;
+  /** XTRIM by `maxlen` or `minid`; returns the entries removed. */
+  xtrim(key: Key, options: StreamTrimOptions): R extends 'now' ? number : R;
+  xsetid(key: Key, lastId: string, options?: { entriesAdded?: number; maxDeletedId?: string }): R extends 'now' ? 'OK' : R;
+  /** XREAD (no BLOCK: see `XReadOptions.block`): null when nothing is new. */
+  xread(streams: StreamIds, options?: XReadOptions): R extends 'now' ? StreamRead<StreamEntry<B>>[] | null : R;
+  /** XREADGROUP (no BLOCK); an id of `'>'` reads new entries, another id the consumer's pending history. */
+  xreadgroup(group: Key, consumer: Key, streams: StreamIds, options?: XReadGroupOptions): R extends 'now' ? StreamRead<StreamEntryOrDeleted<B>>[] | null : R;
+  xgroupCreate(key: Key, group: Key, startId?: string, options?: { mkstream?: boolean; entriesRead?: number }): R extends 'now' ? 'OK' : R;
+  xgroupDestroy(key: Key, group: Key): R extends 'now' ? boolean : R;
+  xgroupSetid(key: Key, group: Key, lastId: string, options?: { entriesRead?: number }): R extends 'now' ? 'OK' : R;
+  xgroupCreateconsumer(key: Key, group: Key, consumer: Key): R extends 'now' ? boolean : R;
+  /** Returns the number of pending entries the consumer had. */
+  xgroupDelconsumer(key: Key, group: Key, consumer: Key): R extends 'now' ? number : R;
+  xack(key: Key, group: Key, ...ids: string[] | [string[]]): R extends 'now' ? number : R;
+  /** XPENDING summary form. */
+  xpending(key: Key, group: Key): R extends 'now' ? XPendingSummary : R;
+  /** XPENDING extended form. */
+  xpending(key: Key, group: Key, range: XPendingRange): R extends 'now' ? XPendingEntry[] : R;
+  xclaim(key: Key, group: Key, consumer: Key, minIdleTime: number, ids: string | string[], options: XClaimOptions & { justId: true }): R extends 'now' ? string[] : R;
+  xclaim(key: Key, group: Key, consumer: Key, minIdleTime: number, ids: string | string[], options?: XClaimOptions): R extends 'now' ? StreamEntry<B>[] : R;
+  xautoclaim(key: Key, group: Key, consumer: Key, minIdleTime: number, start: string, options: { count?: number; justId: true }): R extends 'now' ? XAutoClaimResult<string> : R;
+  xautoclaim(key: Key, group: Key, consumer: Key, minIdleTime: number, start: string, options?: { count?: number; justId?: false }): R extends 'now' ? XAutoClaimResult<StreamEntry<B>> : R;
+  xinfoStream(key: Key, options: { full: true; count?: number }): R extends 'now' ? XInfoStreamFull<B> : R;
+  xinfoStream(key: Key, options?: { full?: false }): R extends 'now' ? XInfoStream<B> : R;
+  xinfoGroups(key: Key): R extends 'now' ? XInfoGroup[] : R;
+  xinfoConsumers(key: Key, group: Key): R extends 'now' ? XInfoConsumer[] : R;
+  // bitmaps
+  /** SETBIT: returns the old bit. */
+  setbit(key: Key, offset: number, value: 0 | 1 | boolean): R extends 'now' ? 0 | 1 : R;
+  getbit(key: Key, offset: number): R extends 'now' ? 0 | 1 : R;
+  bitcount(key: Key, range?: BitRange): R extends 'now' ? number : R;
+  /** BITPOS: the first bit set to `bit` in the range; -1 if none. */
+  bitpos(key: Key, bit: 0 | 1 | boolean, range?: BitRange): R extends 'now' ? number : R;
+  /** BITOP: returns the destination's length in bytes. */
+  bitop(op: BitOp, dst: Key, ...keys: Key[] | [Key[]]): R extends 'now' ? number : R;
+  /** BITFIELD: one result per get/set/incrby (set: the old value); null where OVERFLOW FAIL refused an increment. */
+  bitfield(key: Key, ops: BitfieldOp[]): R extends 'now' ? (number | null)[] : R;
+  bitfieldRo(key: Key, ops: { type: BitfieldType; offset: BitfieldOffset }[]): R extends 'now' ? number[] : R;
+  // HyperLogLog
+  /** PFADD: true if the estimate changed. */
+  pfadd(key: Key, ...elements: Value[] | [Value[]]): R extends 'now' ? boolean : R;
+  pfcount(...keys: Key[] | [Key[]]): R extends 'now' ? number : R;
+  pfmerge(dst: Key, ...sources: Key[] | [Key[]]): R extends 'now' ? 'OK' : R;
+  // geo
+  /** GEOADD: members added (changed too, with `ch`). */
+  geoadd(key: Key, members: GeoMember | GeoMember[], options?: { nx?: boolean; xx?: boolean; ch?: boolean }): R extends 'now' ? number : R;
+  geopos(key: Key, ...members: Value[] | [Value[]]): R extends 'now' ? (GeoCoordinates | null)[] : R;
+  /** GEODIST in `unit` (default m); null if a member is missing. */
+  geodist(key: Key, member1: Value, member2: Value, unit?: GeoUnit): R extends 'now' ? number | null : R;
+  geohash(key: Key, ...members: Value[] | [Value[]]): R extends 'now' ? (string | null)[] : R;
+  /** GEOSEARCH with withCoord/withDist/withHash: objects with what was asked for. */
+  geosearch(key: Key, from: GeoFrom, by: GeoBy, options: GeoSearchOptions & GeoSearchWith): R extends 'now' ? GeoSearchResult<B>[] : R;
+  /** GEOSEARCH: the matching members. */
+  geosearch(key: Key, from: GeoFrom, by: GeoBy, options?: GeoSearchOptions): R extends 'now' ? Bulk<B>[] : R;
+  geosearchstore(dst: Key, src: Key, from: GeoFrom, by: GeoBy, options?: GeoSearchStoreOptions): R extends 'now' ? number : R;
+  // server
+  /** INFO [section...] parsed (see `InfoResult`): `db.info('memory').memory.used_memory`. */
+  info(...sections: string[]): R extends 'now' ? InfoResult : R;
+  /** MEMORY USAGE: bytes used by the key and its value, null if it does not exist. */
+  memoryUsage(key: Key, options?: { samples?: number }): R extends 'now' ? number | null : R;
+  /** CONFIG GET: `{ parameter: value }`. */
+  configGet(...patterns: string[]): R extends 'now' ? Record<string, string> : R;
+  configSet(params: Record<string, string | number>): R extends 'now' ? 'OK' : R;
 }
 
 /**
@@ -320,6 +640,15 @@ export class Cinnabar<B extends boolean = false> implements Disposable {
   subscribe(channel: string, cb: (message: Bulk<B>, channel: string) => void): () => void;
   /** Call `cb` for each message on channels matching `pattern` (keyspace notifications too). */
   psubscribe(pattern: string, cb: (message: Bulk<B>, channel: string, pattern: string) => void): () => void;
+  /**
+   * Call `fn(key, dbIndex, db)` for each key the engine removes by itself: `'expired'` (TTL
+   * passed; found by the active expiry cycle or on access) or `'evicted'` (maxmemory).
+   * Synchronous: listeners run once the call that removed the keys has its reply, before
+   * it returns (or after an active expiry cycle). Returns a function that removes the listener.
+   */
+  on(event: 'expired' | 'evicted', fn: RemovedListener<B>): () => void;
+  /** Remove a listener added with `on` or the `onExpired` / `onEvicted` options. */
+  off(event: 'expired' | 'evicted', fn: RemovedListener<B>): void;
   /** Register a hook run by `FCALL name numkeys key... arg...` (see `Hook`, `HookResult`); replaces one of the same name. */
   registerHook(name: string, fn: Hook<B>, options?: HookOptions): void;
   /** Make EVAL of `body` (and EVALSHA of its SHA1) run the hook `hookName`; returns the SHA1. */
@@ -343,6 +672,8 @@ export class Cinnabar<B extends boolean = false> implements Disposable {
 
 /** Check a snapshot's (RDB file's) magic, version and CRC64; `createdAt` is Unix ms (0 if unknown). Throws SnapshotError. */
 export function validateSnapshot(bytes: Uint8Array): { version: number; createdAt: number };
+/** Parse the text of INFO (see `InfoResult`). */
+export function parseInfo(text: string | Uint8Array): InfoResult;
 /** Remove a database's IndexedDB snapshots (browser entry only). */
 export function idbDelete(name: string): Promise<void>;
 

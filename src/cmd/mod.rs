@@ -95,6 +95,20 @@ pub struct HostEvents {
     pub shutdown: Option<ShutdownMode>,
     /// Client ids to disconnect (CLIENT KILL).
     pub kill: Vec<u64>,
+    /// Keys the engine removed by itself, as (db, key, evicted: false = expired),
+    /// collected only while a host asked for them (`Some`; the npm package's
+    /// `expired`/`evicted` events). `None` costs one branch per removed key.
+    pub removed: Option<Vec<(usize, Vec<u8>, bool)>>,
+}
+
+impl HostEvents {
+    /// Record a key removed by expiry or eviction, if the host collects them.
+    #[inline]
+    pub fn log_removed(&mut self, db: usize, key: &[u8], evicted: bool) {
+        if let Some(log) = self.removed.as_mut() {
+            log.push((db, key.to_vec(), evicted));
+        }
+    }
 }
 
 /// The engine's shared state (everything but the client table).
@@ -149,6 +163,17 @@ pub struct State {
 }
 
 impl State {
+    /// The engine removed `key` from `db` by itself (expiry, or eviction when `evicted`):
+    /// tell the host if it listens, propagate a DEL (AOF) and break WATCHes. The
+    /// keyspace event is the caller's (it needs a command context).
+    pub fn key_removed(&mut self, db: usize, key: &[u8], evicted: bool) {
+        self.events.log_removed(db, key, evicted);
+        if let Some(p) = self.propagation.as_mut() {
+            p.push((db, vec![b"DEL".to_vec(), key.to_vec()]));
+        }
+        self.touch_watched(db, key);
+    }
+
     /// Mark the watchers of `key` in `db` (their EXEC will fail).
     #[inline]
     pub fn touch_watched(&mut self, db: usize, key: &[u8]) {
@@ -428,10 +453,7 @@ impl<'a> Ctx<'a> {
         let keys = std::mem::take(&mut self.st.stats.keys.pending_expired);
         let db = self.sess.db;
         for key in keys {
-            if let Some(p) = self.st.propagation.as_mut() {
-                p.push((db, vec![b"DEL".to_vec(), key.clone()]));
-            }
-            self.st.touch_watched(db, &key);
+            self.st.key_removed(db, &key, false);
             self.notify('x', "expired", &key);
         }
     }

@@ -25,6 +25,7 @@
 //! | 4, 5  | output pointer, length                    |
 //! | 6     | Pub/Sub messages waiting (see [`WasmEngine::drain_messages`]) |
 //! | 7, 8  | the integer of an [`R_INT`] reply: low, high 32 bits (two's complement) |
+//! | 9     | keys removed by expiry/eviction waiting (see [`WasmEngine::drain_removed`]) |
 //!
 //! Time: JS passes the current time with every call (`Date.now()`, or the clock the host
 //! injected for tests), so a command costs no call back into JS for the clock. Only the
@@ -408,6 +409,39 @@ impl WasmEngine {
         self.engine.state().used_memory() as f64
     }
 
+    /// Start (`on`) or stop collecting the keys the engine removes by itself (expiry,
+    /// eviction), for the JS `expired`/`evicted` events. Off by default: then nothing is
+    /// collected.
+    pub fn set_removed_log(&mut self, on: bool) {
+        let ev = &mut self.engine.state_mut().events;
+        if !on {
+            ev.removed = None;
+        } else if ev.removed.is_none() {
+            ev.removed = Some(Vec::new());
+        }
+        self.update_meta();
+    }
+
+    /// Move the collected removed keys into the output area as records of `u8 kind
+    /// (1 = evicted, 0 = expired), u32 db (LE), u32 key length (LE), key bytes`; returns
+    /// the output length.
+    pub fn drain_removed(&mut self) -> u32 {
+        self.out.clear();
+        if let Some(log) = self.engine.state_mut().events.removed.as_mut() {
+            for (db, key, evicted) in log.drain(..) {
+                let (Ok(db), Ok(len)) = (u32::try_from(db), u32::try_from(key.len())) else {
+                    continue;
+                };
+                self.out.push(u8::from(evicted));
+                self.out.extend_from_slice(&db.to_le_bytes());
+                self.out.extend_from_slice(&len.to_le_bytes());
+                self.out.extend_from_slice(&key);
+            }
+        }
+        self.update_meta();
+        self.out.len() as u32
+    }
+
     /// Number of keys in database `db`.
     pub fn dbsize(&self, db: u32) -> f64 {
         self.engine
@@ -458,7 +492,9 @@ impl WasmEngine {
     }
 
     fn update_meta(&mut self) {
-        let pending = self.engine.state().pubsub.outbox.len();
+        let st = self.engine.state();
+        let pending = st.pubsub.outbox.len();
+        let removed = st.events.removed.as_ref().map_or(0, Vec::len);
         let m = &mut self.meta;
         m[0] = self.args.as_ptr() as u32;
         m[1] = self.args.len() as u32;
@@ -467,6 +503,7 @@ impl WasmEngine {
         m[4] = self.out.as_ptr() as u32;
         m[5] = self.out.len() as u32;
         m[6] = u32::try_from(pending).unwrap_or(u32::MAX);
+        m[9] = u32::try_from(removed).unwrap_or(u32::MAX);
     }
 }
 
