@@ -95,8 +95,8 @@ impl Kind {
             "fcall" | "fcall_ro" | "eval" | "evalsha" | "eval_ro" | "evalsha_ro" => Kind::Script,
             "exec" => Kind::Exec,
             "discard" | "multi" | "watch" => Kind::MultiControl,
-            "ping" | "subscribe" | "ssubscribe" | "unsubscribe" | "sunsubscribe"
-            | "psubscribe" | "punsubscribe" => Kind::Subscribed,
+            "ping" | "subscribe" | "ssubscribe" | "unsubscribe" | "sunsubscribe" | "psubscribe"
+            | "punsubscribe" => Kind::Subscribed,
             "quit" | "reset" => Kind::Connection,
             _ => Kind::Plain,
         }
@@ -276,7 +276,6 @@ impl Command {
         self.subs.get(name)
     }
 }
-
 
 /// The process-wide command table (immutable data, built once).
 pub fn table() -> &'static Table {

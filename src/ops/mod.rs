@@ -291,10 +291,7 @@ pub fn after_command(st: &mut State, sess: &Session, args: &Args, reply: &Reply)
         st.ops.errors.count(text);
         if !ran
             && let Some(cmd) = resolve(st, args)
-            && let Some(s) = st
-                .ops
-                .cmdstats
-                .get_mut(cmd.id)
+            && let Some(s) = st.ops.cmdstats.get_mut(cmd.id)
         {
             s.rejected += 1;
         }
