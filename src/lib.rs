@@ -22,6 +22,7 @@ pub mod acl;
 pub mod blocking;
 pub mod clock;
 pub mod cmd;
+pub mod compact;
 pub mod config;
 pub mod db;
 pub mod engine;

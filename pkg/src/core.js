@@ -142,6 +142,7 @@ class Core {
     const b = this.mem.buffer;
     this.u8 = new Uint8Array(b);
     this.u32 = new Uint32Array(b);
+    this.reader.u8 = this.u8;
     this.reader.nb = NodeBuffer ? NodeBuffer.from(b) : null;
   }
 
@@ -317,7 +318,7 @@ class Core {
     if (code >= 0) {
       // A bulk string of `code` bytes at the output pointer.
       const p = this.u32[this.m + 4];
-      v = bufs ? this.u8.slice(p, p + code) : this.reader.nb !== null ? this.reader.nb.utf8Slice(p, p + code) : utf8(this.u8, p, p + code);
+      v = bufs ? this.u8.slice(p, p + code) : this.reader.str(p, p + code);
     } else if (code === R_NIL) {
       v = null;
     } else if (code === R_OK) {

@@ -22,17 +22,63 @@ export class SnapshotError extends CinnabarError {
   }
 }
 
+const fcc = String.fromCharCode;
+
+/**
+ * u8[p, p + n) as a string when it is ASCII and n <= 16, else null. One
+ * String.fromCharCode call with the bytes as arguments makes a flat string and is about
+ * twice as fast as any decoder call for the short values of a cache (see pkg/README.md).
+ */
+export function asciiShort(u8, p, n) {
+  let or = 0;
+  const e = p + n;
+  for (let i = p; i < e; i++) or |= u8[i];
+  if (or & 0x80) return null;
+  switch (n) {
+    case 0:
+      return '';
+    case 1:
+      return fcc(u8[p]);
+    case 2:
+      return fcc(u8[p], u8[p + 1]);
+    case 3:
+      return fcc(u8[p], u8[p + 1], u8[p + 2]);
+    case 4:
+      return fcc(u8[p], u8[p + 1], u8[p + 2], u8[p + 3]);
+    case 5:
+      return fcc(u8[p], u8[p + 1], u8[p + 2], u8[p + 3], u8[p + 4]);
+    case 6:
+      return fcc(u8[p], u8[p + 1], u8[p + 2], u8[p + 3], u8[p + 4], u8[p + 5]);
+    case 7:
+      return fcc(u8[p], u8[p + 1], u8[p + 2], u8[p + 3], u8[p + 4], u8[p + 5], u8[p + 6]);
+    case 8:
+      return fcc(u8[p], u8[p + 1], u8[p + 2], u8[p + 3], u8[p + 4], u8[p + 5], u8[p + 6], u8[p + 7]);
+    case 9:
+      return fcc(u8[p], u8[p + 1], u8[p + 2], u8[p + 3], u8[p + 4], u8[p + 5], u8[p + 6], u8[p + 7], u8[p + 8]);
+    case 10:
+      return fcc(u8[p], u8[p + 1], u8[p + 2], u8[p + 3], u8[p + 4], u8[p + 5], u8[p + 6], u8[p + 7], u8[p + 8], u8[p + 9]);
+    case 11:
+      return fcc(u8[p], u8[p + 1], u8[p + 2], u8[p + 3], u8[p + 4], u8[p + 5], u8[p + 6], u8[p + 7], u8[p + 8], u8[p + 9], u8[p + 10]);
+    case 12:
+      return fcc(u8[p], u8[p + 1], u8[p + 2], u8[p + 3], u8[p + 4], u8[p + 5], u8[p + 6], u8[p + 7], u8[p + 8], u8[p + 9], u8[p + 10], u8[p + 11]);
+    case 13:
+      return fcc(u8[p], u8[p + 1], u8[p + 2], u8[p + 3], u8[p + 4], u8[p + 5], u8[p + 6], u8[p + 7], u8[p + 8], u8[p + 9], u8[p + 10], u8[p + 11], u8[p + 12]);
+    case 14:
+      return fcc(u8[p], u8[p + 1], u8[p + 2], u8[p + 3], u8[p + 4], u8[p + 5], u8[p + 6], u8[p + 7], u8[p + 8], u8[p + 9], u8[p + 10], u8[p + 11], u8[p + 12], u8[p + 13]);
+    case 15:
+      return fcc(u8[p], u8[p + 1], u8[p + 2], u8[p + 3], u8[p + 4], u8[p + 5], u8[p + 6], u8[p + 7], u8[p + 8], u8[p + 9], u8[p + 10], u8[p + 11], u8[p + 12], u8[p + 13], u8[p + 14]);
+    case 16:
+      return fcc(u8[p], u8[p + 1], u8[p + 2], u8[p + 3], u8[p + 4], u8[p + 5], u8[p + 6], u8[p + 7], u8[p + 8], u8[p + 9], u8[p + 10], u8[p + 11], u8[p + 12], u8[p + 13], u8[p + 14], u8[p + 15]);
+    default:
+      return null;
+  }
+}
+
 /** Decode bytes [a, b) of u8 as UTF-8, with an ASCII fast path for short strings. */
 export function utf8(u8, a, b) {
-  const n = b - a;
-  if (n <= 32) {
-    let s = '';
-    for (let i = a; i < b; i++) {
-      const c = u8[i];
-      if (c >= 0x80) return td.decode(u8.subarray(a, b));
-      s += String.fromCharCode(c);
-    }
-    return s;
+  if (b - a <= 16) {
+    const s = asciiShort(u8, a, b - a);
+    if (s !== null) return s;
   }
   return td.decode(u8.subarray(a, b));
 }
@@ -52,6 +98,10 @@ export class Reader {
 
   /** Decode u8[a, b) as UTF-8. */
   str(a, b) {
+    if (b - a <= 16) {
+      const s = asciiShort(this.u8, a, b - a);
+      if (s !== null) return s;
+    }
     return this.nb !== null ? this.nb.utf8Slice(a, b) : td.decode(this.u8.subarray(a, b));
   }
 
@@ -227,6 +277,7 @@ export function numArg(a) {
 /** Write string `s` as UTF-8 at u8[pos..end); returns the new position. */
 export function writeStr(u8, pos, end, s) {
   const L = s.length;
+  if (L > 64) return pos + te.encodeInto(s, u8.subarray(pos, end)).written;
   let j = 0;
   for (; j < L; j++) {
     const c = s.charCodeAt(j);

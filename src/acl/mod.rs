@@ -18,7 +18,8 @@ pub mod commands;
 pub mod sha256;
 pub mod user;
 
-use std::collections::{BTreeMap, VecDeque};
+use crate::compact::ByteMap;
+use std::collections::VecDeque;
 
 use crate::cmd::{Args, Command, State};
 use crate::config::Config;
@@ -158,7 +159,7 @@ const LOG_GROUPING_MS: i64 = 60_000;
 #[derive(Debug)]
 pub struct Acl {
     users: Vec<Option<Box<User>>>,
-    names: BTreeMap<Vec<u8>, usize>,
+    names: ByteMap<usize>,
     /// The ACL log, newest first.
     pub log: VecDeque<LogEntry>,
     next_entry_id: u64,
@@ -177,11 +178,12 @@ impl Acl {
     pub fn new(config: &Config) -> Acl {
         let mut acl = Acl {
             users: vec![Some(Box::new(User::new_default()))],
-            names: BTreeMap::from([(b"default".to_vec(), DEFAULT_USER)]),
+            names: ByteMap::new(),
             log: VecDeque::new(),
             next_entry_id: 0,
             denied: DeniedStats::default(),
         };
+        acl.names.insert(b"default", DEFAULT_USER);
         acl.set_default_password(&config.requirepass);
         acl
     }
@@ -301,7 +303,7 @@ impl Acl {
 
     fn insert(&mut self, u: User) -> usize {
         let id = self.users.len();
-        self.names.insert(u.name.clone(), id);
+        self.names.insert(&u.name, id);
         self.users.push(Some(Box::new(u)));
         id
     }
@@ -342,7 +344,7 @@ impl Acl {
         pubsub_all: bool,
     ) -> Result<Vec<usize>, String> {
         let mut errors = String::new();
-        let mut fresh: BTreeMap<Vec<u8>, User> = BTreeMap::new();
+        let mut fresh: ByteMap<User> = ByteMap::new();
         for (i, raw) in text.split(|&c| c == b'\n').enumerate() {
             let linenum = i + 1;
             let line = trim(raw, b" \t\r\n");
@@ -398,7 +400,7 @@ impl Acl {
                     }
                 }
             }
-            fresh.insert(name.to_vec(), u);
+            fresh.insert(name, u);
         }
         if !errors.is_empty() {
             errors.push_str(
@@ -412,10 +414,8 @@ impl Acl {
 
     /// Install a new set of users; the default user keeps its id (its rules become the
     /// new ones, or the initial `default` rules if the set has none).
-    fn replace_all(&mut self, mut fresh: BTreeMap<Vec<u8>, User>) -> Result<Vec<usize>, String> {
-        let new_default = fresh
-            .remove(b"default".as_slice())
-            .unwrap_or_else(User::new_default);
+    fn replace_all(&mut self, mut fresh: ByteMap<User>) -> Result<Vec<usize>, String> {
+        let new_default = fresh.remove(b"default").unwrap_or_else(User::new_default);
         let replaced: Vec<usize> = self
             .names
             .values()
@@ -428,11 +428,11 @@ impl Acl {
             }
         }
         self.names.clear();
-        self.names.insert(b"default".to_vec(), DEFAULT_USER);
+        self.names.insert(b"default", DEFAULT_USER);
         if let Some(slot) = self.users.get_mut(DEFAULT_USER) {
             *slot = Some(Box::new(new_default));
         }
-        for (_, u) in fresh {
+        for u in fresh.into_values() {
             self.insert(u);
         }
         Ok(replaced)

@@ -86,7 +86,7 @@ pub fn cat(_ctx: &mut Ctx, args: &Args) -> CmdResult {
             }
         }
     }
-    names.sort_unstable();
+    crate::compact::sort_by_key_bytes(&mut names, |n| n.as_bytes());
     Ok(Reply::Array(names.into_iter().map(Reply::bulk).collect()))
 }
 

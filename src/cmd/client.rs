@@ -274,7 +274,7 @@ pub fn list(ctx: &mut Ctx, args: &Args) -> CmdResult {
         let ty = client_type_by_name(args.get(3)).ok_or_else(|| unknown_type(args.get(3)))?;
         let mut all: Vec<&Session> = ctx.clients.iter().collect();
         all.push(ctx.sess);
-        all.sort_by_key(|s| s.id);
+        crate::compact::sort_by(&mut all, |a, b| a.id.cmp(&b.id));
         for s in all.into_iter().filter(|s| client_type(s) == ty) {
             let mem = if s.id == ctx.sess.id { mine } else { 0 };
             out.push_str(&client_line(ctx.st, s, ctx.now, mem));
@@ -306,7 +306,7 @@ pub fn list(ctx: &mut Ctx, args: &Args) -> CmdResult {
     } else {
         let mut all: Vec<&Session> = ctx.clients.iter().collect();
         all.push(ctx.sess);
-        all.sort_by_key(|s| s.id);
+        crate::compact::sort_by(&mut all, |a, b| a.id.cmp(&b.id));
         for s in all {
             let mem = if s.id == ctx.sess.id { mine } else { 0 };
             out.push_str(&client_line(ctx.st, s, ctx.now, mem));
@@ -631,7 +631,7 @@ pub fn trackinginfo(ctx: &mut Ctx, _args: &Args) -> CmdResult {
             flags.push(Reply::bulk("broken_redirect"));
         }
         let mut p = t.prefixes.clone();
-        p.sort();
+        crate::compact::sort_by_key_bytes(&mut p, |x| x);
         prefixes = p.into_iter().map(Reply::Bulk).collect();
     }
     Ok(Reply::Map(vec![

@@ -360,7 +360,7 @@ fn key_spec_reply(ks: &KeySpec) -> Reply {
 /// Commands sorted by name.
 fn sorted<'a>(it: impl Iterator<Item = &'a Command>) -> Vec<&'a Command> {
     let mut v: Vec<&Command> = it.collect();
-    v.sort_by_key(|c| c.name());
+    crate::compact::sort_by_key_bytes(&mut v, |c| c.name().as_bytes());
     v
 }
 

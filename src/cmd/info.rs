@@ -430,7 +430,7 @@ fn sorted_cmdstats<'a>(ctx: &'a Ctx) -> Vec<(&'static str, &'a crate::ops::stats
         .iter()
         .map(|(id, s)| (crate::acl::commands::name(id), s))
         .collect();
-    v.sort_by_key(|(n, _)| *n);
+    crate::compact::sort_by_key_bytes(&mut v, |p| p.0.as_bytes());
     v
 }
 
@@ -452,7 +452,7 @@ fn commandstats(ctx: &Ctx, out: &mut String) {
 
 fn errorstats(ctx: &Ctx, out: &mut String) {
     out.push_str("# Errorstats\r\n");
-    for (code, n) in &ctx.st.ops.errors.counts {
+    for (code, n) in ctx.st.ops.errors.counts.iter_str() {
         let _ = write!(out, "errorstat_{code}:count={n}\r\n");
     }
 }

@@ -34,7 +34,7 @@ pub fn latest(ctx: &mut Ctx, _args: &Args) -> CmdResult {
             .map(|(name, ts)| {
                 let last = ts.latest();
                 Reply::Array(vec![
-                    Reply::bulk(name.as_bytes()),
+                    Reply::bulk(name),
                     Reply::Int(last.time),
                     Reply::Int(last.latency as i64),
                     Reply::Int(ts.max as i64),
@@ -146,7 +146,7 @@ pub fn doctor(ctx: &mut Ctx, _args: &Args) -> CmdResult {
             out,
             "Latency spikes of at least {threshold} ms were recorded for these events:\n"
         );
-        for (i, (name, ts)) in ctx.st.ops.latency.events.iter().enumerate() {
+        for (i, (name, ts)) in ctx.st.ops.latency.events.iter_str().enumerate() {
             let samples: Vec<_> = ts.history().collect();
             let avg = samples.iter().map(|s| s.latency).sum::<u64>() / samples.len().max(1) as u64;
             let _ = writeln!(
@@ -192,7 +192,7 @@ pub fn histogram(ctx: &mut Ctx, args: &Args) -> CmdResult {
             .iter()
             .map(|(id, _)| (crate::acl::commands::name(id), id))
             .collect();
-        all.sort_unstable();
+        crate::compact::sort_by_key_bytes(&mut all, |p| p.0.as_bytes());
         for (name, id) in all {
             if let Some(s) = stats.get_mut(id)
                 && let Some(r) = histogram_reply(name, s)

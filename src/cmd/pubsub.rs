@@ -253,7 +253,7 @@ pub fn pubsub_shardnumsub(ctx: &mut Ctx, args: &Args) -> CmdResult {
 /// ```
 pub fn pubsub_numpat(ctx: &mut Ctx, _args: &Args) -> CmdResult {
     let mut pats: Vec<&Vec<u8>> = ctx.st.pubsub.patterns.iter().map(|(p, _)| p).collect();
-    pats.sort();
+    crate::compact::sort_by_key_bytes(&mut pats, |p| p);
     pats.dedup();
     Ok(Reply::Int(pats.len() as i64))
 }

@@ -93,7 +93,7 @@ pub fn function_list(ctx: &mut Ctx, args: &Args) -> CmdResult {
             return Err(CmdError::err("Unknown argument"));
         }
     }
-    let mut libs: std::collections::BTreeMap<&str, Vec<Reply>> = Default::default();
+    let mut libs: crate::compact::ByteMap<Vec<Reply>> = Default::default();
     for h in ctx.st.scripts.functions.values() {
         if pattern.is_some_and(|p| !crate::glob::glob_match(p, h.library.as_bytes(), false)) {
             continue;
@@ -103,8 +103,7 @@ pub fn function_list(ctx: &mut Ctx, args: &Args) -> CmdResult {
         } else {
             vec![]
         };
-        libs.entry(h.library.as_str())
-            .or_default()
+        libs.get_or_insert_with(&h.library, Vec::new)
             .push(Reply::Map(vec![
                 (Reply::simple("name"), Reply::bulk(&h.name)),
                 (Reply::simple("description"), Reply::Nil),
@@ -112,7 +111,7 @@ pub fn function_list(ctx: &mut Ctx, args: &Args) -> CmdResult {
             ]));
     }
     Ok(Reply::Array(
-        libs.into_iter()
+        libs.into_pairs()
             .map(|(lib, funcs)| {
                 Reply::Map(vec![
                     (Reply::simple("library_name"), Reply::bulk(lib)),

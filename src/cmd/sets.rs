@@ -415,7 +415,7 @@ fn sinter_generic(
         if empty {
             Err(0)
         } else {
-            sets.sort_by_key(|(_, s)| s.len());
+            crate::compact::sort_by(&mut sets, |a, b| a.1.len().cmp(&b.1.len()));
             let (k0, first) = sets[0];
             let others = &sets[1..];
             let matches =

@@ -287,7 +287,7 @@ fn sort_generic(ctx: &mut Ctx, args: &Args, readonly: bool) -> CmdResult {
             }
         }
         let (by_pattern, storing) = (by.is_some(), store.is_some());
-        items.sort_by(|a, b| {
+        crate::compact::sort_by(&mut items, |a, b| {
             let o = compare(a, b, alpha, by_pattern, storing);
             if desc { o.reverse() } else { o }
         });

@@ -2,7 +2,7 @@
 //! `fast-command`, ...) a ring of the last 160 per-second samples at or above
 //! `latency-monitor-threshold` milliseconds, plus the all-time maximum.
 
-use std::collections::BTreeMap;
+use crate::compact::ByteMap;
 
 /// Samples kept per event.
 pub const TS_LEN: usize = 160;
@@ -55,13 +55,13 @@ impl Series {
 #[derive(Debug, Default)]
 pub struct LatencyMonitor {
     /// Event name → series.
-    pub events: BTreeMap<String, Series>,
+    pub events: ByteMap<Series>,
 }
 
 impl LatencyMonitor {
     /// Add a sample (Redis's `latencyAddSample`): one per second, keeping the highest.
     pub fn add(&mut self, event: &str, latency_ms: u64, now_s: i64) {
-        let ts = self.events.entry(event.to_string()).or_default();
+        let ts = self.events.get_or_insert_with(event, Series::default);
         ts.max = ts.max.max(latency_ms);
         let prev = (ts.idx + TS_LEN - 1) % TS_LEN;
         if ts.samples[prev].time == now_s {
@@ -89,7 +89,7 @@ mod tests {
         m.add("command", 9, 100);
         m.add("command", 3, 100);
         m.add("command", 2, 101);
-        let s = &m.events["command"];
+        let s = m.events.get("command").unwrap();
         let h: Vec<Sample> = s.history().collect();
         assert_eq!(
             h,
@@ -115,6 +115,6 @@ mod tests {
         for t in 0..500 {
             m.add("x", 1, 1000 + t);
         }
-        assert_eq!(m.events["x"].history().count(), TS_LEN);
+        assert_eq!(m.events.get("x").unwrap().history().count(), TS_LEN);
     }
 }

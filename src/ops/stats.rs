@@ -7,7 +7,7 @@
 //! about two significant digits), and report the bucket's highest equivalent value as
 //! Redis's hdr_histogram does.
 
-use std::collections::BTreeMap;
+use crate::compact::ByteMap;
 
 /// Counters of one command.
 #[derive(Debug, Clone, Default)]
@@ -62,7 +62,7 @@ impl CommandStats {
 #[derive(Debug, Default)]
 pub struct ErrorStats {
     /// Code → count.
-    pub counts: BTreeMap<String, u64>,
+    pub counts: ByteMap<u64>,
 }
 
 /// Most distinct error codes tracked.
@@ -75,7 +75,7 @@ impl ErrorStats {
         if let Some(n) = self.counts.get_mut(code) {
             *n += 1;
         } else if self.counts.len() < MAX_ERROR_CODES {
-            self.counts.insert(code.to_string(), 1);
+            self.counts.insert(code, 1);
         }
     }
 }

@@ -17,7 +17,8 @@
 //! into the Pub/Sub outbox by [`Tracking::flush`], which the engine calls when the host
 //! takes its messages.
 
-use std::collections::{BTreeMap, HashMap};
+use crate::compact::ByteMap;
+use std::collections::HashMap;
 
 use crate::reply::Reply;
 use crate::session::Session;
@@ -64,7 +65,7 @@ pub struct Tracking {
     pub clients: HashMap<u64, ClientTracking>,
     table: HashMap<Vec<u8>, Vec<u64>>,
     items: usize,
-    prefixes: BTreeMap<Vec<u8>, PrefixState>,
+    prefixes: ByteMap<PrefixState>,
     pending: Vec<Pending>,
     /// The client running the current command (0 outside commands), for NOLOOP.
     pub current: u64,
@@ -95,8 +96,8 @@ impl Tracking {
             t.prefixes.push(Vec::new());
         }
         if t.bcast {
-            for p in t.prefixes.iter().cloned() {
-                let st = self.prefixes.entry(p).or_default();
+            for p in t.prefixes.iter() {
+                let st = self.prefixes.get_or_insert_with(p, PrefixState::default);
                 if !st.clients.contains(&id) {
                     st.clients.push(id);
                 }
@@ -197,7 +198,7 @@ impl Tracking {
     /// its whole cache, and the table is emptied.
     pub fn invalidate_all(&mut self) {
         let mut ids: Vec<u64> = self.clients.keys().copied().collect();
-        ids.sort_unstable();
+        crate::compact::sort_u64(&mut ids);
         for id in ids {
             // FLUSHALL flushes every database: one message is enough.
             if !self

@@ -102,7 +102,7 @@ pub fn write_body(out: &mut Vec<u8>, v: &Value, t: u8, opts: WriteOpts) -> Resul
         Value::Set(s) => {
             if t == ty::SET_INTSET {
                 let mut ints: Vec<i64> = s.iter().filter_map(|m| m.as_int()).collect();
-                ints.sort_unstable();
+                crate::compact::sort_i64(&mut ints);
                 rdb::write_string(out, &encodings::intset_blob(&ints), opts);
             } else {
                 rdb::write_len(out, s.len() as u64);
@@ -448,12 +448,12 @@ fn zset_from(mut items: Vec<(Box<[u8]>, f64)>, lim: &Limits) -> Result<Value, Rd
         return err("Zset with NAN score detected");
     }
     let mut members: Vec<&[u8]> = items.iter().map(|(m, _)| &**m).collect();
-    members.sort_unstable();
+    crate::compact::sort_by_key_bytes(&mut members, |m| m);
     if members.windows(2).any(|w| w[0] == w[1]) {
         return err("Duplicate zset fields detected");
     }
     // By score, then member; -0.0 and 0.0 are equal scores, as in Redis.
-    items.sort_by(|a, b| {
+    crate::compact::sort_by(&mut items, |a, b| {
         a.1.partial_cmp(&b.1)
             .unwrap_or(std::cmp::Ordering::Equal)
             .then_with(|| a.0.cmp(&b.0))
@@ -496,6 +496,6 @@ pub fn read_typed_value(r: &mut Reader<'_>, lim: &Limits) -> Result<Option<Value
 /// Members of a set as written (used by tests to compare contents).
 pub fn set_members_sorted(s: &Set) -> Vec<Vec<u8>> {
     let mut v: Vec<Vec<u8>> = s.iter().map(Member::to_vec).collect();
-    v.sort();
+    crate::compact::sort_by_key_bytes(&mut v, |m| m);
     v
 }

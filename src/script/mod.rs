@@ -51,9 +51,30 @@ impl std::fmt::Debug for Hook {
 #[derive(Debug, Default, Clone)]
 pub struct Registry {
     /// Functions by name.
-    pub functions: std::collections::BTreeMap<String, Hook>,
+    pub functions: Functions,
     /// Script SHA1 (lower-case hex) → function name.
     pub scripts: std::collections::HashMap<String, String>,
+}
+
+/// Registered functions in name order (a sorted vector, see [`crate::compact`]).
+#[derive(Debug, Default, Clone)]
+pub struct Functions(crate::compact::ByteMap<Hook>);
+
+impl Functions {
+    /// Register (or replace) function `name`; the replaced one if any.
+    pub fn insert(&mut self, name: String, hook: Hook) -> Option<Hook> {
+        self.0.insert(name, hook)
+    }
+
+    /// Function `name`.
+    pub fn get(&self, name: &str) -> Option<&Hook> {
+        self.0.get(name)
+    }
+
+    /// The functions in name order.
+    pub fn values(&self) -> std::slice::Iter<'_, Hook> {
+        self.0.values()
+    }
 }
 
 /// Lower-case hex SHA1 of a script body (as SCRIPT LOAD returns).

@@ -731,7 +731,7 @@ impl Set {
                 None => return,
             }
         }
-        v.sort_unstable();
+        crate::compact::sort_i64(&mut v);
         self.repr = Repr::Intset(v);
     }
 

@@ -121,7 +121,7 @@ fn with_count(ctx: &mut Ctx, key: &[u8], l: i64, withscores: bool) -> CmdResult 
         }
         let picked = &mut ranks[..count];
         if z.is_listpack() {
-            picked.sort_unstable();
+            crate::compact::sort_usize(picked);
         }
         for &r in picked.iter() {
             if let Some((m, s)) = z.get(r) {

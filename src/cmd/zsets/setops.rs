@@ -232,7 +232,7 @@ fn generic(
         })
         .collect();
     if op != Op::Diff {
-        src.sort_by_key(|(s, _)| s.len());
+        crate::compact::sort_by(&mut src, |a, b| a.0.len().cmp(&b.0.len()));
     }
 
     let mut out: Vec<(Cow<[u8]>, f64)> = Vec::new();
@@ -307,7 +307,7 @@ fn generic(
     if card_only {
         return Ok(Reply::Int(card as i64));
     }
-    out.sort_unstable_by(|a, b| {
+    crate::compact::sort_by(&mut out, |a, b| {
         a.1.partial_cmp(&b.1)
             .unwrap_or(std::cmp::Ordering::Equal)
             .then_with(|| a.0.cmp(&b.0))
