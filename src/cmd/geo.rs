@@ -50,10 +50,25 @@ fn word(arg: &[u8], w: &str) -> bool {
     c_str(arg).eq_ignore_ascii_case(w.as_bytes())
 }
 
+/// Parse a coordinate as [`parse_f64_opt`] does, without its allocation for the common
+/// plain-number spelling (digits, sign, point, exponent: no `inf`/`nan` words possible).
+#[inline]
+fn parse_coord(arg: &[u8]) -> Option<f64> {
+    if !arg.is_empty()
+        && arg.len() <= 64
+        && arg
+            .iter()
+            .all(|&b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E'))
+    {
+        return std::str::from_utf8(arg).ok()?.parse::<f64>().ok();
+    }
+    parse_f64_opt(arg)
+}
+
 /// Parse a longitude/latitude pair (`extractLongLatOrReply`).
 fn parse_lon_lat(lon: &[u8], lat: &[u8]) -> Result<[f64; 2], CmdError> {
-    let x = parse_f64_opt(lon).ok_or(CmdError::NotFloat)?;
-    let y = parse_f64_opt(lat).ok_or(CmdError::NotFloat)?;
+    let x = parse_coord(lon).ok_or(CmdError::NotFloat)?;
+    let y = parse_coord(lat).ok_or(CmdError::NotFloat)?;
     if !(geohash::LONG_MIN..=geohash::LONG_MAX).contains(&x)
         || !(geohash::LAT_MIN..=geohash::LAT_MAX).contains(&y)
     {
@@ -195,7 +210,13 @@ pub fn geoadd(ctx: &mut Ctx, args: &Args) -> CmdResult {
     let dirty = ctx.st.dirty;
     let reply = super::zsets::zadd(ctx, &argv.args());
     if ctx.st.dirty != dirty {
-        ctx.propagate(vec![argv.args().to_vecs()]);
+        // Propagated as the ZADD it ran (nothing to build when nobody listens).
+        let cmds = if ctx.st.propagation.is_some() {
+            vec![argv.args().to_vecs()]
+        } else {
+            Vec::new()
+        };
+        ctx.propagate(cmds);
     }
     reply
 }
@@ -517,7 +538,7 @@ fn search_generic(ctx: &mut Ctx, args: &Args, src_idx: usize, flags: Flags) -> C
         i += 1;
     }
 
-    let cmdname = String::from_utf8_lossy(args.get(0)).into_owned();
+    let cmdname = || String::from_utf8_lossy(args.get(0)).into_owned();
     if storekey.is_some() && (withdist || withhash || withcoords) {
         let what = if flags.searchstore {
             "GEOSEARCHSTORE"
@@ -531,13 +552,20 @@ fn search_generic(ctx: &mut Ctx, args: &Args, src_idx: usize, flags: Flags) -> C
     }
     if flags.search && !(frommember || fromloc) {
         return Err(CmdError::Other(
-            format!("ERR exactly one of FROMMEMBER or FROMLONLAT can be specified for {cmdname}")
-                .into(),
+            format!(
+                "ERR exactly one of FROMMEMBER or FROMLONLAT can be specified for {}",
+                cmdname()
+            )
+            .into(),
         ));
     }
     if flags.search && !(byradius || bybox) {
         return Err(CmdError::Other(
-            format!("ERR exactly one of BYRADIUS and BYBOX can be specified for {cmdname}").into(),
+            format!(
+                "ERR exactly one of BYRADIUS and BYBOX can be specified for {}",
+                cmdname()
+            )
+            .into(),
         ));
     }
     if any && count == 0 {
@@ -820,6 +848,7 @@ fn members_of_all_neighbors<'z>(z: &'z ZSet, shape: &Shape, limit: usize) -> Vec
         n.south_east,
         n.south_west,
     ];
+    let prepared = geohash::PreparedShape::new(shape);
     let mut out = Vec::new();
     let mut last_processed = 0usize;
     for (i, b) in boxes.iter().enumerate() {
@@ -838,7 +867,7 @@ fn members_of_all_neighbors<'z>(z: &'z ZSet, shape: &Shape, limit: usize) -> Vec
             bits: b.bits.wrapping_add(1),
             step: b.step,
         });
-        points_in_range(z, min as f64, max as f64, shape, &mut out, limit);
+        points_in_range(z, min as f64, max as f64, &prepared, &mut out, limit);
         last_processed = i;
     }
     out
@@ -850,7 +879,7 @@ fn points_in_range<'z>(
     z: &'z ZSet,
     min: f64,
     max: f64,
-    shape: &Shape,
+    shape: &geohash::PreparedShape,
     out: &mut Vec<Point<'z>>,
     limit: usize,
 ) {
@@ -859,15 +888,13 @@ fn points_in_range<'z>(
         if score >= max {
             break;
         }
-        if let Some(xy) = geohash::decode_score(score) {
-            if let Some(dist) = geohash::distance_if_within(shape, xy) {
-                out.push(Point {
-                    member,
-                    score,
-                    xy,
-                    dist,
-                });
-            }
+        if let Some((xy, dist)) = shape.score_if_within(score) {
+            out.push(Point {
+                member,
+                score,
+                xy,
+                dist,
+            });
         }
         if !out.is_empty() && limit != 0 && out.len() >= limit {
             break;

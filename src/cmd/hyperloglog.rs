@@ -91,46 +91,67 @@ fn sparse_max(ctx: &Ctx) -> usize {
 pub fn pfadd(ctx: &mut Ctx, args: &Args) -> CmdResult {
     let key = args.get(1);
     let max_bytes = sparse_max(ctx);
-    let mut updated = 0u64;
-    if write_hll(ctx, key)?.is_none() {
-        let v = hll::new_sparse();
-        ctx.db().ks.insert_new(
-            key.into(),
-            Value::Str(StrValue::Raw(Box::new(v))),
-            NO_EXPIRE,
-        );
-        updated += 1;
-    }
-    let Some(Value::Str(s)) = ctx.db().ks.get_mut(key).map(|e| &mut e.value) else {
-        return Err(err_invalid());
-    };
-    let before = s.mem_usage();
-    let raw = s.make_raw();
-    let mut failed = false;
-    for ele in args.iter().skip(2) {
-        match hll::add(raw, ele, max_bytes) {
-            Ok(true) => updated += 1,
-            Ok(false) => {}
-            Err(_) => {
-                failed = true;
-                break;
+    // One keyspace lookup: the registers are updated in place, under the entry borrow.
+    let existing = match ctx.lookup_write(key) {
+        None => None,
+        Some(e) => {
+            check_hll(&e.value)?;
+            let Value::Str(s) = &mut e.value else {
+                return Err(CmdError::WrongType);
+            };
+            let before = s.mem_usage();
+            let raw = s.make_raw();
+            let (updated, failed) = add_all(raw, args, max_bytes);
+            if updated > 0 && !failed {
+                hll::invalidate_cache(raw);
             }
+            Some((updated, failed, before, s.mem_usage()))
         }
-    }
-    if updated > 0 && !failed {
-        hll::invalidate_cache(raw);
-    }
-    let after = s.mem_usage();
-    adjust_mem(ctx, before, after);
-    if failed {
-        return Err(err_invalid());
-    }
+    };
+    let updated = match existing {
+        Some((updated, failed, before, after)) => {
+            adjust_mem(ctx, before, after);
+            if failed {
+                return Err(err_invalid());
+            }
+            updated
+        }
+        None => {
+            // A new key: fill the registers first, then insert the finished value.
+            let mut v = hll::new_sparse();
+            let (updated, failed) = add_all(&mut v, args, max_bytes);
+            if failed {
+                return Err(err_invalid());
+            }
+            // Counts as a change even with no elements (the cache is marked stale).
+            hll::invalidate_cache(&mut v);
+            ctx.db().ks.insert_new(
+                key.into(),
+                Value::Str(StrValue::Raw(Box::new(v))),
+                NO_EXPIRE,
+            );
+            updated + 1
+        }
+    };
     if updated > 0 {
         ctx.signal_modified(key);
         ctx.notify('$', "pfadd", key);
         ctx.dirty(updated);
     }
     Ok(Reply::Int(i64::from(updated > 0)))
+}
+
+/// Add the elements of a PFADD to `raw`: (registers changed, corrupted).
+fn add_all(raw: &mut Vec<u8>, args: &Args, max_bytes: usize) -> (u64, bool) {
+    let mut updated = 0u64;
+    for ele in args.iter().skip(2) {
+        match hll::add(raw, ele, max_bytes) {
+            Ok(true) => updated += 1,
+            Ok(false) => {}
+            Err(_) => return (updated, true),
+        }
+    }
+    (updated, false)
 }
 
 /// ```text

@@ -12,7 +12,9 @@ use super::{Args, Ctx, Handler, parse_i64};
 use crate::db::NO_EXPIRE;
 use crate::reply::{CmdError, CmdResult, Reply};
 use crate::types::Value;
-use crate::types::stream::{EntryRef, MAX_ENTRY_BYTES, Stream, StreamId, Trim, parse_id};
+use crate::types::stream::{
+    EntryRef, MAX_ENTRY_BYTES, NodeLimits, Stream, StreamId, Trim, parse_id,
+};
 
 /// Handlers of this family.
 pub const COMMANDS: &[(&str, Handler)] = &[
@@ -334,15 +336,81 @@ fn xadd(ctx: &mut Ctx, args: &Args) -> CmdResult {
     let lim = ctx.st.config.stream_node;
     let now = ctx.now;
     let want_prop = propagating(ctx);
-    if write_stream(ctx, key)?.is_none() {
-        if a.nomkstream {
-            return Ok(Reply::Nil);
+    // The field/value arguments, on the stack for the usual few.
+    let n = argc - field_pos;
+    let mut small: [&[u8]; 32] = [&[]; 32];
+    let big: Vec<&[u8]>;
+    let pairs: &[&[u8]] = if n <= small.len() {
+        for (slot, i) in small.iter_mut().zip(field_pos..argc) {
+            *slot = args.get(i);
         }
-        ctx.db().set(key, Value::Stream(Box::default()), NO_EXPIRE);
-    }
-    let Some(s) = write_stream(ctx, key)? else {
-        return Ok(Reply::Nil);
+        &small[..n]
+    } else {
+        big = (field_pos..argc).map(|i| args.get(i)).collect();
+        &big
     };
+    let input = AddInput {
+        a: &a,
+        args,
+        pairs,
+        now,
+        lim,
+        want_prop,
+    };
+    // One keyspace lookup when the stream exists.
+    let existing = match write_stream(ctx, key)? {
+        Some(s) => Some(add_entry(s, &input)?),
+        None => None,
+    };
+    let added = match existing {
+        Some(added) => added,
+        None => {
+            if a.nomkstream {
+                return Ok(Reply::Nil);
+            }
+            ctx.db().set(key, Value::Stream(Box::default()), NO_EXPIRE);
+            let Some(s) = write_stream(ctx, key)? else {
+                return Ok(Reply::Nil);
+            };
+            add_entry(s, &input)?
+        }
+    };
+    adjust_mem(ctx, added.before, added.after);
+    ctx.signal_modified(key);
+    ctx.notify('t', "xadd", key);
+    ctx.dirty(1);
+    if added.trimmed > 0 {
+        ctx.notify('t', "xtrim", key);
+    }
+    if let Some(p) = added.prop {
+        ctx.propagate(vec![p]);
+    }
+    ctx.signal_ready(key);
+    Ok(id_reply(added.id))
+}
+
+/// What XADD adds, parsed.
+struct AddInput<'a> {
+    a: &'a AddTrim,
+    args: &'a Args<'a>,
+    pairs: &'a [&'a [u8]],
+    now: i64,
+    lim: NodeLimits,
+    want_prop: bool,
+}
+
+/// What XADD did to the stream.
+struct Added {
+    id: StreamId,
+    before: usize,
+    after: usize,
+    trimmed: i64,
+    prop: Option<Vec<Vec<u8>>>,
+}
+
+/// XADD's work on the stream: the new id, the entry, trimming.
+fn add_entry(s: &mut Stream, inp: &AddInput<'_>) -> Result<Added, CmdError> {
+    let a = inp.a;
     if s.last_id == StreamId::MAX {
         return Err(CmdError::err(
             "The stream has exhausted the last possible ID, unable to add more items",
@@ -362,37 +430,30 @@ fn xadd(ctx: &mut Ctx, args: &Args) -> CmdResult {
             StreamId::new(p.id.ms, s.last_id.seq + 1)
         }
         Some(p) => p.id,
-        None => s.next_id(now).ok_or_else(too_small)?,
+        None => s.next_id(inp.now).ok_or_else(too_small)?,
     };
     if id <= s.last_id {
         return Err(too_small());
     }
-    let pairs: Vec<&[u8]> = (field_pos..argc).map(|i| args.get(i)).collect();
-    if pairs.iter().map(|p| p.len()).sum::<usize>() > MAX_ENTRY_BYTES {
+    if inp.pairs.iter().map(|p| p.len()).sum::<usize>() > MAX_ENTRY_BYTES {
         return Err(CmdError::err("Elements are too large to be stored"));
     }
     let before = s.mem_usage();
-    s.append(id, &pairs, lim);
+    s.append(id, inp.pairs, inp.lim);
     let trimmed = match a.trim {
         Some(t) => s.trim(t, a.approx, a.limit),
         None => 0,
     };
     let rewrite_id = a.id.is_none_or(|p| !p.seq_given);
-    let prop = (want_prop && (a.approx || rewrite_id))
-        .then(|| rewritten(args, &a, s, rewrite_id.then_some(id)));
-    let after = s.mem_usage();
-    adjust_mem(ctx, before, after);
-    ctx.signal_modified(key);
-    ctx.notify('t', "xadd", key);
-    ctx.dirty(1);
-    if trimmed > 0 {
-        ctx.notify('t', "xtrim", key);
-    }
-    if let Some(p) = prop {
-        ctx.propagate(vec![p]);
-    }
-    ctx.signal_ready(key);
-    Ok(id_reply(id))
+    let prop = (inp.want_prop && (a.approx || rewrite_id))
+        .then(|| rewritten(inp.args, a, s, rewrite_id.then_some(id)));
+    Ok(Added {
+        id,
+        before,
+        after: s.mem_usage(),
+        trimmed,
+        prop,
+    })
 }
 
 /// Number of entries.

@@ -119,7 +119,12 @@ fn deliver_new(s: &mut Stream, start: StreamId, r: &mut GroupRead<'_>) -> Vec<Re
         return Vec::new();
     };
     let mut g = std::mem::replace(slot, Group::new(StreamId::ZERO, 0));
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(match r.count {
+        0 => 0,
+        n => n
+            .min(1024)
+            .min(usize::try_from(s.len()).unwrap_or(usize::MAX)),
+    });
     let mut propagate_last = false;
     for e in s.range(start, StreamId::MAX, false) {
         if e.id > g.last_id {

@@ -513,6 +513,122 @@ pub fn distance_if_within(shape: &Shape, xy: [f64; 2]) -> Option<f64> {
     }
 }
 
+/// The even bits of `v` packed into 32 bits (one half of [`deinterleave64`]).
+#[inline]
+fn even_bits(v: u64) -> u32 {
+    let mut x = v & 0x5555_5555_5555_5555;
+    x = (x | (x >> 1)) & 0x3333_3333_3333_3333;
+    x = (x | (x >> 2)) & 0x0F0F_0F0F_0F0F_0F0F;
+    x = (x | (x >> 4)) & 0x00FF_00FF_00FF_00FF;
+    x = (x | (x >> 8)) & 0x0000_FFFF_0000_FFFF;
+    x = (x | (x >> 16)) & 0x0000_0000_FFFF_FFFF;
+    x as u32
+}
+
+/// The centre of cell `i` of a 26-step coordinate over `range`, clamped to it: the
+/// arithmetic of [`decode`] then [`area_to_long_lat`] for one coordinate.
+#[inline]
+fn cell_centre(i: u32, range: Range) -> f64 {
+    let div = (1u64 << STEP_MAX) as f64;
+    let scale = range.max - range.min;
+    let lo = range.min + (i as f64 / div) * scale;
+    let hi = range.min + (i.wrapping_add(1) as f64 / div) * scale;
+    ((lo + hi) / 2.0).clamp(range.min, range.max)
+}
+
+/// A shape prepared for testing many points (GEOSEARCH's scan): the centre's radians
+/// and cosine are computed once, and a circle rejects a point whose latitude difference
+/// alone puts it outside before any trigonometry. The distances are bit-identical to
+/// [`distance_if_within`]'s.
+#[derive(Debug, Clone, Copy)]
+pub struct PreparedShape {
+    shape: Shape,
+    lon1r: f64,
+    lat1r: f64,
+    cos_lat1: f64,
+    /// Radius in metres (circle).
+    radius_m: f64,
+    /// A latitude arc beyond this is outside the circle: the haversine distance is never
+    /// below the latitude arc; the margin covers rounding, so borderline points still
+    /// get the exact test.
+    lat_reject: f64,
+}
+
+impl PreparedShape {
+    /// Prepare `shape`.
+    pub fn new(shape: &Shape) -> PreparedShape {
+        let [x1, y1] = shape.xy;
+        let lat1r = deg_rad(y1);
+        let radius_m = match shape.kind {
+            ShapeKind::Circle(r) => r * shape.conversion,
+            ShapeKind::Rect(..) => 0.0,
+        };
+        PreparedShape {
+            shape: *shape,
+            lon1r: deg_rad(x1),
+            lat1r,
+            cos_lat1: lat1r.cos(),
+            radius_m,
+            lat_reject: radius_m * (1.0 + 1e-9) + 1e-9,
+        }
+    }
+
+    /// The position and distance of a stored score inside the shape: as
+    /// [`decode_score`] then [`PreparedShape::distance_if_within`], but a circle looks at
+    /// the latitude (half the decoding) before decoding the longitude.
+    #[inline]
+    pub fn score_if_within(&self, score: f64) -> Option<([f64; 2], f64)> {
+        let bits = score_to_bits(score);
+        if bits == 0 {
+            return None;
+        }
+        let lat = cell_centre(even_bits(bits), LAT_RANGE);
+        if let ShapeKind::Circle(_) = self.shape.kind {
+            let lat2r = deg_rad(lat);
+            if EARTH_RADIUS_IN_METERS * (lat2r - self.lat1r).abs() > self.lat_reject {
+                return None;
+            }
+        }
+        let xy = [cell_centre(even_bits(bits >> 1), LONG_RANGE), lat];
+        match self.shape.kind {
+            ShapeKind::Circle(_) => self.circle_distance(xy, deg_rad(lat)),
+            ShapeKind::Rect(..) => distance_if_within(&self.shape, xy),
+        }
+        .map(|d| (xy, d))
+    }
+
+    /// The distance from the centre when the point is inside the shape (as
+    /// [`distance_if_within`]).
+    #[inline]
+    pub fn distance_if_within(&self, xy: [f64; 2]) -> Option<f64> {
+        let ShapeKind::Circle(_) = self.shape.kind else {
+            return distance_if_within(&self.shape, xy);
+        };
+        let lat2r = deg_rad(xy[1]);
+        if EARTH_RADIUS_IN_METERS * (lat2r - self.lat1r).abs() > self.lat_reject {
+            return None;
+        }
+        self.circle_distance(xy, lat2r)
+    }
+
+    /// The circle test after the latitude check (`lat2r`: the point's latitude in
+    /// radians).
+    #[inline]
+    fn circle_distance(&self, xy: [f64; 2], lat2r: f64) -> Option<f64> {
+        let [x2, y2] = xy;
+        // `distance(x1, y1, x2, y2)` with the centre's terms precomputed.
+        let v = ((deg_rad(x2) - self.lon1r) / 2.0).sin();
+        let d = if v == 0.0 {
+            lat_distance(self.shape.xy[1], y2)
+        } else {
+            let u = ((lat2r - self.lat1r) / 2.0).sin();
+            let a = u * u + self.cos_lat1 * lat2r.cos() * v * v;
+            2.0 * EARTH_RADIUS_IN_METERS * a.sqrt().asin()
+        };
+        (d <= self.radius_m).then_some(d)
+    }
+}
+
 /// The 11-character standard geohash of a stored score (GEOHASH): decoded, then
 /// re-encoded over ±180/±90 with the last character always `0`.
 pub fn geohash_string(score: f64) -> Option<[u8; 11]> {
@@ -569,6 +685,80 @@ mod tests {
         ] {
             let d = deinterleave64(interleave64(x, y));
             assert_eq!((d as u32, (d >> 32) as u32), (x, y));
+        }
+    }
+
+    #[test]
+    fn prepared_shape_matches_the_plain_test() {
+        let mut seed = 0x1234_5678_9abc_def0u64;
+        let mut next = || {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 11) as f64 / (1u64 << 53) as f64
+        };
+        for kind in [
+            ShapeKind::Circle(2.0),
+            ShapeKind::Circle(0.0),
+            ShapeKind::Circle(500.0),
+            ShapeKind::Rect(3.0, 1.0),
+        ] {
+            let shape = Shape {
+                xy: [13.361389, 38.115556],
+                kind,
+                conversion: 1000.0,
+            };
+            let p = PreparedShape::new(&shape);
+            for i in 0..20000 {
+                let (x, y) = if i % 2 == 0 {
+                    (
+                        13.361389 + (next() - 0.5) * 0.1,
+                        38.115556 + (next() - 0.5) * 0.1,
+                    )
+                } else {
+                    (next() * 360.0 - 180.0, next() * 170.0 - 85.0)
+                };
+                let score = score_of(x, y).unwrap() as f64;
+                let want = decode_score(score)
+                    .and_then(|xy| distance_if_within(&shape, xy).map(|d| (xy, d)));
+                assert_eq!(p.score_if_within(score), want, "{x},{y} {kind:?}");
+            }
+            assert_eq!(p.score_if_within(0.0), None);
+            // The centre itself (radius 0 included).
+            let c = score_of(13.361389, 38.115556).unwrap() as f64;
+            let want =
+                decode_score(c).and_then(|xy| distance_if_within(&shape, xy).map(|d| (xy, d)));
+            assert_eq!(p.score_if_within(c), want);
+        }
+        // Points exactly on the circle (radius = their distance, in metres) and just
+        // outside it: the latitude pre-check must not decide either way.
+        let centre = [2.35, 48.85];
+        for i in 0..2000 {
+            let (x, y) = if i % 3 == 0 {
+                (centre[0], centre[1] + (next() - 0.5) * 0.2)
+            } else {
+                (
+                    centre[0] + (next() - 0.5) * 0.2,
+                    centre[1] + (next() - 0.5) * 0.2,
+                )
+            };
+            let score = score_of(x, y).unwrap() as f64;
+            let xy = decode_score(score).unwrap();
+            let d = distance(centre[0], centre[1], xy[0], xy[1]);
+            for r in [
+                d,
+                d * (1.0 - 1e-15),
+                d * (1.0 + 1e-15),
+                f64::from_bits(d.to_bits() - 1),
+            ] {
+                let shape = Shape {
+                    xy: centre,
+                    kind: ShapeKind::Circle(r),
+                    conversion: 1.0,
+                };
+                let want = distance_if_within(&shape, xy).map(|d| (xy, d));
+                assert_eq!(PreparedShape::new(&shape).score_if_within(score), want);
+            }
         }
     }
 

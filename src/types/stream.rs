@@ -139,15 +139,34 @@ impl fmt::Display for StreamId {
 }
 
 fn write_u64(out: &mut Vec<u8>, mut v: u64) {
+    /// "00" to "99": two digits per division.
+    const PAIRS: [u8; 200] = {
+        let mut t = [0u8; 200];
+        let mut i = 0;
+        while i < 100 {
+            t[2 * i] = b'0' + (i / 10) as u8;
+            t[2 * i + 1] = b'0' + (i % 10) as u8;
+            i += 1;
+        }
+        t
+    };
     let mut buf = [0u8; 20];
     let mut i = buf.len();
-    loop {
+    while v >= 100 {
+        let r = (v % 100) as usize * 2;
+        v /= 100;
+        i -= 2;
+        buf[i] = PAIRS[r];
+        buf[i + 1] = PAIRS[r + 1];
+    }
+    if v >= 10 {
+        let r = v as usize * 2;
+        i -= 2;
+        buf[i] = PAIRS[r];
+        buf[i + 1] = PAIRS[r + 1];
+    } else {
         i -= 1;
-        buf[i] = b'0' + (v % 10) as u8;
-        v /= 10;
-        if v == 0 {
-            break;
-        }
+        buf[i] = b'0' + v as u8;
     }
     out.extend_from_slice(&buf[i..]);
 }
@@ -192,6 +211,23 @@ fn string2ull(s: &[u8]) -> Option<u64> {
     strtoull_full(s)
 }
 
+/// 1 to 19 ASCII digits as a number (leading zeros allowed, as strtoull does).
+#[inline]
+fn plain_u64(s: &[u8]) -> Option<u64> {
+    if s.is_empty() || s.len() > 19 {
+        return None;
+    }
+    let mut v = 0u64;
+    for &c in s {
+        let d = c.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        v = v * 10 + u64::from(d);
+    }
+    Some(v)
+}
+
 /// A parsed id argument: the id and whether the sequence was given (false for the
 /// `<ms>-*` form).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -214,6 +250,16 @@ pub fn parse_id(
 ) -> Option<ParsedId> {
     if arg.len() > 127 {
         return None;
+    }
+    // Fast path, the common `<ms>-<seq>` spelled in plain digits (at most 19 each, so no
+    // overflow): string2ll and strtoull agree on the value.
+    if let Some(dash) = arg.iter().position(|&c| c == b'-') {
+        if let (Some(ms), Some(seq)) = (plain_u64(&arg[..dash]), plain_u64(&arg[dash + 1..])) {
+            return Some(ParsedId {
+                id: StreamId::new(ms, seq),
+                seq_given: true,
+            });
+        }
     }
     // C string semantics: the argument ends at a NUL byte.
     let s = match arg.iter().position(|&c| c == 0) {
@@ -1196,6 +1242,17 @@ mod tests {
             Some(StreamId::MAX)
         );
         assert_eq!(p("18446744073709551616"), None);
+        assert_eq!(p("9999999999999999999-0"), Some(id(9999999999999999999, 0)));
+        assert_eq!(p("1-007"), Some(id(1, 7)));
+        assert_eq!(p("1-2\0junk"), Some(id(1, 2)));
+        assert_eq!(p("1-2-3"), None);
+        assert_eq!(p("-1-2"), None);
+        let mut out = Vec::new();
+        for v in [0, 9, 10, 99, 100, 12345, 1763790123456, u64::MAX] {
+            out.clear();
+            write_u64(&mut out, v);
+            assert_eq!(out, v.to_string().as_bytes());
+        }
         assert_eq!(parse_id(b"+", 0, true, false), None);
         assert_eq!(parse_id(b"5-*", 0, true, false), None);
         assert_eq!(
