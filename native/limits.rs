@@ -5,22 +5,145 @@
 //! outside command batches (tracking invalidations and keyspace events of expired
 //! keys).
 
+use std::cell::Cell;
 use std::net::SocketAddr;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use cinnabar::Engine;
+use cinnabar::config::ObufLimit;
 use cinnabar::engine::ClientHandle;
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 
 use crate::server::{Shared, log};
 
-/// Replies of one pipeline batch are written once they reach this size, before the
-/// rest of the batch runs: a client that pipelines many large reads and never reads
-/// the replies costs the server at most this much (plus one reply), not the whole
-/// pipeline's output (the write waits for the client, so nothing more is read).
+/// A batch stops running a client's pipeline once this much of its output is
+/// unwritten (or its class's output limit, if larger: see [`pause_at`]); the rest
+/// runs once the client has read enough. A client that pipelines many large reads
+/// and never reads the replies costs the server about this much, not the whole
+/// pipeline's output (nothing more of its input is read meanwhile).
 pub const BATCH_OUT_MAX: usize = 256 * 1024;
+
+/// Redis's `checkClientOutputBufferLimits`: whether a client holding `pending`
+/// output bytes must be closed under `lim`. The hard limit closes at once; the soft
+/// limit only once the output has stayed over it for more than `soft_seconds`
+/// seconds (`since` remembers when it went over, in unix seconds; 0 = under).
+pub fn obuf_over(lim: &ObufLimit, pending: usize, since: &Cell<i64>, now_s: i64) -> bool {
+    let pending = pending as u64;
+    let hard = lim.hard > 0 && pending >= lim.hard;
+    let mut soft = lim.soft > 0 && pending >= lim.soft;
+    if soft {
+        if since.get() == 0 {
+            since.set(now_s.max(1));
+            soft = false;
+        } else if now_s.saturating_sub(since.get()) <= lim.soft_seconds as i64 {
+            soft = false;
+        }
+    } else {
+        since.set(0);
+    }
+    hard || soft
+}
+
+/// How much unwritten output a connection may hold before it stops running the
+/// client's commands (and reading its input) until the client reads: the class's
+/// limits when set (so that they can be reached), [`BATCH_OUT_MAX`] at least. With
+/// no limits (the `normal` default) this bounds a client that never reads, where
+/// Redis would buffer without bound.
+pub fn pause_at(lim: &ObufLimit) -> usize {
+    let cap = |v: u64| usize::try_from(v).unwrap_or(usize::MAX);
+    BATCH_OUT_MAX.max(cap(lim.hard)).max(cap(lim.soft))
+}
+
+/// When the soft limit of a client over it since `since` (unix seconds) expires, in
+/// engine milliseconds; None when it is not over.
+pub fn soft_deadline_ms(lim: &ObufLimit, since: i64) -> Option<i64> {
+    (since > 0 && lim.soft > 0).then(|| {
+        since
+            .saturating_add(lim.soft_seconds as i64)
+            .saturating_add(1)
+            .saturating_mul(1000)
+    })
+}
+
+/// A client's CLIENT LIST line, for log messages (Redis's `catClientInfoString`).
+pub fn client_info(shared: &Shared, h: ClientHandle) -> String {
+    let mut eng = shared.engine.borrow_mut();
+    let now = eng.now();
+    let Some(sess) = eng.session_mut(h).map(|s| s.clone()) else {
+        return format!("id={}", h.id);
+    };
+    cinnabar::cmd::client::client_line(eng.state(), &sess, now, 0)
+}
+
+/// Log that a client is closed for its output buffer limit; `scheduled` when found
+/// while output was being added (Redis's asynchronous close), else from the timer.
+pub fn log_obuf_close(shared: &Shared, h: ClientHandle, scheduled: bool) {
+    let info = client_info(shared, h);
+    let what = if scheduled {
+        "scheduled to be closed ASAP"
+    } else {
+        "closed"
+    };
+    log_at(
+        WARNING,
+        &format!("Client {info} {what} for overcoming of output buffer limits."),
+    );
+}
+
+/// Log a protocol error as Redis does (verbose level): the client and a sample of
+/// its unparsed input (`qbuf`), non-printable bytes shown as dots.
+pub fn log_protocol_error(shared: &Shared, h: ClientHandle, err: &str, qbuf: &[u8]) {
+    const DUMP: usize = 128;
+    if !enabled(VERBOSE) {
+        return;
+    }
+    let info = client_info(shared, h);
+    // C strings: the sample ends at a NUL byte, as `%s` would.
+    let text = |b: &[u8]| {
+        let b = b.split(|&c| c == 0).next().unwrap_or(&[]);
+        b.iter()
+            .map(|&c| {
+                if (0x20..0x7f).contains(&c) {
+                    c as char
+                } else {
+                    '.'
+                }
+            })
+            .collect::<String>()
+    };
+    let sample = if qbuf.len() < DUMP {
+        format!("Query buffer during protocol error: '{}'", text(qbuf))
+    } else {
+        format!(
+            "Query buffer during protocol error: '{}' (... more {} bytes ...) '{}'",
+            text(&qbuf[..DUMP / 2]),
+            qbuf.len() - DUMP,
+            text(&qbuf[qbuf.len() - DUMP / 2..])
+        )
+    };
+    // Redis formats into a 256-byte buffer.
+    let sample: String = sample.chars().take(255).collect();
+    log_at(
+        VERBOSE,
+        &format!("Protocol error ({err}) from client: {info}. {sample}"),
+    );
+}
+
+/// Log that a client is closed for its query buffer (Redis's wording).
+pub fn log_qbuf_close(shared: &Shared, h: ClientHandle, qbuf: &[u8]) {
+    let info = client_info(shared, h);
+    let mut head = Vec::new();
+    cinnabar::ops::repr(&mut head, &qbuf[..qbuf.len().min(64)]);
+    log_at(
+        WARNING,
+        &format!(
+            "Closing client that reached max query buffer length: {info} (qbuf initial bytes: {})",
+            String::from_utf8_lossy(&head)
+        ),
+    );
+}
 
 /// Redis 7.2's protected-mode refusal (sent before closing).
 pub const DENIED: &str = "-DENIED Redis is running in protected mode because protected mode is \
@@ -193,7 +316,7 @@ pub fn idle_expired(shared: &Shared, h: ClientHandle) -> bool {
         !s.subscribed() && now - s.last_interaction_ms > timeout.saturating_mul(1000)
     });
     if expired {
-        log("Closing idle client");
+        log_at(VERBOSE, "Closing idle client");
     }
     expired
 }
@@ -347,8 +470,26 @@ pub const NOTICE: u8 = 2;
 /// `loglevel warning`.
 pub const WARNING: u8 = 3;
 
-/// Where log lines go: (`logfile`, empty = stdout; lowest level written).
-static LOG: std::sync::Mutex<(String, u8)> = std::sync::Mutex::new((String::new(), NOTICE));
+/// Where log lines go (`logfile`; empty = stdout).
+static LOG_FILE: std::sync::Mutex<String> = std::sync::Mutex::new(String::new());
+
+/// The lowest level written (`loglevel`; changed by CONFIG SET, see [`sync_level`]).
+static LOG_LEVEL: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(NOTICE);
+
+/// Apply the configured `loglevel` (`Config::loglevel`); called on every batch, so a
+/// CONFIG SET of it takes effect at once. One atomic load when unchanged.
+#[inline]
+pub fn sync_level(level: u8) {
+    use std::sync::atomic::Ordering::Relaxed;
+    if LOG_LEVEL.load(Relaxed) != level {
+        LOG_LEVEL.store(level, Relaxed);
+    }
+}
+
+/// Whether lines of `level` are written now.
+pub fn enabled(level: u8) -> bool {
+    level >= LOG_LEVEL.load(std::sync::atomic::Ordering::Relaxed)
+}
 
 /// Civil date (year, month 1-12, day) of a day count since 1970-01-01 (Howard
 /// Hinnant's algorithm).
@@ -390,13 +531,13 @@ pub fn format_line(pid: u32, role: char, unix_ms: i64, level: u8, msg: &str) -> 
 }
 
 fn write_log(role: char, level: u8, msg: &str) {
-    let (file, min) = match LOG.lock() {
+    if !enabled(level) {
+        return;
+    }
+    let file = match LOG_FILE.lock() {
         Ok(g) => g.clone(),
         Err(p) => p.into_inner().clone(),
     };
-    if level < min {
-        return;
-    }
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_millis() as i64)
@@ -422,17 +563,11 @@ pub fn log_at(level: u8, msg: &str) {
 /// Take `loglevel` / `logfile` from the configuration and print the start banner
 /// ([server hook]).
 pub fn start_logging(config: &cinnabar::Config, config_file: Option<&str>) {
-    let level = match config.get("loglevel").unwrap_or("notice") {
-        "debug" => DEBUG,
-        "verbose" => VERBOSE,
-        "warning" => WARNING,
-        "nothing" => u8::MAX,
-        _ => NOTICE,
-    };
+    sync_level(config.loglevel);
     let file = config.get("logfile").unwrap_or("").to_string();
-    match LOG.lock() {
-        Ok(mut g) => *g = (file, level),
-        Err(p) => *p.into_inner() = (file, level),
+    match LOG_FILE.lock() {
+        Ok(mut g) => *g = file,
+        Err(p) => *p.into_inner() = file,
     }
     write_log(
         'C',

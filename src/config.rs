@@ -256,15 +256,147 @@ pub fn parse_memory(s: &str) -> Option<u64> {
     num.parse::<u64>().ok()?.checked_mul(mul)
 }
 
-/// The pubsub class's hard limit in bytes from a `client-output-buffer-limit` value
-/// (`class hard soft seconds` triples; units allowed); 0 = no limit.
-pub fn pubsub_hard_limit(value: &str) -> usize {
-    let w: Vec<&str> = value.split_whitespace().collect();
-    w.chunks(4)
-        .find(|c| c.len() == 4 && c[0].eq_ignore_ascii_case("pubsub"))
-        .and_then(|c| parse_memory(c[1]))
-        .unwrap_or(32 * 1024 * 1024) as usize
+/// One class's `client-output-buffer-limit`: a hard limit (bytes; 0 = none), and a
+/// soft limit (bytes; 0 = none) that closes a client whose output stays over it for
+/// more than `soft_seconds` seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ObufLimit {
+    /// Hard limit in bytes (0 = none).
+    pub hard: u64,
+    /// Soft limit in bytes (0 = none).
+    pub soft: u64,
+    /// Seconds over the soft limit before the client is closed.
+    pub soft_seconds: u64,
 }
+
+/// Output buffer limit classes, in Redis's order (`normal`, `slave`, `pubsub`).
+pub const OBUF_NORMAL: usize = 0;
+/// The replica class (`slave` / `replica`). Cinnabar has no replication, so this
+/// class is parsed, validated, stored and rewritten but applies to no client.
+pub const OBUF_REPLICA: usize = 1;
+/// The Pub/Sub class: clients subscribed to at least one channel or pattern.
+pub const OBUF_PUBSUB: usize = 2;
+const OBUF_CLASS_NAMES: [&str; 3] = ["normal", "slave", "pubsub"];
+
+/// Redis's `memtoull` as in 7.0: digits (possibly none) and an optional unit; an
+/// overlong number saturates and the unit multiplication wraps, as the oracle does.
+fn memtoull(s: &str) -> Option<u64> {
+    if s.starts_with('-') {
+        return None;
+    }
+    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let (digits, unit) = s.split_at(split);
+    let mul: u64 = match unit.to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" => 1000,
+        "kb" => 1024,
+        "m" => 1000 * 1000,
+        "mb" => 1024 * 1024,
+        "g" => 1000 * 1000 * 1000,
+        "gb" => 1024 * 1024 * 1024,
+        _ => return None,
+    };
+    if digits.len() >= 128 {
+        return None;
+    }
+    let v = if digits.is_empty() {
+        0
+    } else {
+        digits.parse::<u64>().unwrap_or(u64::MAX)
+    };
+    Some(v.wrapping_mul(mul))
+}
+
+/// `strtoll(s, &end, 10)` with `*end == '\0'` required, stored into a C `int` as Redis
+/// does for `soft_seconds` (so values wrap modulo 2^32).
+fn soft_seconds(s: &str) -> Option<i32> {
+    let t = s.trim_start_matches([' ', '\t', '\n', '\r', '\x0b', '\x0c']);
+    if t.is_empty() {
+        // No conversion: the end pointer is the (empty) end of the string.
+        return if s.is_empty() { Some(0) } else { None };
+    }
+    let (neg, digits) = match t.as_bytes()[0] {
+        b'-' => (true, &t[1..]),
+        b'+' => (false, &t[1..]),
+        _ => (false, t),
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let v: i64 = match digits.parse::<i64>() {
+        Ok(v) if neg => -v,
+        Ok(v) => v,
+        Err(_) if neg => i64::MIN,
+        Err(_) => i64::MAX,
+    };
+    Some(v as i32)
+}
+
+/// Parse a `client-output-buffer-limit` value (`<class> <hard> <soft> <seconds>`
+/// groups, split on single spaces as Redis's CONFIG SET does) into the classes it
+/// sets. Errors carry Redis's wording.
+pub fn parse_obuf_limits(value: &str) -> Result<Vec<(usize, ObufLimit)>, String> {
+    let words: Vec<&str> = if value.is_empty() {
+        Vec::new()
+    } else {
+        value.split(' ').collect()
+    };
+    if words.len() % 4 != 0 {
+        return Err("Wrong number of arguments in buffer limit configuration.".into());
+    }
+    let mut out = Vec::new();
+    for g in words.chunks(4) {
+        let class = match g[0].to_ascii_lowercase().as_str() {
+            "normal" => OBUF_NORMAL,
+            "slave" | "replica" => OBUF_REPLICA,
+            "pubsub" => OBUF_PUBSUB,
+            _ => {
+                return Err("Invalid client class specified in buffer limit configuration.".into());
+            }
+        };
+        let bad = || "Error in hard, soft or soft_seconds setting in buffer limit configuration.";
+        let hard = memtoull(g[1]).ok_or_else(bad)?;
+        let soft = memtoull(g[2]).ok_or_else(bad)?;
+        let secs = soft_seconds(g[3]).filter(|&v| v >= 0).ok_or_else(bad)?;
+        out.push((
+            class,
+            ObufLimit {
+                hard,
+                soft,
+                soft_seconds: secs as u64,
+            },
+        ));
+    }
+    Ok(out)
+}
+
+/// The `CONFIG GET` form of the three classes (bytes, Redis's class names).
+pub fn format_obuf_limits(limits: &[ObufLimit; 3]) -> String {
+    let mut parts = Vec::with_capacity(3);
+    for (name, l) in OBUF_CLASS_NAMES.iter().zip(limits) {
+        parts.push(format!("{name} {} {} {}", l.hard, l.soft, l.soft_seconds));
+    }
+    parts.join(" ")
+}
+
+/// Redis's defaults: normal 0 0 0, replica 256mb 64mb 60, pubsub 32mb 8mb 60.
+pub const OBUF_DEFAULTS: [ObufLimit; 3] = [
+    ObufLimit {
+        hard: 0,
+        soft: 0,
+        soft_seconds: 0,
+    },
+    ObufLimit {
+        hard: 256 * 1024 * 1024,
+        soft: 64 * 1024 * 1024,
+        soft_seconds: 60,
+    },
+    ObufLimit {
+        hard: 32 * 1024 * 1024,
+        soft: 8 * 1024 * 1024,
+        soft_seconds: 60,
+    },
+];
 
 /// Why a value was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -308,6 +440,18 @@ pub fn canonical(p: &Param, value: &str) -> Result<String, ConfigError> {
             out.push(s.trim_end_matches('0').trim_end_matches('.').to_string());
         }
         return Ok(out.join(" "));
+    }
+    if p.name == "client-output-buffer-limit" {
+        // Validated and normalised (bytes, `slave` for `replica`); only the classes
+        // given: `Config::set` merges them into the current three.
+        let mut groups = Vec::new();
+        for (class, l) in parse_obuf_limits(value).map_err(ConfigError::Invalid)? {
+            groups.push(format!(
+                "{} {} {} {}",
+                OBUF_CLASS_NAMES[class], l.hard, l.soft, l.soft_seconds
+            ));
+        }
+        return Ok(groups.join(" "));
     }
     if matches!(p.name, "proto-max-bulk-len" | "client-query-buffer-limit")
         && parse_memory(value).is_some_and(|v| v < 1024 * 1024)
@@ -387,6 +531,14 @@ pub struct Config {
     pub stream_node: crate::types::stream::NodeLimits,
     /// `hll-sparse-max-bytes` (typed copy for PFADD).
     pub hll_sparse_max_bytes: usize,
+    /// `client-output-buffer-limit` per class ([`OBUF_NORMAL`], [`OBUF_REPLICA`],
+    /// [`OBUF_PUBSUB`]); read by the server on every batch.
+    pub obuf_limits: [ObufLimit; 3],
+    /// `client-query-buffer-limit` in bytes (read by the server on every read).
+    pub client_query_buffer_limit: usize,
+    /// `loglevel`: 0 debug, 1 verbose, 2 notice, 3 warning, 255 nothing (the server
+    /// applies a CONFIG SET of it to its log at once).
+    pub loglevel: u8,
 }
 
 impl Default for Config {
@@ -411,6 +563,9 @@ impl Default for Config {
             set_limits: crate::types::set::SetLimits::default(),
             stream_node: crate::types::stream::NodeLimits::default(),
             hll_sparse_max_bytes: 3000,
+            obuf_limits: OBUF_DEFAULTS,
+            client_query_buffer_limit: 1 << 30,
+            loglevel: 2,
         };
         c.apply();
         c
@@ -435,7 +590,15 @@ impl Config {
         if runtime && !p.mutable {
             return Err(ConfigError::Immutable);
         }
-        let v = canonical(p, value)?;
+        let mut v = canonical(p, value)?;
+        if p.name == "client-output-buffer-limit" {
+            // A partial value changes only the classes it names.
+            let mut limits = self.obuf_limits;
+            for (class, l) in parse_obuf_limits(&v).map_err(ConfigError::Invalid)? {
+                limits[class] = l;
+            }
+            v = format_obuf_limits(&limits);
+        }
         self.values.insert(p.name, v);
         self.apply();
         Ok(())
@@ -466,6 +629,21 @@ impl Config {
             max_entries: g("stream-node-max-entries").parse().unwrap_or(100),
         };
         self.hll_sparse_max_bytes = g("hll-sparse-max-bytes").parse().unwrap_or(3000);
+        let mut limits = OBUF_DEFAULTS;
+        for (class, l) in parse_obuf_limits(g("client-output-buffer-limit")).unwrap_or_default() {
+            limits[class] = l;
+        }
+        self.obuf_limits = limits;
+        self.client_query_buffer_limit = g("client-query-buffer-limit")
+            .parse::<u64>()
+            .map_or(1 << 30, |v| usize::try_from(v).unwrap_or(usize::MAX));
+        self.loglevel = match g("loglevel") {
+            "debug" => 0,
+            "verbose" => 1,
+            "warning" => 3,
+            "nothing" => u8::MAX,
+            _ => 2,
+        };
     }
 }
 
@@ -497,5 +675,82 @@ mod tests {
         ));
         assert_eq!(c.set("port", "1", true), Err(ConfigError::Immutable));
         assert_eq!(c.set("nope", "1", true), Err(ConfigError::Unknown));
+    }
+
+    #[test]
+    fn output_buffer_limits_parse_merge_and_print_like_redis() {
+        let mut c = Config::default();
+        assert_eq!(c.obuf_limits, OBUF_DEFAULTS);
+        assert_eq!(
+            c.get("client-output-buffer-limit"),
+            Some("normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60")
+        );
+        // A partial value changes only its classes; units become bytes.
+        c.set("client-output-buffer-limit", "normal 1mb 512kb 10", true)
+            .unwrap();
+        assert_eq!(
+            c.get("client-output-buffer-limit"),
+            Some("normal 1048576 524288 10 slave 268435456 67108864 60 pubsub 33554432 8388608 60")
+        );
+        c.set("client-output-buffer-limit", "REPLICA 1k 2KB 3", true)
+            .unwrap();
+        assert_eq!(
+            c.obuf_limits[OBUF_REPLICA],
+            ObufLimit {
+                hard: 1000,
+                soft: 2048,
+                soft_seconds: 3
+            }
+        );
+        assert_eq!(c.obuf_limits[OBUF_NORMAL].hard, 1048576);
+        let err = |v: &str| match canonical(find_param("client-output-buffer-limit").unwrap(), v) {
+            Err(ConfigError::Invalid(e)) => e,
+            other => panic!("{v:?} accepted: {other:?}"),
+        };
+        assert!(err("normal 1 2").starts_with("Wrong number"));
+        assert!(err(" normal 1 2 3").starts_with("Wrong number"));
+        assert!(err("master 1 2 3").starts_with("Invalid client class"));
+        assert!(err("normal -1 2 3").starts_with("Error in hard"));
+        assert!(err("normal 1 2 2147483648").starts_with("Error in hard"));
+        assert!(err("normal 1 2 3x").starts_with("Error in hard"));
+        // Redis 7.0's quirks: no digits is 0, seconds wrap into a C int, "+3" is 3.
+        assert_eq!(
+            parse_obuf_limits("normal kb 0 ").unwrap()[0].1,
+            ObufLimit::default()
+        );
+        assert_eq!(
+            parse_obuf_limits("normal 1 2 4294967297").unwrap()[0]
+                .1
+                .soft_seconds,
+            1
+        );
+        assert_eq!(
+            parse_obuf_limits("normal 1 2 +3").unwrap()[0]
+                .1
+                .soft_seconds,
+            3
+        );
+        assert_eq!(
+            parse_obuf_limits("normal 99999999999999999999999 0 0").unwrap()[0]
+                .1
+                .hard,
+            u64::MAX
+        );
+        assert_eq!(parse_obuf_limits("").unwrap(), vec![]);
+        // A refused value changes nothing.
+        let before = c.clone().obuf_limits;
+        assert!(
+            c.set("client-output-buffer-limit", "pubsub 1 2 3 foo 1 2 3", true)
+                .is_err()
+        );
+        assert_eq!(c.obuf_limits, before);
+    }
+
+    #[test]
+    fn query_buffer_limit_is_typed() {
+        let mut c = Config::default();
+        assert_eq!(c.client_query_buffer_limit, 1 << 30);
+        c.set("client-query-buffer-limit", "2mb", true).unwrap();
+        assert_eq!(c.client_query_buffer_limit, 2 * 1024 * 1024);
     }
 }

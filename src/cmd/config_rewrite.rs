@@ -52,9 +52,7 @@ fn quoted(v: &str) -> String {
 fn line_for(name: &str, kind: Kind, value: &str) -> String {
     let v = match (name, kind) {
         // Multi-word values written as words.
-        ("bind" | "client-output-buffer-limit" | "latency-tracking-info-percentiles", _) => {
-            value.to_string()
-        }
+        ("bind" | "latency-tracking-info-percentiles", _) => value.to_string(),
         ("save", _) => {
             if value.trim().is_empty() {
                 "\"\"".to_string()
@@ -96,6 +94,26 @@ pub fn rewrite_text(ctx: &Ctx, old: &str) -> String {
             positions.entry(opt).or_default().push(i);
         }
     }
+    // client-output-buffer-limit is written one line per class, as Redis does: a class
+    // takes the next line of the option in the file, or is appended only if it
+    // differs from its default.
+    let mut obuf_slots = positions
+        .get("client-output-buffer-limit")
+        .map_or(0, Vec::len);
+    let mut obuf_lines = Vec::new();
+    for (class, name) in ["normal", "replica", "pubsub"].iter().enumerate() {
+        let l = ctx.st.config.obuf_limits[class];
+        let force = l != crate::config::OBUF_DEFAULTS[class];
+        if obuf_slots > 0 || force {
+            obuf_slots = obuf_slots.saturating_sub(1);
+            obuf_lines.push(format!(
+                "client-output-buffer-limit {name} {} {} {}",
+                format_memory(l.hard),
+                format_memory(l.soft),
+                l.soft_seconds
+            ));
+        }
+    }
     let mut put =
         |opt: &str, new_lines: Vec<String>, force: bool, lines: &mut Vec<Option<String>>| {
             let slots = positions.remove(opt).unwrap_or_default();
@@ -118,6 +136,10 @@ pub fn rewrite_text(ctx: &Ctx, old: &str) -> String {
         let Some(value) = ctx.st.config.get(p.name) else {
             continue;
         };
+        if p.name == "client-output-buffer-limit" {
+            put(p.name, std::mem::take(&mut obuf_lines), true, &mut lines);
+            continue;
+        }
         let force = value != p.default;
         put(
             p.name,

@@ -61,6 +61,10 @@ pub struct Parser {
     inline: Vec<u8>,
     /// `proto-max-bulk-len`.
     pub max_bulk_len: usize,
+    /// The client has not authenticated (and must): Redis then refuses multibulks of
+    /// more than 10 arguments and bulks over 16 KB, so that an unauthenticated peer
+    /// cannot make the server buffer much. Set by the host.
+    pub unauthenticated: bool,
 }
 
 impl Default for Parser {
@@ -118,6 +122,7 @@ impl Parser {
             args: Vec::new(),
             inline: Vec::new(),
             max_bulk_len,
+            unauthenticated: false,
         }
     }
 
@@ -169,6 +174,9 @@ impl Parser {
                         Some(n) if n <= MAX_MULTIBULK => n,
                         _ => return Err(ParseError::new("invalid multibulk length")),
                     };
+                    if n > 10 && self.unauthenticated {
+                        return Err(ParseError::new("unauthenticated multibulk length"));
+                    }
                     self.pos = eol + 2;
                     self.args.clear();
                     if n <= 0 {
@@ -213,6 +221,10 @@ impl Parser {
                             return Err(ParseError::new("invalid bulk length"));
                         }
                     };
+                    if len > 16384 && self.unauthenticated {
+                        self.reset();
+                        return Err(ParseError::new("unauthenticated bulk length"));
+                    }
                     self.pos = eol + 2;
                     self.state = State::Bulk { remaining, len };
                 }
