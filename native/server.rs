@@ -6,7 +6,7 @@
 //! one syscall. No locks, no cross-thread hand-offs: on this 2-core machine the other
 //! core is left to clients (redis-benchmark), as with redis-server. See docs/DESIGN-NOTES.md.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -19,18 +19,49 @@ use crate::config::Startup;
 use crate::connection;
 
 /// How the server reaches one connection task from elsewhere.
-#[derive(Default)]
 pub struct ClientLink {
+    /// The client's engine handle.
+    pub handle: cinnabar::ClientHandle,
     /// Wakes the task (a reply in `outbox`, or `killed`).
     pub wake: Notify,
-    /// Replies produced for it by other tasks (a blocked command served).
+    /// Replies produced for it by other tasks (a blocked command served, Pub/Sub and
+    /// MONITOR messages, invalidations).
     pub outbox: RefCell<Vec<u8>>,
-    /// CLIENT KILL asked for it to be closed.
-    pub killed: std::cell::Cell<bool>,
-    /// Fired with `killed`, to interrupt a write that a client never reads.
-    pub kill: Notify,
-    /// Bytes handed to a write that has not completed (counted against the limit).
-    pub unsent: std::cell::Cell<usize>,
+    /// CLIENT KILL (or an output buffer limit) asked for it to be closed.
+    pub killed: Cell<bool>,
+    /// Output the connection task holds and has not written yet (its reply buffer),
+    /// kept current by the task; with `outbox`, what output buffer limits count.
+    pub queued: Cell<usize>,
+    /// Subscribed to something after its last batch: the `pubsub` limit class.
+    pub pubsub: Cell<bool>,
+    /// Unix second its output went over the soft limit (0: not over): Redis's
+    /// `obuf_soft_limit_reached_time`.
+    pub soft_since: Cell<i64>,
+}
+
+impl ClientLink {
+    /// A link for a new connection.
+    pub fn new(handle: cinnabar::ClientHandle) -> ClientLink {
+        ClientLink {
+            handle,
+            wake: Notify::new(),
+            outbox: RefCell::new(Vec::new()),
+            killed: Cell::new(false),
+            queued: Cell::new(0),
+            pubsub: Cell::new(false),
+            soft_since: Cell::new(0),
+        }
+    }
+
+    /// Its `client-output-buffer-limit` class (MONITOR clients are `normal`, as in
+    /// Redis; nothing is ever in the replica class: we have no replication).
+    pub fn obuf_class(&self) -> usize {
+        if self.pubsub.get() {
+            cinnabar::config::OBUF_PUBSUB
+        } else {
+            cinnabar::config::OBUF_NORMAL
+        }
+    }
 }
 
 /// State shared by all connection tasks on the server thread.
@@ -42,7 +73,7 @@ pub struct Shared {
     /// Fired once on shutdown.
     pub shutdown: Notify,
     /// Set when shutting down.
-    pub stopping: std::cell::Cell<bool>,
+    pub stopping: Cell<bool>,
     /// Persistence (AOF, snapshots): see persistence.rs. [persistence hook]
     pub persist: crate::persistence::Persist,
     /// A client blocked: the timeout task recomputes its deadline.
@@ -55,47 +86,48 @@ impl Shared {
         if replies.is_empty() {
             return;
         }
-        let links = self.links.borrow();
-        for (h, bytes) in replies {
-            if let Some(l) = links.get(&h.id) {
-                l.outbox.borrow_mut().extend_from_slice(&bytes);
+        self.enqueue(replies.into_iter().map(|(h, b)| (h.id, b)));
+    }
+
+    /// Queue output produced outside a client's own batch, enforcing
+    /// `client-output-buffer-limit` on what the client then holds: a client over
+    /// its class's limit is closed ASAP and its queued output dropped.
+    fn enqueue(&self, items: impl Iterator<Item = (u64, Vec<u8>)>) {
+        let (limits, now_s) = {
+            let eng = self.engine.borrow();
+            (eng.state().config.obuf_limits, eng.now().div_euclid(1000))
+        };
+        let mut over = Vec::new();
+        {
+            let links = self.links.borrow();
+            for (id, bytes) in items {
+                let Some(l) = links.get(&id) else { continue };
+                if l.killed.get() {
+                    continue;
+                }
+                let mut ob = l.outbox.borrow_mut();
+                ob.extend_from_slice(&bytes);
+                let pending = l.queued.get().saturating_add(ob.len());
+                if crate::limits::obuf_over(&limits[l.obuf_class()], pending, &l.soft_since, now_s)
+                {
+                    *ob = Vec::new();
+                    l.killed.set(true);
+                    over.push(l.handle);
+                }
                 l.wake.notify_one();
             }
         }
+        for h in over {
+            crate::limits::log_obuf_close(self, h, true);
+        }
     }
 
-    /// After a batch: serve clients blocked on keys that became ready, and act on host
-    /// events.
+    /// After a batch: deliver Pub/Sub and MONITOR messages, serve clients blocked on
+    /// keys that became ready, and act on host events.
     pub fn after_batch(&self) {
         let messages = self.engine.borrow_mut().take_messages();
         if !messages.is_empty() {
-            let limit = cinnabar::config::pubsub_hard_limit(
-                self.engine
-                    .borrow()
-                    .state()
-                    .config
-                    .get("client-output-buffer-limit")
-                    .unwrap_or(""),
-            );
-            let links = self.links.borrow();
-            for (id, bytes) in messages {
-                if let Some(l) = links.get(&id) {
-                    let mut ob = l.outbox.borrow_mut();
-                    // client-output-buffer-limit pubsub: a subscriber that does not read
-                    // is disconnected instead of growing memory without bound.
-                    if limit > 0 && ob.len() + bytes.len() + l.unsent.get() > limit {
-                        ob.clear();
-                        l.killed.set(true);
-                        l.kill.notify_one();
-                        log(&format!(
-                            "Client id={id} scheduled to be closed ASAP for overcoming of output buffer limits."
-                        ));
-                    } else {
-                        ob.extend_from_slice(&bytes);
-                    }
-                    l.wake.notify_one();
-                }
-            }
+            self.enqueue(messages.into_iter());
         }
         let served = {
             let mut eng = self.engine.borrow_mut();
@@ -118,7 +150,6 @@ impl Shared {
             for id in ev.kill {
                 if let Some(l) = links.get(&id) {
                     l.killed.set(true);
-                    l.kill.notify_one();
                     l.wake.notify_one();
                 }
             }
@@ -271,6 +302,40 @@ pub async fn run(startup: Startup) -> i32 {
             loop {
                 tick.tick().await;
                 shared.engine.borrow_mut().active_expire(budget);
+            }
+        });
+    }
+
+    // Background eviction, Redis's `evictionTimeProc`: while used_memory is over
+    // maxmemory (e.g. CONFIG SET maxmemory lowered it), evict one bounded slice
+    // (db::evict::MAX_EVICTIONS_PER_CALL keys) and yield to the clients, again and
+    // again until under the limit; otherwise look every 10 ms. [eviction hook]
+    {
+        let shared = shared.clone();
+        tokio::task::spawn_local(async move {
+            use cinnabar::db::evict::Outcome;
+            loop {
+                let (out, evicted) = {
+                    let mut eng = shared.engine.borrow_mut();
+                    // CLIENT PAUSE (WRITE or ALL) pauses evictions, as in Redis.
+                    if eng.state().config.maxmemory == 0 || eng.state().ops.pause.is_some() {
+                        (Outcome::Ok, false)
+                    } else {
+                        let before = eng.state().stats.evicted_keys;
+                        let now = eng.now();
+                        let out = eng.evict_if_needed(now);
+                        (out, eng.state().stats.evicted_keys != before)
+                    }
+                };
+                if evicted {
+                    // Keyspace events and propagated DELs (AOF) of the evicted keys.
+                    shared.after_batch();
+                }
+                if out == Outcome::Running {
+                    tokio::task::yield_now().await;
+                } else {
+                    tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+                }
             }
         });
     }

@@ -164,7 +164,8 @@ fn volatile_ttl_evicts_nearest_deadlines_first() {
 }
 
 #[test]
-fn lowering_maxmemory_at_runtime_evicts() {
+fn lowering_maxmemory_at_runtime_evicts_in_bounded_slices() {
+    use cinnabar::db::evict::{MAX_EVICTIONS_PER_CALL, Outcome};
     let (mut e, c, _) = engine("0", "allkeys-lru");
     for i in 0..5000 {
         run(&mut e, c, &["SET", &format!("k{i}"), &"x".repeat(200)]);
@@ -173,16 +174,63 @@ fn lowering_maxmemory_at_runtime_evicts() {
         run(&mut e, c, &["CONFIG", "SET", "maxmemory", "1500kb"]),
         Reply::Ok
     );
-    // Each command evicts a bounded batch; a few commands bring memory under the limit.
-    for _ in 0..4 {
-        run(&mut e, c, &["PING"]);
+    let limit = 1_536_000;
+    // Each command evicts one bounded slice and still runs (Redis's EVICT_RUNNING lets
+    // writes through while the eviction timer works).
+    let mut commands = 0;
+    while e.state().used_memory() > limit {
+        let before = e.state().stats.evicted_keys;
+        let r = if commands % 2 == 0 {
+            run(&mut e, c, &["SET", "w", "1"])
+        } else {
+            run(&mut e, c, &["PING"])
+        };
+        assert!(!r.is_error(), "{r:?}");
+        let n = (e.state().stats.evicted_keys - before) as usize;
+        assert!(n <= MAX_EVICTIONS_PER_CALL, "{n} evicted by one command");
+        commands += 1;
+        assert!(commands < 1000, "never got under the limit");
     }
-    assert!(
-        e.state().used_memory() <= 1_536_000 + 512,
-        "used {}",
-        e.state().used_memory()
-    );
+    assert!(commands > 3, "took {commands} commands");
     assert!(e.state().stats.evicted_keys > 0);
+    assert_eq!(e.evict_if_needed(e.now()), Outcome::Ok);
+}
+
+#[test]
+fn background_slices_drain_a_large_drop_without_commands() {
+    use cinnabar::db::evict::{MAX_EVICTIONS_PER_CALL, Outcome};
+    let (mut e, c, _) = engine("0", "allkeys-lfu");
+    for i in 0..20_000 {
+        run(&mut e, c, &["SET", &format!("k{i}"), &"y".repeat(100)]);
+    }
+    let keys = 20_000u64;
+    assert_eq!(
+        run(&mut e, c, &["CONFIG", "SET", "maxmemory", "2mb"]),
+        Reply::Ok
+    );
+    // What the native server's eviction task does between client commands.
+    let mut slices = 0u64;
+    loop {
+        let before = e.state().stats.evicted_keys;
+        let out = e.evict_if_needed(e.now());
+        let n = e.state().stats.evicted_keys - before;
+        slices += 1;
+        match out {
+            Outcome::Running => assert_eq!(n, MAX_EVICTIONS_PER_CALL as u64),
+            Outcome::Ok => break,
+            Outcome::Fail => panic!("nothing evictable"),
+        }
+        assert!(slices < 10_000);
+    }
+    assert!(e.state().used_memory() <= 2 * 1024 * 1024);
+    let evicted = e.state().stats.evicted_keys;
+    assert!(slices >= evicted / MAX_EVICTIONS_PER_CALL as u64);
+    assert_eq!(
+        run(&mut e, c, &["DBSIZE"]),
+        Reply::Int((keys - evicted) as i64)
+    );
+    // The pool sampled and evicted real keys only; a write now succeeds.
+    assert_eq!(run(&mut e, c, &["SET", "after", "1"]), Reply::Ok);
 }
 
 #[test]
@@ -229,4 +277,62 @@ fn mixed_types_stay_under_maxmemory_for_every_policy() {
         }
         assert!(e.state().stats.evicted_keys > 0, "{policy} evicted nothing");
     }
+}
+
+#[test]
+fn lru_tells_apart_accesses_within_the_same_second() {
+    // Redis's LRU clock has whole seconds: keys touched 300 ms apart look equally idle.
+    // Ours ticks every 10 ms, so the sampled LRU still evicts the untouched keys first.
+    let (mut e, c, clock) = engine("0", "allkeys-lru");
+    assert_eq!(
+        run(&mut e, c, &["CONFIG", "SET", "maxmemory-samples", "10"]),
+        Reply::Ok
+    );
+    let value = "v".repeat(100);
+    let empty = e.state().used_memory();
+    for i in 0..1000 {
+        run(&mut e, c, &["SET", &format!("k:{i}"), &value]);
+    }
+    let full = e.state().used_memory();
+    let per_key = (full - empty) / 1000;
+    clock.advance(300);
+    for i in (0..1000).step_by(2) {
+        run(&mut e, c, &["GET", &format!("k:{i}")]);
+    }
+    clock.advance(300);
+    // Still the same second: IDLETIME is in whole seconds.
+    assert_eq!(
+        run(&mut e, c, &["OBJECT", "IDLETIME", "k:1"]),
+        Reply::Int(0)
+    );
+    // Room for 800 of the 1000 keys: about 200 go, all of them should be untouched ones.
+    let target = full - 200 * per_key;
+    assert_eq!(
+        run(
+            &mut e,
+            c,
+            &["CONFIG", "SET", "maxmemory", &target.to_string()]
+        ),
+        Reply::Ok
+    );
+    while e.evict_if_needed(e.now()) != cinnabar::db::evict::Outcome::Ok {}
+    let evicted = e.state().stats.evicted_keys as usize;
+    assert!(evicted >= 50, "evicted {evicted}");
+    let mut touched_gone = 0;
+    for i in (0..1000).step_by(2) {
+        if run(&mut e, c, &["EXISTS", &format!("k:{i}")]) == Reply::Int(0) {
+            touched_gone += 1;
+        }
+    }
+    assert!(
+        touched_gone * 20 <= evicted,
+        "{touched_gone} of {evicted} evicted keys had been touched"
+    );
+    // Whole seconds, rounded down: 1.5 s idle is 1.
+    run(&mut e, c, &["SET", "fresh", "1"]);
+    clock.advance(1_500);
+    assert_eq!(
+        run(&mut e, c, &["OBJECT", "IDLETIME", "fresh"]),
+        Reply::Int(1)
+    );
 }

@@ -12,16 +12,26 @@
 //! * **noeviction**, or nothing evictable (e.g. volatile-* with no TTL keys): fail, and
 //!   the dispatcher refuses `denyoom` commands with `-OOM`.
 //!
-//! Each call evicts at most [`MAX_EVICTIONS_PER_CALL`] keys, so lowering `maxmemory` a
-//! long way frees memory over several commands instead of stalling one.
+//! Each call evicts at most [`MAX_EVICTIONS_PER_CALL`] keys and then reports
+//! [`Outcome::Running`], so lowering `maxmemory` a long way never stalls one command.
+//! Redis bounds each call by time instead (`evictionTimeLimitUs`: 500 µs at the default
+//! `maxmemory-eviction-tenacity` 10) and keeps evicting from a timer
+//! (`evictionTimeProc`) until memory is under the limit; here the bound is a count, so
+//! the work per call is deterministic (and the same in wasm, which has no fine clock),
+//! and the host keeps calling `Engine::evict_if_needed` between client commands while
+//! it returns `Running` (the native server does, in a task that yields between slices).
 
 use super::{Db, lru};
 use crate::rng::Rng;
 
 /// Entries in the eviction pool (EVPOOL_SIZE).
 pub const POOL_SIZE: usize = 16;
-/// Upper bound of keys evicted by one call.
-pub const MAX_EVICTIONS_PER_CALL: usize = 2048;
+/// Upper bound of keys evicted by one call. A string key's eviction costs about
+/// 1–5 µs (sampling touches `maxmemory-samples` random slots, then the victim is
+/// looked up, unlinked and freed), so a slice stays in the range of Redis's 500 µs
+/// limit; keys holding big collections take longer to free, as in Redis (without
+/// `lazyfree-lazy-eviction`).
+pub const MAX_EVICTIONS_PER_CALL: usize = 128;
 
 /// `maxmemory-policy`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,6 +87,12 @@ pub struct Pool {
 }
 
 impl Pool {
+    /// Whether a sample scoring `score` would enter the pool (checked before copying
+    /// its key, as `evictionPoolPopulate` does).
+    fn accepts(&self, score: u64) -> bool {
+        self.entries.len() < POOL_SIZE || self.entries.first().is_some_and(|e| e.score < score)
+    }
+
     fn insert(&mut self, c: Candidate) {
         if self.entries.iter().any(|e| e.db == c.db && e.key == c.key) {
             return;
@@ -219,11 +235,14 @@ fn pick_pooled(
                 db.ks.random(|| rng.next_u64())
             };
             if let Some(e) = e {
-                pool.insert(Candidate {
-                    score: score(e, p),
-                    db: i,
-                    key: e.key.to_boxed(),
-                });
+                let score = score(e, p);
+                if pool.accepts(score) {
+                    pool.insert(Candidate {
+                        score,
+                        db: i,
+                        key: e.key.to_boxed(),
+                    });
+                }
             }
         }
     }

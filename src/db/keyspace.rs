@@ -38,7 +38,7 @@ pub struct Entry {
     pub value: Value,
     /// Absolute expiry in Unix ms, or [`NO_EXPIRE`].
     pub expire: i64,
-    /// LRU clock (seconds resolution) or LFU data, for OBJECT IDLETIME/FREQ and eviction.
+    /// LRU clock (10 ms ticks, see `db::lru`) or LFU data, for OBJECT IDLETIME/FREQ and eviction.
     pub lru: u32,
     vpos: u32,
 }

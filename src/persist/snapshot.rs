@@ -554,16 +554,7 @@ pub fn lru_from(idle_secs: Option<u64>, freq: Option<u8>, now_ms: i64, t: Tracki
         let minutes = ((now_ms.max(0) / 1000 / 60) as u64 & 65535) as u32;
         Some((minutes << 8) | f as u32)
     } else {
-        let idle = idle_secs?;
-        let clock = lru::lru_clock(now_ms) as u64;
-        let max = lru::LRU_CLOCK_MAX as u64;
-        let idle = idle.min(max);
-        let v = if idle <= clock {
-            clock - idle
-        } else {
-            max - (idle - clock)
-        };
-        Some(v as u32)
+        Some(lru::lru_for_idle(idle_secs?, now_ms))
     }
 }
 
