@@ -1,18 +1,18 @@
 #!/usr/bin/env bash
 # The npm package's tests: build, pack, install the tarball in a fresh folder, then run
 # the Node tests (tests/js), the TypeScript check, the headless Chromium tests
-# (tests/browser) and the workerd tests (tests/edge) against it.
+# (tests/browser), the workerd tests and the Deno tests (tests/edge) against it.
 #
 #   bash scripts/test-js.sh            # setup (skips what is present) + build + all tests
 #   SKIP_SETUP=1 bash scripts/test-js.sh
-#   JS_TESTS="node types" bash scripts/test-js.sh   # a subset of: node types browser edge
+#   JS_TESTS="node types" bash scripts/test-js.sh   # a subset of: node types browser edge deno
 #
 # Screenshots of the browser tests go to tests/artifacts/browser/.
 set -uo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
 root=$(pwd)
-suites=${JS_TESTS:-"node types browser edge"}
+suites=${JS_TESTS:-"node types browser edge deno"}
 
 if [ "${SKIP_SETUP:-0}" != 1 ]; then
     bash scripts/setup-js.sh || {
@@ -56,6 +56,7 @@ for s in $suites; do
         types) files+=(types.test.mjs) ;;
         browser) files+=(browser.test.mjs) ;;
         edge) files+=(edge.test.mjs) ;;
+        deno) files+=(deno.test.mjs) ;;
         *) echo "test-js.sh: unknown suite $s" >&2; exit 2 ;;
     esac
 done
