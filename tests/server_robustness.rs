@@ -119,3 +119,64 @@ fn sigterm_stops_cleanly() {
     // The connection is closed by the server.
     assert!(c.try_read_reply().is_none());
 }
+
+#[test]
+fn shutdown_closes_idle_and_subscribed_connections_and_the_server_exits() {
+    let mut srv = start_cinnabar(&[]);
+    let mut idle = Conn::connect(srv.port);
+    assert_eq!(idle.cmd(&["PING"]), b"+PONG\r\n");
+    let mut sub = Conn::connect(srv.port);
+    assert_eq!(
+        sub.cmd(&["SUBSCRIBE", "news"]),
+        b"*3\r\n$9\r\nsubscribe\r\n$4\r\nnews\r\n:1\r\n"
+    );
+    let mut admin = Conn::connect(srv.port);
+    admin.send(&["SHUTDOWN", "NOSAVE"]);
+    // Every connection is closed by the server (EOF, no reply), and the process exits 0.
+    assert_eq!(admin.try_read_reply(), None);
+    assert_eq!(idle.try_read_reply(), None);
+    assert_eq!(sub.try_read_reply(), None);
+    let status = srv.child.wait().expect("wait for the server");
+    assert!(status.success(), "{status:?}");
+}
+
+#[test]
+fn a_client_that_keeps_sending_still_receives_its_messages() {
+    let srv = start_cinnabar(&[]);
+    let mut sub = Conn::connect(srv.port);
+    assert_eq!(
+        sub.cmd(&["SUBSCRIBE", "c"]),
+        b"*3\r\n$9\r\nsubscribe\r\n$1\r\nc\r\n:1\r\n"
+    );
+    let mut publisher = Conn::connect(srv.port);
+    // The subscriber pipelines PINGs while messages for it are published: its replies
+    // and the messages both arrive, in the order the server produced them.
+    let mut pings = Vec::new();
+    for _ in 0..200 {
+        pings.extend_from_slice(&common::encode_cmd(&["PING"]));
+    }
+    let mut expected_messages = 0;
+    for round in 0..20 {
+        sub.send_raw(&pings);
+        assert_eq!(
+            publisher.cmd(&["PUBLISH", "c", &format!("m{round}")]),
+            b":1\r\n"
+        );
+        expected_messages += 1;
+    }
+    let (mut pongs, mut messages) = (0, 0);
+    while pongs < 20 * 200 || messages < expected_messages {
+        let r = sub.read_reply();
+        if r == b"*2\r\n$4\r\npong\r\n$0\r\n\r\n" {
+            pongs += 1;
+        } else {
+            let m = format!("m{messages}");
+            assert_eq!(
+                r,
+                format!("*3\r\n$7\r\nmessage\r\n$1\r\nc\r\n${}\r\n{m}\r\n", m.len()).into_bytes()
+            );
+            messages += 1;
+        }
+    }
+    assert_eq!((pongs, messages), (4000, 20));
+}
