@@ -248,6 +248,14 @@ async fn run(shared: &Shared, stream: &mut TcpStream, link: &ClientLink, mut par
             if let Some(s) = eng.session_mut(handle) {
                 s.qbuf = end - start;
                 link.pubsub.set(s.subscribed());
+                let omem = s.omem;
+                if end > start || omem > 0 {
+                    let now = eng.now();
+                    eng.state_mut()
+                        .stats
+                        .client_peaks
+                        .note(now, end - start, omem);
+                }
             }
         }
         // 2. Wake clients this batch unblocked; act on CLIENT KILL / SHUTDOWN.
@@ -278,8 +286,12 @@ async fn run(shared: &Shared, stream: &mut TcpStream, link: &ClientLink, mut par
         link.queued.set(out.len() - sent);
         if pending != reported {
             reported = pending;
-            if let Some(s) = shared.engine.borrow_mut().session_mut(handle) {
+            let mut eng = shared.engine.borrow_mut();
+            let now = eng.now();
+            if let Some(s) = eng.session_mut(handle) {
                 s.omem = pending;
+                let qbuf = s.qbuf;
+                eng.state_mut().stats.client_peaks.note(now, qbuf, pending);
             }
         }
         let can_run = !blocked && out.len() - sent < pause_at;

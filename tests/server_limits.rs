@@ -668,3 +668,56 @@ fn unauthenticated_clients_cannot_send_big_requests() {
     assert_eq!(show(&c.read_reply()), show(&r.read_reply()));
     assert_eq!(c.cmd(&["STRLEN", "big"]), b":100000\r\n");
 }
+
+/// INFO clients' field `name` as a number.
+fn info_clients_field(c: &mut Conn, name: &str) -> u64 {
+    let raw = c.cmd(&["INFO", "clients"]);
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    text.lines()
+        .find_map(|l| l.strip_prefix(&format!("{name}:")))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no {name} in {text}"))
+}
+
+#[test]
+fn info_reports_the_recent_largest_client_buffers() {
+    let srv = start_cinnabar(&[]);
+    let mut c = Conn::connect(srv.port);
+    assert_eq!(
+        info_clients_field(&mut c, "client_recent_max_output_buffer"),
+        0
+    );
+    set_big(&mut c, "big", MB);
+    // Output: a client that asks for 1 MB values and does not read holds unwritten output.
+    let (mut hog, id) = raw_client(srv.port);
+    hog.write_all(&b"*2\r\n$3\r\nGET\r\n$3\r\nbig\r\n".repeat(8))
+        .unwrap();
+    wait_for(30, "output held for the hog", || {
+        client_line(&mut c, id).is_some_and(|l| field(&l, "omem") > 0)
+    });
+    let omem = client_line(&mut c, id).map(|l| field(&l, "omem")).unwrap() as u64;
+    let peak_out = info_clients_field(&mut c, "client_recent_max_output_buffer");
+    assert!(peak_out >= omem, "{peak_out} < omem {omem}");
+    // Input: half of a 200 KB bulk string sits in the server's query buffer.
+    let mut partial = TcpStream::connect(("127.0.0.1", srv.port)).unwrap();
+    partial
+        .write_all(
+            &[
+                b"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$200000\r\n".as_slice(),
+                &[b'y'; 100_000],
+            ]
+            .concat(),
+        )
+        .unwrap();
+    wait_for(30, "the partial request in the query buffer", || {
+        info_clients_field(&mut c, "client_recent_max_input_buffer") >= 100_000
+    });
+    // The peaks are remembered after the buffers are gone (for the last seconds).
+    drop(hog);
+    drop(partial);
+    wait_for(30, "both clients gone", || {
+        client_line(&mut c, id).is_none() && info_clients_field(&mut c, "connected_clients") == 1
+    });
+    assert!(info_clients_field(&mut c, "client_recent_max_output_buffer") >= omem);
+    assert!(info_clients_field(&mut c, "client_recent_max_input_buffer") >= 100_000);
+}

@@ -194,12 +194,18 @@ fn os_name() -> String {
 fn clients(ctx: &Ctx, out: &mut String) {
     out.push_str("# Clients\r\n");
     let maxclients = ctx.st.config.get("maxclients").unwrap_or("10000");
+    // The last seconds' peaks, and what clients hold now (this one included).
+    let (mut recent_in, mut recent_out) = ctx.st.stats.client_peaks.recent(ctx.now);
+    for s in ctx.clients.iter().chain(std::iter::once(&*ctx.sess)) {
+        recent_in = recent_in.max(s.qbuf);
+        recent_out = recent_out.max(s.omem);
+    }
     Lines(out)
         .add("connected_clients", ctx.clients.len())
         .add("cluster_connections", 0)
         .add("maxclients", maxclients)
-        .add("client_recent_max_input_buffer", 0)
-        .add("client_recent_max_output_buffer", 0)
+        .add("client_recent_max_input_buffer", recent_in)
+        .add("client_recent_max_output_buffer", recent_out)
         .add("blocked_clients", ctx.st.blocked.len())
         .add("tracking_clients", ctx.st.ops.tracking.clients.len())
         .add("clients_in_timeout_table", 0)

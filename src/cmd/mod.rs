@@ -74,6 +74,43 @@ pub struct Stats {
     pub total_error_replies: u64,
     /// Highest `used_memory` seen (updated when INFO or MEMORY reads it).
     pub used_memory_peak: usize,
+    /// Largest client buffers of the last seconds (INFO `client_recent_max_*`).
+    pub client_peaks: ClientPeaks,
+}
+
+/// The largest query and output buffers any client held, per second, over the last
+/// [`ClientPeaks::SLOTS`] seconds: Redis's `client_recent_max_input_buffer` /
+/// `client_recent_max_output_buffer` (it samples clients in `clientsCron` into 8
+/// one-second slots). The host reports a client's buffers when they change.
+#[derive(Debug, Default, Clone)]
+pub struct ClientPeaks {
+    /// (unix second, max query buffer, max output buffer) by `second % SLOTS`.
+    slots: [(i64, usize, usize); ClientPeaks::SLOTS],
+}
+
+impl ClientPeaks {
+    /// Seconds remembered.
+    pub const SLOTS: usize = 8;
+
+    /// Note a client's query buffer (`qbuf`) and unwritten output (`omem`) at `now_ms`.
+    pub fn note(&mut self, now_ms: i64, qbuf: usize, omem: usize) {
+        let sec = now_ms.div_euclid(1000);
+        let slot = &mut self.slots[sec.rem_euclid(Self::SLOTS as i64) as usize];
+        if slot.0 != sec {
+            *slot = (sec, 0, 0);
+        }
+        slot.1 = slot.1.max(qbuf);
+        slot.2 = slot.2.max(omem);
+    }
+
+    /// (max query buffer, max output buffer) over the last `SLOTS` seconds.
+    pub fn recent(&self, now_ms: i64) -> (usize, usize) {
+        let sec = now_ms.div_euclid(1000);
+        self.slots
+            .iter()
+            .filter(|s| s.0 > sec - Self::SLOTS as i64 && s.0 <= sec)
+            .fold((0, 0), |(i, o), s| (i.max(s.1), o.max(s.2)))
+    }
 }
 
 /// How SHUTDOWN asked the host to stop.
