@@ -113,6 +113,32 @@ fn parse_len(s: &[u8]) -> Option<i64> {
     Some(if neg { -v } else { v })
 }
 
+/// A length line starting at `from` (after the `*` or `$`): `Some((value, eol))` once
+/// its CRLF is in `buf` (`value` None when it is not a valid length), None before.
+/// The common case, up to 18 digits and CRLF, is read in one pass; anything else goes
+/// through [`find_crlf`] and [`parse_len`], which decide every other case.
+#[inline]
+fn len_line(buf: &[u8], from: usize) -> Option<(Option<i64>, usize)> {
+    let mut v: i64 = 0;
+    let mut i = from;
+    // 18 digits cannot overflow an i64.
+    let digits_end = buf.len().min(from + 18);
+    while i < digits_end {
+        let c = buf[i];
+        if c.is_ascii_digit() {
+            v = v * 10 + (c - b'0') as i64;
+            i += 1;
+        } else {
+            break;
+        }
+    }
+    if i > from && i + 1 < buf.len() && buf[i] == b'\r' && buf[i + 1] == b'\n' {
+        return Some((Some(v), i));
+    }
+    let eol = find_crlf(buf, from)?;
+    Some((parse_len(&buf[from..eol]), eol))
+}
+
 impl Parser {
     /// A parser with the given `proto-max-bulk-len`.
     pub fn new(max_bulk_len: usize) -> Self {
@@ -151,70 +177,79 @@ impl Parser {
     /// input is needed. After a complete request, the caller drops `consumed` bytes (or
     /// passes the remaining slice) before calling again.
     pub fn next(&mut self, buf: &[u8]) -> Result<Option<(Request, usize)>, ParseError> {
-        loop {
-            match self.state {
-                State::Start => {
-                    if buf.is_empty() {
-                        return Ok(None);
-                    }
-                    if buf[0] != b'*' {
-                        return self.inline(buf);
-                    }
-                    let Some(eol) = find_crlf(buf, 1) else {
-                        if buf.len() > MAX_INLINE {
-                            return Err(ParseError::new("too big mbulk count string"));
-                        }
-                        return Ok(None);
-                    };
-                    if eol > MAX_INLINE {
+        // The state lives in locals while parsing and is stored back only when the
+        // request is incomplete.
+        let (mut remaining, mut bulk_len) = match self.state {
+            State::Start => {
+                if buf.is_empty() {
+                    return Ok(None);
+                }
+                if buf[0] != b'*' {
+                    return self.inline(buf);
+                }
+                let Some((n, eol)) = len_line(buf, 1) else {
+                    if buf.len() > MAX_INLINE {
                         return Err(ParseError::new("too big mbulk count string"));
                     }
-                    let n = parse_len(&buf[1..eol]);
-                    let n = match n {
-                        Some(n) if n <= MAX_MULTIBULK => n,
-                        _ => return Err(ParseError::new("invalid multibulk length")),
-                    };
-                    if n > 10 && self.unauthenticated {
-                        return Err(ParseError::new("unauthenticated multibulk length"));
-                    }
-                    self.pos = eol + 2;
-                    self.args.clear();
-                    if n <= 0 {
-                        let used = self.pos;
-                        self.pos = 0;
-                        return Ok(Some((Request::Empty, used)));
-                    }
-                    // Do not trust the count for allocation: grow as arguments arrive.
-                    self.args.reserve((n as usize).min(1024));
-                    self.state = State::Multibulk { remaining: n };
+                    return Ok(None);
+                };
+                if eol > MAX_INLINE {
+                    return Err(ParseError::new("too big mbulk count string"));
                 }
-                State::Multibulk { remaining } => {
+                let n = match n {
+                    Some(n) if n <= MAX_MULTIBULK => n,
+                    _ => return Err(ParseError::new("invalid multibulk length")),
+                };
+                if n > 10 && self.unauthenticated {
+                    return Err(ParseError::new("unauthenticated multibulk length"));
+                }
+                self.args.clear();
+                if n <= 0 {
+                    self.pos = 0;
+                    return Ok(Some((Request::Empty, eol + 2)));
+                }
+                self.pos = eol + 2;
+                // Do not trust the count for allocation: grow as arguments arrive.
+                self.args.reserve((n as usize).min(1024));
+                (n, None)
+            }
+            State::Multibulk { remaining } => (remaining, None),
+            State::Bulk { remaining, len } => (remaining, Some(len)),
+        };
+        let mut pos = self.pos;
+        loop {
+            let len = match bulk_len.take() {
+                Some(len) => len,
+                None => {
                     if remaining == 0 {
-                        let used = self.pos;
                         self.pos = 0;
                         self.state = State::Start;
-                        return Ok(Some((Request::Multibulk, used)));
+                        return Ok(Some((Request::Multibulk, pos)));
                     }
-                    if self.pos >= buf.len() {
+                    if pos >= buf.len() {
+                        self.pos = pos;
+                        self.state = State::Multibulk { remaining };
                         return Ok(None);
                     }
-                    if buf[self.pos] != b'$' {
-                        let got = buf[self.pos] as char;
+                    if buf[pos] != b'$' {
+                        let got = buf[pos] as char;
                         self.reset();
                         return Err(ParseError::new(format!("expected '$', got '{got}'")));
                     }
-                    let Some(eol) = find_crlf(buf, self.pos + 1) else {
-                        if buf.len() - self.pos > MAX_INLINE {
+                    let Some((l, eol)) = len_line(buf, pos + 1) else {
+                        if buf.len() - pos > MAX_INLINE {
                             self.reset();
                             return Err(ParseError::new("too big bulk count string"));
                         }
+                        self.pos = pos;
+                        self.state = State::Multibulk { remaining };
                         return Ok(None);
                     };
-                    if eol - self.pos > MAX_INLINE {
+                    if eol - pos > MAX_INLINE {
                         self.reset();
                         return Err(ParseError::new("too big bulk count string"));
                     }
-                    let len = match parse_len(&buf[self.pos + 1..eol]) {
+                    let len = match l {
                         Some(l) if l >= 0 && (l as u64) <= self.max_bulk_len as u64 => l as usize,
                         _ => {
                             self.reset();
@@ -225,22 +260,20 @@ impl Parser {
                         self.reset();
                         return Err(ParseError::new("unauthenticated bulk length"));
                     }
-                    self.pos = eol + 2;
-                    self.state = State::Bulk { remaining, len };
+                    pos = eol + 2;
+                    len
                 }
-                State::Bulk { remaining, len } => {
-                    let end = self.pos + len;
-                    if buf.len() < end + 2 {
-                        return Ok(None);
-                    }
-                    // Redis does not check the CRLF after a bulk; it skips two bytes.
-                    self.args.push(self.pos..end);
-                    self.pos = end + 2;
-                    self.state = State::Multibulk {
-                        remaining: remaining - 1,
-                    };
-                }
+            };
+            let end = pos + len;
+            if buf.len() < end + 2 {
+                self.pos = pos;
+                self.state = State::Bulk { remaining, len };
+                return Ok(None);
             }
+            // Redis does not check the CRLF after a bulk; it skips two bytes.
+            self.args.push(pos..end);
+            pos = end + 2;
+            remaining -= 1;
         }
     }
 
