@@ -8,7 +8,7 @@
 use std::cell::Cell;
 use std::net::SocketAddr;
 use std::rc::Rc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use cinnabar::Engine;
 use cinnabar::config::ObufLimit;
@@ -381,14 +381,8 @@ pub fn setup_engine(
     users: &[Vec<Vec<u8>>],
 ) -> Result<(), String> {
     let st = engine.state_mut();
-    let base = Instant::now();
-    st.ops.usec = Some(Box::new(move || base.elapsed().as_micros() as u64));
-    st.ops.wall_us = Some(Box::new(|| {
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_micros() as i64)
-            .unwrap_or(0)
-    }));
+    st.ops.usec = Some(Box::new(crate::clock::monotonic_us));
+    st.ops.wall_us = Some(Box::new(crate::clock::wall_us));
     st.ops.files = Some(Box::new(Files));
     for (line_no, line, old, new) in renames {
         cinnabar::ops::rename_command(st, old.as_bytes(), new.as_bytes()).map_err(|reason| {

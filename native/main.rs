@@ -5,6 +5,7 @@
 //! ```
 
 mod aof;
+mod clock;
 mod config;
 mod connection;
 mod limits;

@@ -13,7 +13,6 @@ use std::rc::Rc;
 use std::task::{Poll, Waker};
 
 use cinnabar::Engine;
-use cinnabar::clock::SystemClock;
 use tokio::net::TcpListener;
 use tokio::sync::Notify;
 
@@ -263,7 +262,7 @@ pub async fn run(startup: Startup) -> i32 {
             return 1;
         }
     };
-    let mut engine = Engine::new(config, Box::new(SystemClock));
+    let mut engine = Engine::new(config, Box::new(crate::clock::WallClock));
     {
         let info = &mut engine.state_mut().host_info;
         info.push(("process_id".into(), std::process::id().to_string()));
