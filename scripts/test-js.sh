@@ -52,7 +52,7 @@ status=0
 files=()
 for s in $suites; do
     case "$s" in
-        node) files+=(api.test.mjs hooks.test.mjs rdb.test.mjs families.test.mjs events.test.mjs cjs.test.mjs) ;;
+        node) files+=(api.test.mjs hooks.test.mjs rdb.test.mjs families.test.mjs events.test.mjs cjs.test.mjs fastpath.test.mjs) ;;
         types) files+=(types.test.mjs) ;;
         browser) files+=(browser.test.mjs) ;;
         edge) files+=(edge.test.mjs) ;;

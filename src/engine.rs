@@ -5,7 +5,7 @@ use crate::blocking::Blocked;
 use crate::clock::Clock;
 use crate::cmd::ArgvBuf;
 use crate::cmd::table::Kind;
-use crate::cmd::{Args, Ctx, HostEvents, State, Stats, table};
+use crate::cmd::{Args, Command, Ctx, HostEvents, State, Stats, table};
 use crate::config::Config;
 use crate::db::{Db, expire};
 use crate::reply::{CmdError, Reply};
@@ -122,6 +122,7 @@ impl Engine {
                 persist: crate::persist::PersistState::new(now),
                 acl: crate::acl::Acl::new(&config),
                 ops: crate::ops::Ops::new(&config),
+                fast_out: Vec::new(),
                 config,
             },
             clients: Clients::default(),
@@ -507,6 +508,19 @@ impl Engine {
         let Some(handler) = cmd.handler else {
             return Err(CmdError::WrongArity(cmd.name().into()));
         };
+        self.run_handler(sess, args, now, cmd, handler)
+    }
+
+    /// The end of [`Self::dispatch`], once every check passed: run `handler` for `cmd`
+    /// with its bookkeeping (statistics, lazy-expiry events, propagation).
+    fn run_handler(
+        &mut self,
+        sess: &mut Session,
+        args: &Args,
+        now: i64,
+        cmd: &'static Command,
+        handler: crate::cmd::Handler,
+    ) -> Result<Reply, CmdError> {
         sess.last_cmd = cmd.name();
         let dirty_before = self.st.dirty;
         self.st.prop_overridden = false;
@@ -879,7 +893,137 @@ impl Engine {
     }
 }
 
-/// `'%.*s'`-style truncation with CR/LF turned into spaces, as Redis's error messages.
+/// The reply of a command run by [`Engine::execute_fast`].
+#[derive(Debug)]
+pub enum Fast {
+    /// A bulk string, appended to the output buffer.
+    Bulk,
+    /// A null.
+    Nil,
+    /// `+OK`.
+    Ok,
+    /// Any other reply (an error), and whether the client speaks RESP3.
+    Other(Reply, bool),
+}
+
+// ---------------------------------------------------------------------------------------
+// The fast path of GET and SET
+// ---------------------------------------------------------------------------------------
+//
+// The embedded package's `db.get`/`db.set` are one command each: there the general
+// dispatcher's fixed costs (command lookup by hashing the name, the checks for
+// features that are off, moving the reply around, allocating a `Vec` for a GET's value)
+// are most of the work. `execute_fast` runs `GET key` and `SET key value` (no options)
+// through the same handler bookkeeping as `dispatch` (`run_handler`: LAST command,
+// dirty counter, `ops::call`'s command statistics / latency histogram / slow log /
+// MONITOR, lazy-expiry events, propagation) and the same epilogue as `execute_in`
+// (last interaction, error statistics), skipping only checks that cannot fire in the
+// state it requires. It declines (returns None; the caller then uses the general path)
+// whenever one of them could: a renamed command, maxmemory (eviction before the
+// command, OOM), CLIENT PAUSE, a background save, AOF loading, propagation to a
+// replica/AOF, keyspace notifications (an expired or set event could be pushed to the
+// caller itself), client tracking, CLIENT REPLY OFF/SKIP, a client that must
+// authenticate or whose ACL user is restricted, MULTI, or RESP2 Pub/Sub mode. The
+// native server never calls it.
+
+/// GET with the value written straight into `State::fast_out` (the caller's output):
+/// `get` of src/cmd/strings.rs without the `Reply::Bulk` allocation. An empty
+/// `Reply::Bulk` (no allocation) says "found".
+fn get_into_out(ctx: &mut crate::cmd::Ctx, args: &Args) -> Result<Reply, CmdError> {
+    let mut out = std::mem::take(&mut ctx.st.fast_out);
+    let r = match ctx.read_str(args.get(1)) {
+        Ok(Some(s)) => {
+            s.with_bytes(|b| out.extend_from_slice(b));
+            Ok(Reply::Bulk(Vec::new()))
+        }
+        Ok(None) => Ok(Reply::Nil),
+        Err(e) => Err(e),
+    };
+    ctx.st.fast_out = out;
+    r
+}
+
+impl Engine {
+    /// Run `args` for client `h` if it is `GET key` or `SET key value` and nothing
+    /// active needs the general dispatcher (see the comment above); None otherwise,
+    /// without any effect. Same effects as [`Self::execute_reply`]; a GET's value is
+    /// appended to `out`.
+    pub fn execute_fast(
+        &mut self,
+        h: ClientHandle,
+        args: &Args,
+        out: &mut Vec<u8>,
+    ) -> Option<Fast> {
+        let name = args.get(0);
+        let get = match args.len() {
+            2 if name.eq_ignore_ascii_case(b"get") => true,
+            3 if name.eq_ignore_ascii_case(b"set") => false,
+            _ => return None,
+        };
+        let st = &self.st;
+        if !(st.ops.renames.is_empty()
+            && st.config.maxmemory == 0
+            && st.config.notify_flags == 0
+            && st.ops.pause.is_none()
+            && st.ops.reply_modes.is_empty()
+            && !st.ops.tracking.active()
+            && st.persist.bg.is_none()
+            && !st.persist.loading
+            && st.propagation.is_none()
+            && st.block_request.is_none())
+        {
+            return None;
+        }
+        let slot = self.clients.slots.get_mut(h.slot as usize)?;
+        let ok = slot.as_deref().is_some_and(|s| {
+            s.id == h.id
+                && !s.in_multi
+                && !(s.resp == 2 && s.subscribed())
+                && (s.authenticated || !st.acl.auth_required())
+                && st.acl.is_unrestricted(s.acl_user)
+        });
+        if !ok {
+            return None;
+        }
+        let (get_cmd, set_cmd) = fast_cmds()?;
+        let (cmd, handler): (_, crate::cmd::Handler) = if get {
+            (get_cmd, get_into_out)
+        } else {
+            (set_cmd, set_cmd.handler?)
+        };
+        let mut sess = slot.take()?;
+        // As execute_in.
+        let now = self.st.clock.now_ms();
+        sess.last_interaction_ms = now;
+        std::mem::swap(&mut self.st.fast_out, out);
+        let r = self.run_handler(&mut sess, args, now, cmd, handler);
+        std::mem::swap(&mut self.st.fast_out, out);
+        let reply = match r {
+            Ok(r) => r,
+            Err(e) => Reply::Error(e.into_text()),
+        };
+        if reply.is_error() {
+            self.st.stats.total_error_replies += 1;
+        }
+        crate::ops::after_command(&mut self.st, &sess, args, &reply);
+        let resp3 = sess.resp3();
+        self.clients.slots[h.slot as usize] = Some(sess);
+        Some(match reply {
+            Reply::Bulk(_) => Fast::Bulk,
+            Reply::Nil => Fast::Nil,
+            Reply::Ok => Fast::Ok,
+            r => Fast::Other(r, resp3),
+        })
+    }
+}
+
+/// The table entries of GET and SET, looked up once.
+fn fast_cmds() -> Option<(&'static Command, &'static Command)> {
+    static CMDS: std::sync::OnceLock<Option<(&'static Command, &'static Command)>> =
+        std::sync::OnceLock::new();
+    *CMDS.get_or_init(|| Some((table().lookup(b"get")?, table().lookup(b"set")?)))
+}
+
 pub(crate) fn sanitize(b: &[u8], max: usize) -> String {
     let b = &b[..b.len().min(max)];
     String::from_utf8_lossy(b).replace(['\r', '\n'], " ")

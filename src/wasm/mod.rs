@@ -44,7 +44,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::clock::Clock;
 use crate::cmd::Args;
-use crate::engine::Exec;
+use crate::engine::{Exec, Fast};
 use crate::persist::rdb::{self, RDB_VERSION_MAX};
 use crate::persist::snapshot::{self, LoadOpts, SaveOpts};
 use crate::reply::{CmdError, Reply};
@@ -296,6 +296,24 @@ impl WasmEngine {
             }
             (Some(h), true) => {
                 let args = Args::new(&self.args, &self.ranges);
+                // GET/SET without options: the engine's fast path, when it applies.
+                if let Some(fast) = self.engine.execute_fast(h, &args, &mut self.out) {
+                    let code = match fast {
+                        Fast::Bulk => match i32::try_from(self.out.len()) {
+                            Ok(n) => n,
+                            Err(_) => {
+                                let b = std::mem::take(&mut self.out);
+                                crate::resp::encode(&Reply::Bulk(b), true, &mut self.out);
+                                R_RESP
+                            }
+                        },
+                        Fast::Nil => R_NIL,
+                        Fast::Ok => R_OK,
+                        Fast::Other(reply, resp3) => self.reply_code(reply, resp3),
+                    };
+                    self.update_meta();
+                    return code;
+                }
                 match self.engine.execute_reply(h, &args, &mut self.out) {
                     // Cannot happen (embedded sessions never block); answer rather than hang.
                     (Exec::Blocked, _) => {
