@@ -37,7 +37,7 @@ const NOT_VOLATILE: u32 = u32::MAX;
 const EPOCH_SHIFT: u32 = 48;
 const INDEX_MASK: u64 = (1 << EPOCH_SHIFT) - 1;
 /// Slots a compaction in progress processes per insert or remove.
-pub const COMPACT_STEP: usize = 16;
+pub const COMPACT_STEP: usize = 4;
 /// Compact only tables with at least this many slots.
 const COMPACT_MIN_SLOTS: usize = 64;
 
