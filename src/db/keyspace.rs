@@ -348,12 +348,11 @@ impl Keyspace {
         }
         self.free = Vec::new();
         // Room for every live entry plus the inserts that can happen before the end
-        // (each one advances the compaction by COMPACT_STEP slots): the new index never
-        // has to grow (rehash) while the compaction runs.
-        self.old_index = std::mem::replace(
-            &mut self.index,
-            HashTable::with_capacity(self.len + self.len / 4),
-        );
+        // (each one adds at most one slot and advances the compaction by COMPACT_STEP,
+        // so at most slots / (COMPACT_STEP - 1) of them): the new index never has to
+        // grow (rehash) while the compaction runs.
+        let room = self.len + self.slots.len() / (COMPACT_STEP - 1) + 1;
+        self.old_index = std::mem::replace(&mut self.index, HashTable::with_capacity(room));
         self.compaction = Some(Box::new(Compaction {
             r: 0,
             w: 0,
@@ -791,5 +790,29 @@ mod tests {
             distinct.insert(n);
         }
         assert!(distinct.len() > 500);
+    }
+
+    #[test]
+    fn index_does_not_grow_while_a_compaction_runs_under_inserts() {
+        let mut ks = Keyspace::new();
+        for i in 0..10_000 {
+            ks.insert(format!("k{i}").as_bytes(), v(), NO_EXPIRE);
+        }
+        let mut i = 0;
+        while !ks.compacting() {
+            ks.remove(format!("k{i}").as_bytes());
+            i += 1;
+        }
+        let cap = ks.index.capacity();
+        let mut n = 0;
+        while ks.compacting() {
+            ks.insert(format!("new{n}").as_bytes(), v(), NO_EXPIRE);
+            n += 1;
+            assert_eq!(ks.index.capacity(), cap, "index grew after {n} inserts");
+        }
+        assert!(n > 1000);
+        for j in 0..n {
+            assert!(ks.get(format!("new{j}").as_bytes()).is_some());
+        }
     }
 }
