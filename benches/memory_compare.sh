@@ -6,7 +6,8 @@
 #   bash benches/memory_compare.sh            # 1,000,000 string keys
 #   KEYS=200000 SHAPE=hash bash benches/memory_compare.sh
 #
-# SHAPE: string (key:N -> value:N), int (key:N -> N), hash (100k-style small hashes of
+# SHAPE: string (key:N -> value:N), int (key:N -> N), str100 (key:N -> a 100-byte value,
+# Redis `raw` encoding, as in benches/hit_ratio.sh), hash (100k-style small hashes of
 # 10 fields), bighash/set/zset (one big collection of KEYS members).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -31,6 +32,7 @@ buf = []
 for i in range(n):
     if shape == "string": buf.append(cmd("SET", f"key:{i}", f"value:{i}"))
     elif shape == "int": buf.append(cmd("SET", f"key:{i}", i))
+    elif shape == "str100": buf.append(cmd("SET", f"key:{i}", f"value:{i}:".ljust(100, "x")))
     elif shape == "hash":
         if i % 10 == 0: buf.append(cmd("HSET", f"h:{i//10}", *sum(([f"f{j}", f"v{j}"] for j in range(10)), [])))
     elif shape == "bighash": buf.append(cmd("HSET", "bighash", f"field:{i}", f"value:{i}"))

@@ -12,6 +12,10 @@ use crate::reply::{CmdError, Reply};
 use crate::rng::Rng;
 use crate::session::Session;
 
+/// Keyspace slots a compaction in progress advances per active expiry cycle (about
+/// 1 ms of work), so that tables without traffic finish compacting.
+const CRON_COMPACT_SLOTS: usize = 8192;
+
 /// Identifies a connected client to the engine; returned by [`Engine::connect`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ClientHandle {
@@ -770,6 +774,11 @@ impl Engine {
         );
         for (db, key) in expired {
             self.on_key_expired(db, &key, now);
+        }
+        // Finish keyspace compactions in progress on idle tables too (like Redis's
+        // incremental rehash in databasesCron), a bounded slice per cycle.
+        for db in &mut self.st.dbs {
+            db.ks.compact_step(CRON_COMPACT_SLOTS);
         }
         // Hash fields with their own TTL: walk a bounded slice of each database per cycle.
         for dbi in 0..self.st.dbs.len() {

@@ -495,8 +495,11 @@ pub fn bitop(ctx: &mut Ctx, args: &Args) -> CmdResult {
         }
     }
     let _ = ctx.lookup_write(dst);
-    ctx.db()
-        .set(dst, Value::Str(StrValue::Raw(Box::new(res))), NO_EXPIRE);
+    ctx.db().set(
+        dst,
+        Value::Str(StrValue::RawExact(res.into_boxed_slice())),
+        NO_EXPIRE,
+    );
     ctx.signal_modified(dst);
     ctx.notify('$', "set", dst);
     ctx.dirty(1);

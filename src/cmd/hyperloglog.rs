@@ -35,7 +35,7 @@ fn err_invalid() -> CmdError {
 /// Check a value is a valid HyperLogLog string (`isHLLObjectOrReply`).
 fn check_hll(v: &Value) -> Result<&StrValue, CmdError> {
     match v {
-        Value::Str(s @ (StrValue::Emb(_) | StrValue::Raw(_))) => {
+        Value::Str(s @ (StrValue::Emb(_) | StrValue::Raw(_) | StrValue::RawExact(_))) => {
             if s.with_bytes(hll::is_valid) {
                 Ok(s)
             } else {

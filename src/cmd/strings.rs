@@ -76,6 +76,7 @@ fn str_eq(s: &StrValue, b: &[u8]) -> bool {
     match s {
         StrValue::Emb(v) => **v == *b,
         StrValue::Raw(v) => v.as_slice() == b,
+        StrValue::RawExact(v) => **v == *b,
         StrValue::Int(i) => crate::types::string::parse_i64(b) == Some(*i),
     }
 }
@@ -802,6 +803,7 @@ pub fn incrbyfloat(ctx: &mut Ctx, args: &Args) -> CmdResult {
                 StrValue::Int(i) => LongDouble::from_i64(*i),
                 StrValue::Emb(b) => longdouble::parse(b).ok_or(CmdError::NotFloat)?,
                 StrValue::Raw(b) => longdouble::parse(b).ok_or(CmdError::NotFloat)?,
+                StrValue::RawExact(b) => longdouble::parse(b).ok_or(CmdError::NotFloat)?,
             };
             let by = longdouble::parse(incr_arg).ok_or(CmdError::NotFloat)?;
             let out = cur.checked_add(by).ok_or_else(nan)?.to_human();

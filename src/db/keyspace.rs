@@ -9,11 +9,19 @@
 //!   grows or shrinks meanwhile.
 //! * **O(1) random sampling** (RANDOMKEY, eviction, active expiry): pick a random slot.
 //!
-//! When holes outnumber live entries the slab is compacted in order (like `Vec::retain`)
-//! and the compaction's hole positions are remembered with a new *epoch*. Cursors carry
-//! the epoch in their upper 16 bits, so a cursor issued before a compaction is mapped to
-//! the new layout (`new = old - holes before old`) and the guarantee still holds. Cursors
-//! older than the last compaction restart from 0 (keys may repeat, never go missing).
+//! When holes outnumber live entries the slab is compacted in order (like `Vec::retain`),
+//! **incrementally**: each insert and remove moves at most [`COMPACT_STEP`] slots. A
+//! compaction in progress has a write position `w` and a read position `r`: slots below
+//! `w` are compacted, `w..r` is an empty gap, slots from `r` on are untouched (inserts
+//! go to the end or to holes below `w`, never into the gap). An entry moved from `r` to
+//! `w` has its index entry moved to a fresh index sized for the live keys (lookups try
+//! the fresh index, then the old one), so the old index is dropped, not rehashed, at the
+//! end. The hole positions met on the way are remembered; at the end the slab is
+//! truncated to `w` and a new *epoch* begins. Cursors carry the epoch in their upper 16
+//! bits and, while a compaction runs, name positions in the layout it started from, so a
+//! cursor issued before or during a compaction is mapped to the current layout
+//! (`new = old - holes before old`) and the guarantee still holds. Cursors older than the
+//! last finished compaction restart from 0 (keys may repeat, never go missing).
 //!
 //! Keys with a TTL are also kept in a dense `volatile` list (slot numbers), so the active
 //! expiry cycle and the volatile-* eviction policies can sample them in O(1).
@@ -28,6 +36,21 @@ pub const NO_EXPIRE: i64 = i64::MAX;
 const NOT_VOLATILE: u32 = u32::MAX;
 const EPOCH_SHIFT: u32 = 48;
 const INDEX_MASK: u64 = (1 << EPOCH_SHIFT) - 1;
+/// Slots a compaction in progress processes per insert or remove.
+pub const COMPACT_STEP: usize = 4;
+/// Compact only tables with at least this many slots.
+const COMPACT_MIN_SLOTS: usize = 64;
+
+/// An incremental compaction in progress (see the module docs).
+#[derive(Debug, Default)]
+struct Compaction {
+    /// Next slot to read: slots from here on are not processed yet.
+    r: usize,
+    /// Next slot to write: slots below are compacted; `w..r` is empty.
+    w: usize,
+    /// Positions (in the layout the compaction started from) of the holes met so far.
+    holes: Vec<u32>,
+}
 
 /// One key and its value.
 #[derive(Debug, Clone)]
@@ -54,8 +77,13 @@ impl Entry {
 #[derive(Debug, Default)]
 pub struct Keyspace {
     slots: Vec<Option<Entry>>,
+    /// Holes inserts may reuse (during a compaction, only holes below its `w`).
     free: Vec<u32>,
+    /// Slot numbers by key hash (during a compaction: entries already moved or inserted
+    /// meanwhile; the others are still in `old_index`).
     index: HashTable<u32>,
+    old_index: HashTable<u32>,
+    compaction: Option<Box<Compaction>>,
     hasher: DefaultHashBuilder,
     volatile: Vec<u32>,
     len: usize,
@@ -120,11 +148,12 @@ impl Keyspace {
     fn find_slot(&self, key: &[u8]) -> Option<u32> {
         let h = self.hash(key);
         let slots = &self.slots;
-        self.index
-            .find(h, |&i| {
-                slots[i as usize].as_ref().is_some_and(|e| &*e.key == key)
-            })
-            .copied()
+        let eq = |&i: &u32| slots[i as usize].as_ref().is_some_and(|e| &*e.key == key);
+        match self.index.find(h, eq) {
+            Some(&s) => Some(s),
+            None if !self.old_index.is_empty() => self.old_index.find(h, eq).copied(),
+            None => None,
+        }
     }
 
     /// The entry for `key`, ignoring expiry.
@@ -188,27 +217,36 @@ impl Keyspace {
         });
         self.len += 1;
         self.set_expire_slot(slot, expire);
+        if self.compaction.is_some() {
+            self.compact_step(COMPACT_STEP);
+        }
     }
 
     /// Remove `key`; returns its entry.
     pub fn remove(&mut self, key: &[u8]) -> Option<Entry> {
         let h = self.hash(key);
         let slots = &self.slots;
-        let found = self
-            .index
-            .find_entry(h, |&i| {
-                slots[i as usize].as_ref().is_some_and(|e| &*e.key == key)
-            })
-            .ok()?;
-        let (slot, _) = found.remove();
+        let eq = |&i: &u32| slots[i as usize].as_ref().is_some_and(|e| &*e.key == key);
+        let slot = match self.index.find_entry(h, eq) {
+            Ok(found) => found.remove().0,
+            Err(_) => self.old_index.find_entry(h, eq).ok()?.remove().0,
+        };
         let mut e = self.slots[slot as usize].take()?;
         self.mem = self
             .mem
             .saturating_sub(e.key.heap_size() + e.value.mem_usage() + ENTRY_OVERHEAD);
         self.unlink_volatile(&mut e);
-        self.free.push(slot);
+        match &self.compaction {
+            // Holes from `r` on are met by the compaction; the gap must stay empty.
+            Some(c) if slot as usize >= c.w => {}
+            _ => self.free.push(slot),
+        }
         self.len -= 1;
-        self.maybe_compact();
+        if self.compaction.is_some() {
+            self.compact_step(COMPACT_STEP);
+        } else {
+            self.maybe_start_compaction();
+        }
         Some(e)
     }
 
@@ -300,57 +338,122 @@ impl Keyspace {
         };
     }
 
-    fn maybe_compact(&mut self) {
-        if self.hold_compaction {
+    fn maybe_start_compaction(&mut self) {
+        if self.hold_compaction || self.compaction.is_some() {
             return;
         }
         let holes = self.slots.len() - self.len;
-        if self.slots.len() < 64 || holes <= self.len {
+        if self.slots.len() < COMPACT_MIN_SLOTS || holes <= self.len {
             return;
         }
-        // Trailing holes can go without moving anything.
-        let mut holes_pos: Vec<u32> = Vec::with_capacity(holes);
-        let mut next = 0usize;
-        for i in 0..self.slots.len() {
-            if self.slots[i].is_none() {
-                holes_pos.push(i as u32);
-            } else {
-                if next != i {
-                    self.slots.swap(next, i);
-                }
-                next += 1;
-            }
+        self.free = Vec::new();
+        // Room for every live entry plus the inserts that can happen before the end
+        // (each one adds at most one slot and advances the compaction by COMPACT_STEP,
+        // so at most slots / (COMPACT_STEP - 1) of them): the new index never has to
+        // grow (rehash) while the compaction runs.
+        let room = self.len + self.slots.len() / (COMPACT_STEP - 1) + 1;
+        self.old_index = std::mem::replace(&mut self.index, HashTable::with_capacity(room));
+        self.compaction = Some(Box::new(Compaction {
+            r: 0,
+            w: 0,
+            holes: Vec::with_capacity(holes),
+        }));
+        self.compact_step(COMPACT_STEP);
+    }
+
+    /// Whether a compaction is in progress.
+    pub fn compacting(&self) -> bool {
+        self.compaction.is_some()
+    }
+
+    /// Advance a compaction in progress by up to `budget` slots (each insert and remove
+    /// already does [`COMPACT_STEP`]; hosts may call this from a timer so that an idle
+    /// table finishes too). Nothing while compaction is held.
+    pub fn compact_step(&mut self, mut budget: usize) {
+        if self.hold_compaction {
+            return;
         }
-        self.slots.truncate(next);
-        self.slots.shrink_to_fit();
-        self.free.clear();
-        self.free.shrink_to_fit();
-        // Rebuild the index and volatile list for the new slot numbers.
-        self.volatile.clear();
-        for (i, s) in self.slots.iter_mut().enumerate() {
-            if let Some(e) = s {
-                if e.expire != NO_EXPIRE {
-                    e.vpos = self.volatile.len() as u32;
-                    self.volatile.push(i as u32);
-                }
-            }
-        }
-        let mut index = HashTable::with_capacity(self.len);
-        let slots = &self.slots;
-        let hasher = &self.hasher;
-        let rehash = |&j: &u32| {
-            slots[j as usize]
-                .as_ref()
-                .map_or(0, |e| hasher.hash_one(&*e.key))
+        let Some(c) = self.compaction.as_deref_mut() else {
+            return;
         };
-        for (i, s) in slots.iter().enumerate() {
-            if let Some(e) = s {
-                index.insert_unique(hasher.hash_one(&*e.key), i as u32, rehash);
+        let hasher = &self.hasher;
+        while budget > 0 && c.r < self.slots.len() {
+            budget -= 1;
+            let r = c.r;
+            c.r += 1;
+            let Some(e) = self.slots[r].take() else {
+                c.holes.push(r as u32);
+                continue;
+            };
+            let w = c.w;
+            c.w += 1;
+            if e.vpos != NOT_VOLATILE {
+                self.volatile[e.vpos as usize] = w as u32;
+            }
+            let h = hasher.hash_one(&*e.key);
+            self.slots[w] = Some(e);
+            match self.old_index.find_entry(h, |&i| i as usize == r) {
+                Ok(found) => {
+                    found.remove();
+                    let slots = &self.slots;
+                    self.index.insert_unique(h, w as u32, |&j| {
+                        slots[j as usize]
+                            .as_ref()
+                            .map_or(0, |e| hasher.hash_one(&*e.key))
+                    });
+                }
+                Err(_) => {
+                    // Inserted during the compaction: already in the new index.
+                    if let Some(i) = self.index.find_mut(h, |&i| i as usize == r) {
+                        *i = w as u32;
+                    }
+                }
             }
         }
-        self.index = index;
-        self.last_holes = holes_pos;
-        self.epoch = self.epoch.wrapping_add(1);
+        if c.r >= self.slots.len() {
+            let w = c.w;
+            let holes = std::mem::take(&mut c.holes);
+            self.compaction = None;
+            self.slots.truncate(w);
+            self.slots.shrink_to_fit();
+            self.old_index = HashTable::new();
+            self.last_holes = holes;
+            self.epoch = self.epoch.wrapping_add(1);
+        }
+    }
+
+    /// Map a position in the layout a compaction in progress started from (or the
+    /// current layout, when none runs) to the current layout.
+    fn layout_to_current(&self, pos: usize) -> usize {
+        match self.compaction.as_deref() {
+            Some(c) if pos < c.r => pos - c.holes.partition_point(|&h| (h as usize) < pos),
+            _ => pos,
+        }
+    }
+
+    /// The inverse of [`Self::layout_to_current`] for a position where a scan resumes.
+    fn current_to_layout(&self, pos: usize) -> usize {
+        let Some(c) = self.compaction.as_deref() else {
+            return pos;
+        };
+        if pos >= c.r {
+            return pos;
+        }
+        if pos >= c.w {
+            return c.r;
+        }
+        // The entry now at `pos` was the pos-th live one: it came after the holes with
+        // fewer than `pos + 1` live slots before them (`holes[j] - j` counts those).
+        let (mut lo, mut hi) = (0usize, c.holes.len());
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            if c.holes[mid] as usize - mid <= pos {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        pos + lo
     }
 
     /// Translate a client's cursor into a slot index in the current layout.
@@ -360,14 +463,15 @@ impl Keyspace {
         }
         let epoch = (cursor >> EPOCH_SHIFT) as u16;
         let idx = (cursor & INDEX_MASK) as usize;
-        if epoch == self.epoch {
+        let pos = if epoch == self.epoch {
             idx
         } else if epoch.wrapping_add(1) == self.epoch {
             let before = self.last_holes.partition_point(|&h| (h as usize) < idx);
             idx - before
         } else {
-            0
-        }
+            return 0;
+        };
+        self.layout_to_current(pos)
     }
 
     /// One SCAN step: visit up to about `count` slots starting at `cursor`, calling `f` on
@@ -378,7 +482,13 @@ impl Keyspace {
         // Like Redis, bound the number of empty slots visited too (10x count).
         let max_empty = count.saturating_mul(10).max(10);
         let mut empty = 0usize;
+        // The gap of a compaction in progress is empty: skip it.
+        let (gap_from, gap_to) = self.compaction.as_deref().map_or((0, 0), |c| (c.w, c.r));
         while i < self.slots.len() && visited < count && empty < max_empty {
+            if i == gap_from && gap_to > gap_from {
+                i = gap_to;
+                continue;
+            }
             match &self.slots[i] {
                 Some(e) => {
                     f(e);
@@ -391,7 +501,7 @@ impl Keyspace {
         if i >= self.slots.len() {
             0
         } else {
-            ((self.epoch as u64) << EPOCH_SHIFT) | i as u64
+            ((self.epoch as u64) << EPOCH_SHIFT) | self.current_to_layout(i) as u64
         }
     }
 
@@ -400,9 +510,18 @@ impl Keyspace {
         if self.len == 0 {
             return None;
         }
+        // Sample outside the empty gap of a compaction in progress.
+        let (gap_from, gap_len) = self
+            .compaction
+            .as_deref()
+            .map_or((usize::MAX, 0), |c| (c.w, c.r - c.w));
+        let span = (self.slots.len() - gap_len).max(1) as u64;
         for _ in 0..64 {
-            let i = (r() % self.slots.len() as u64) as usize;
-            if let Some(e) = &self.slots[i] {
+            let mut i = (r() % span) as usize;
+            if i >= gap_from {
+                i += gap_len;
+            }
+            if let Some(e) = self.slots.get(i).and_then(|s| s.as_ref()) {
                 return Some(e);
             }
         }
@@ -513,5 +632,187 @@ mod tests {
             n += 1;
         }
         assert_eq!(n, 100);
+    }
+
+    fn lcg(x: &mut u64) -> u64 {
+        *x = x
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        *x >> 33
+    }
+
+    /// Every live key is found, the volatile list names exactly the keys with a TTL, and
+    /// the memory estimate matches the live entries.
+    fn check_consistent(ks: &Keyspace, live: &HashSet<Vec<u8>>) {
+        assert_eq!(ks.len(), live.len());
+        for k in live {
+            let e = ks.get(k).expect("live key found");
+            assert_eq!(&*e.key, &k[..]);
+        }
+        assert_eq!(ks.iter().count(), live.len());
+        let with_ttl = ks.iter().filter(|e| e.has_expire()).count();
+        assert_eq!(ks.volatile_len(), with_ttl);
+        for (pos, &slot) in ks.volatile.iter().enumerate() {
+            let e = ks.slots[slot as usize]
+                .as_ref()
+                .expect("volatile slot is live");
+            assert_eq!(e.vpos as usize, pos);
+        }
+        let mem: usize = ks
+            .iter()
+            .map(|e| e.key.heap_size() + e.value.mem_usage() + ENTRY_OVERHEAD)
+            .sum();
+        assert_eq!(ks.mem(), mem);
+    }
+
+    #[test]
+    fn incremental_compaction_keeps_lookups_volatile_and_mem_right() {
+        let mut ks = Keyspace::new();
+        let mut live: HashSet<Vec<u8>> = HashSet::new();
+        let mut x = 3u64;
+        let mut compactions_seen = 0;
+        for round in 0..40 {
+            // Grow, then delete most keys so a compaction starts, with inserts mixed in.
+            for i in 0..2000 {
+                let k = format!("k{round}_{i}").into_bytes();
+                let ttl = if lcg(&mut x) % 3 == 0 {
+                    1000
+                } else {
+                    NO_EXPIRE
+                };
+                ks.insert(&k, v(), ttl);
+                live.insert(k);
+            }
+            let keys: Vec<Vec<u8>> = live.iter().cloned().collect();
+            for k in keys {
+                if lcg(&mut x) % 10 < 8 {
+                    assert!(ks.remove(&k).is_some());
+                    live.remove(&k);
+                    if ks.compacting() {
+                        compactions_seen += 1;
+                        if lcg(&mut x) % 50 == 0 {
+                            check_consistent(&ks, &live);
+                        }
+                    }
+                }
+                if lcg(&mut x) % 4 == 0 {
+                    let k = format!("n{}", lcg(&mut x)).into_bytes();
+                    if ks.get(&k).is_none() {
+                        ks.insert(&k, v(), NO_EXPIRE);
+                        live.insert(k);
+                    }
+                }
+            }
+            check_consistent(&ks, &live);
+        }
+        assert!(compactions_seen > 0, "no compaction ran");
+        // Driving it from a timer finishes it and gives the memory back.
+        ks.compact_step(usize::MAX);
+        assert!(!ks.compacting());
+        check_consistent(&ks, &live);
+        assert!(ks.slot_count() <= 2 * ks.len().max(COMPACT_MIN_SLOTS));
+    }
+
+    #[test]
+    fn scan_during_incremental_compaction_returns_every_stable_key() {
+        for seed in 1..30u64 {
+            let mut x = seed;
+            let mut ks = Keyspace::new();
+            let stable: Vec<Vec<u8>> = (0..300).map(|i| format!("s{i}").into_bytes()).collect();
+            let mut tmp: Vec<Vec<u8>> = Vec::new();
+            for i in 0..3000 {
+                let k = format!("t{i}").into_bytes();
+                ks.insert(&k, v(), NO_EXPIRE);
+                tmp.push(k);
+                if i % 10 == 0 {
+                    ks.insert(&stable[i / 10], v(), NO_EXPIRE);
+                }
+            }
+            let mut seen = HashSet::new();
+            let mut cursor = 0;
+            let mut n = 0;
+            let mut during = 0;
+            loop {
+                cursor = ks.scan(cursor, 1 + (lcg(&mut x) % 8) as usize, |e| {
+                    seen.insert(e.key.to_vec());
+                });
+                // Churn: remove temporaries at random (starting compactions), insert new keys.
+                for _ in 0..(lcg(&mut x) % 40) {
+                    if !tmp.is_empty() {
+                        let j = (lcg(&mut x) % tmp.len() as u64) as usize;
+                        let k = tmp.swap_remove(j);
+                        ks.remove(&k);
+                    }
+                }
+                for _ in 0..(lcg(&mut x) % 6) {
+                    n += 1;
+                    let k = format!("n{n}").into_bytes();
+                    ks.insert(&k, v(), NO_EXPIRE);
+                    tmp.push(k);
+                }
+                if ks.compacting() {
+                    during += 1;
+                }
+                if cursor == 0 {
+                    break;
+                }
+            }
+            assert!(during > 0, "seed {seed}: no scan step during a compaction");
+            for k in &stable {
+                assert!(seen.contains(k), "seed {seed}: missing {:?}", k);
+            }
+        }
+    }
+
+    #[test]
+    fn random_finds_keys_during_compaction() {
+        let mut ks = Keyspace::new();
+        for i in 0..10_000 {
+            ks.insert(format!("k{i}").as_bytes(), v(), NO_EXPIRE);
+        }
+        let mut removed = 0;
+        while !ks.compacting() {
+            ks.remove(format!("k{removed}").as_bytes());
+            removed += 1;
+        }
+        // A few more steps: part compacted, a gap, the rest untouched.
+        for _ in 0..100 {
+            ks.remove(format!("k{removed}").as_bytes());
+            removed += 1;
+        }
+        assert!(ks.compacting());
+        let mut x = 9u64;
+        let mut distinct = HashSet::new();
+        for _ in 0..1000 {
+            let e = ks.random(|| lcg(&mut x)).expect("a key");
+            let n: usize = std::str::from_utf8(&e.key[1..]).unwrap().parse().unwrap();
+            assert!(n >= removed);
+            distinct.insert(n);
+        }
+        assert!(distinct.len() > 500);
+    }
+
+    #[test]
+    fn index_does_not_grow_while_a_compaction_runs_under_inserts() {
+        let mut ks = Keyspace::new();
+        for i in 0..10_000 {
+            ks.insert(format!("k{i}").as_bytes(), v(), NO_EXPIRE);
+        }
+        let mut i = 0;
+        while !ks.compacting() {
+            ks.remove(format!("k{i}").as_bytes());
+            i += 1;
+        }
+        let cap = ks.index.capacity();
+        let mut n = 0;
+        while ks.compacting() {
+            ks.insert(format!("new{n}").as_bytes(), v(), NO_EXPIRE);
+            n += 1;
+            assert_eq!(ks.index.capacity(), cap, "index grew after {n} inserts");
+        }
+        assert!(n > 1000);
+        for j in 0..n {
+            assert!(ks.get(format!("new{j}").as_bytes()).is_some());
+        }
     }
 }

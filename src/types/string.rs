@@ -4,6 +4,10 @@
 //!   zeros or `+`, as Redis's `string2ll` accepts); stored as the number.
 //! * `embstr` — up to 44 bytes, created whole (SET, INCRBYFLOAT, ...).
 //! * `raw` — longer strings, and any string modified in place (APPEND, SETRANGE).
+//!   Created whole, a `raw` string is one exact allocation ([`StrValue::RawExact`], a
+//!   boxed slice: no spare bytes, no separate header). Modified in place, it becomes a
+//!   growable buffer ([`StrValue::Raw`], a boxed `Vec` with spare capacity, as Redis's
+//!   `sdsMakeRoomFor` keeps) so that repeated APPENDs stay amortized O(1).
 
 /// Strings longer than this are `raw` (Redis's OBJ_ENCODING_EMBSTR_SIZE_LIMIT).
 pub const EMBSTR_LIMIT: usize = 44;
@@ -17,9 +21,15 @@ pub enum StrValue {
     Int(i64),
     /// `embstr` encoding (short ones stored inline).
     Emb(super::SmallBytes),
-    /// `raw` encoding (boxed so that the enum stays 24 bytes).
+    /// `raw` encoding, growable (modified in place; boxed so that the enum stays 24 bytes).
     Raw(Box<Vec<u8>>),
+    /// `raw` encoding, created whole: exactly the bytes, one allocation.
+    RawExact(Box<[u8]>),
 }
+
+// A string value stays inline in the keyspace entry's 24-byte `Value`.
+const _: () = assert!(std::mem::size_of::<StrValue>() == 24);
+const _: () = assert!(std::mem::size_of::<super::Value>() == 24);
 
 impl Default for StrValue {
     fn default() -> Self {
@@ -82,7 +92,7 @@ impl StrValue {
         if b.len() <= EMBSTR_LIMIT {
             StrValue::Emb(b.into())
         } else {
-            StrValue::Raw(Box::new(b.to_vec()))
+            StrValue::RawExact(b.into())
         }
     }
 
@@ -91,7 +101,7 @@ impl StrValue {
         if b.len() <= EMBSTR_LIMIT {
             StrValue::Emb(b.into())
         } else {
-            StrValue::Raw(Box::new(b))
+            StrValue::RawExact(b.into_boxed_slice())
         }
     }
 
@@ -100,7 +110,7 @@ impl StrValue {
         match self {
             StrValue::Int(_) => "int",
             StrValue::Emb(_) => "embstr",
-            StrValue::Raw(_) => "raw",
+            StrValue::Raw(_) | StrValue::RawExact(_) => "raw",
         }
     }
 
@@ -110,6 +120,7 @@ impl StrValue {
             StrValue::Int(i) => i64_bytes(*i),
             StrValue::Emb(b) => b.to_vec(),
             StrValue::Raw(b) => b.to_vec(),
+            StrValue::RawExact(b) => b.to_vec(),
         }
     }
 
@@ -123,6 +134,7 @@ impl StrValue {
             }
             StrValue::Emb(b) => f(b),
             StrValue::Raw(b) => f(b),
+            StrValue::RawExact(b) => f(b),
         }
     }
 
@@ -140,6 +152,7 @@ impl StrValue {
             }
             StrValue::Emb(b) => b.len(),
             StrValue::Raw(b) => b.len(),
+            StrValue::RawExact(b) => b.len(),
         }
     }
 
@@ -154,13 +167,18 @@ impl StrValue {
             StrValue::Int(i) => Some(*i),
             StrValue::Emb(b) => parse_i64(b),
             StrValue::Raw(b) => parse_i64(b),
+            StrValue::RawExact(b) => parse_i64(b),
         }
     }
 
-    /// Turn into a `raw` string for in-place modification (APPEND, SETRANGE).
+    /// Turn into a growable `raw` string for in-place modification (APPEND, SETRANGE).
+    /// An exact `raw` string keeps its allocation (no copy); the next growth reserves
+    /// spare capacity as `Vec` does.
     pub fn make_raw(&mut self) -> &mut Vec<u8> {
-        if !matches!(self, StrValue::Raw(_)) {
-            *self = StrValue::Raw(Box::new(self.to_vec()));
+        match std::mem::take(self) {
+            StrValue::RawExact(b) => *self = StrValue::Raw(Box::new(b.into_vec())),
+            StrValue::Raw(v) => *self = StrValue::Raw(v),
+            other => *self = StrValue::Raw(Box::new(other.to_vec())),
         }
         match self {
             StrValue::Raw(v) => v,
@@ -175,6 +193,7 @@ impl StrValue {
             StrValue::Int(_) => 16,
             StrValue::Emb(b) => 16 + b.heap_size(),
             StrValue::Raw(v) => 16 + 24 + v.capacity(),
+            StrValue::RawExact(b) => 16 + b.len(),
         }
     }
 }
@@ -197,5 +216,35 @@ mod tests {
         assert_eq!(StrValue::from_bytes(b"hello").encoding(), "embstr");
         assert_eq!(StrValue::from_bytes(&[b'x'; 45]).encoding(), "raw");
         assert_eq!(StrValue::Int(-120).len(), 4);
+    }
+
+    #[test]
+    fn long_strings_are_one_exact_allocation_until_modified() {
+        let mut s = StrValue::from_bytes(&[b'x'; 100]);
+        assert!(matches!(s, StrValue::RawExact(_)));
+        assert_eq!(s.encoding(), "raw");
+        assert_eq!(s.mem_usage(), 16 + 100);
+        let ptr = s.with_bytes(|b| b.as_ptr());
+        // Becoming growable keeps the bytes where they are.
+        assert_eq!(s.make_raw().as_ptr(), ptr);
+        assert_eq!(s.len(), 100);
+        // Repeated appends reallocate O(log n) times, not once per append.
+        let mut reallocs = 0;
+        let mut cap = s.make_raw().capacity();
+        for _ in 0..10_000 {
+            let v = s.make_raw();
+            v.extend_from_slice(b"abc");
+            if v.capacity() != cap {
+                reallocs += 1;
+                cap = v.capacity();
+            }
+        }
+        assert_eq!(s.len(), 100 + 30_000);
+        assert!(reallocs <= 16, "{reallocs} reallocations");
+        assert_eq!(s.mem_usage(), 16 + 24 + cap);
+        assert_eq!(
+            StrValue::from_created(vec![b'y'; 45]),
+            StrValue::from_bytes(&[b'y'; 45])
+        );
     }
 }
