@@ -338,9 +338,29 @@ impl WasmEngine {
             self.clock.live.store(true, Ordering::Relaxed);
         }
         let n = self.engine.active_expire(i64::from(budget_ms));
+        self.evict_in_background(i64::from(budget_ms));
         self.clock.live.store(false, Ordering::Relaxed);
         self.update_meta();
         u32::try_from(n).unwrap_or(u32::MAX)
+    }
+
+    /// Background eviction, as the native server's task (Redis's `evictionTimeProc`):
+    /// while `used_memory` is over `maxmemory` (a lowered `CONFIG SET maxmemory`), evict
+    /// bounded slices for up to `budget_ms`, so that the database drains on the host's
+    /// expiry timer without waiting for commands. Not during CLIENT PAUSE.
+    fn evict_in_background(&mut self, budget_ms: i64) {
+        use crate::db::evict::Outcome;
+        let st = self.engine.state();
+        if st.config.maxmemory == 0 || st.ops.pause.is_some() {
+            return;
+        }
+        let start = self.engine.now();
+        loop {
+            let now = self.engine.now();
+            if self.engine.evict_if_needed(now) != Outcome::Running || now - start >= budget_ms {
+                break;
+            }
+        }
     }
 
     /// Move the waiting Pub/Sub messages into the output area as records of

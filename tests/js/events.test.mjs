@@ -248,3 +248,26 @@ test('expired/evicted listeners run after a multi() transaction, not inside it',
   assert.deepEqual(seen, [['a', 1]]);
   db.close();
 });
+
+test('evicted: a lowered maxmemory drains on the expiry cycle, without further commands', async () => {
+  const now = clock();
+  const evicted = [];
+  const db = await open({ now, maxmemoryPolicy: 'allkeys-lru', onEvicted: (key) => evicted.push(key) });
+  const value = 'v'.repeat(100);
+  for (let i = 0; i < 5000; i++) db.set(`key:${i}`, value);
+  const limit = BASELINE + 50_000;
+  // CONFIG SET evicts at most one slice (128 keys) itself, far from enough here.
+  db.command('CONFIG', 'SET', 'maxmemory', String(limit));
+  const afterConfig = evicted.length;
+  assert.ok(afterConfig <= 128, `CONFIG SET evicted ${afterConfig}`);
+  // One expiry cycle (as the host's timer runs it) evicts slice after slice: with the
+  // injected clock its time budget never runs out, so it drains to the limit.
+  db.activeExpire(5);
+  assert.ok(evicted.length > afterConfig + 1000, `the cycle evicted ${evicted.length - afterConfig}`);
+  const before = evicted.length;
+  const used = db.info('memory').memory.used_memory;
+  assert.equal(evicted.length, before, 'INFO had to evict: the cycle did not drain');
+  assert.ok(used <= limit, `used_memory ${used} > ${limit}`);
+  assert.equal(db.dbsize(), 5000 - evicted.length);
+  db.close();
+});
