@@ -9,7 +9,8 @@
 //! blocked clients. A command that would still block keeps its place in the queue.
 //! [`crate::Engine::expire_blocked`] answers clients whose deadline passed.
 
-use std::collections::{HashMap, VecDeque};
+use hashbrown::HashMap;
+use std::collections::VecDeque;
 
 use crate::cmd::ArgvBuf;
 use crate::reply::Reply;

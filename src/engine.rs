@@ -26,7 +26,7 @@ pub struct Clients {
     slots: Vec<Option<Box<Session>>>,
     free: Vec<u32>,
     len: usize,
-    ids: std::collections::HashMap<u64, u32>,
+    ids: hashbrown::HashMap<u64, u32>,
 }
 
 impl Clients {

@@ -53,7 +53,7 @@ pub struct Registry {
     /// Functions by name.
     pub functions: Functions,
     /// Script SHA1 (lower-case hex) → function name.
-    pub scripts: std::collections::HashMap<String, String>,
+    pub scripts: crate::compact::ByteMap<String>,
 }
 
 /// Registered functions in name order (a sorted vector, see [`crate::compact`]).
