@@ -663,7 +663,7 @@ mod tests {
             let mut p: Vec<(u64, usize)> = v.iter().copied().zip(0..).collect();
             sort_by(&mut p, |a, b| a.0.cmp(&b.0));
             let mut want: Vec<(u64, usize)> = v.iter().copied().zip(0..).collect();
-            want.sort_by(|a, b| a.0.cmp(&b.0));
+            want.sort_by_key(|a| a.0);
             assert_eq!(p, want, "n={n}");
         }
     }

@@ -176,7 +176,7 @@ pub fn lookup_command(st: &State, name: &[u8]) -> Option<&'static Command> {
     if st.ops.renames.is_empty() {
         return table().lookup(name);
     }
-    match st.ops.renames.get(&name.to_ascii_lowercase()) {
+    match st.ops.renames.get(name.to_ascii_lowercase()) {
         Some(found) => *found,
         None => table().lookup(name),
     }

@@ -285,7 +285,7 @@ pub mod builtins {
         add("redis_py_lock_extend", false, Rc::new(lock_extend));
         add("redis_py_lock_reacquire", false, Rc::new(lock_reacquire));
         for (sha, f) in REDIS_PY_LOCK_SCRIPTS {
-            reg.scripts.insert((*sha).to_string(), (*f).to_string());
+            reg.scripts.insert(*sha, (*f).to_string());
         }
     }
 }
