@@ -9,7 +9,7 @@
 //! blocked clients. A command that would still block keeps its place in the queue.
 //! [`crate::Engine::expire_blocked`] answers clients whose deadline passed.
 
-use std::collections::{HashMap, VecDeque};
+use hashbrown::HashMap;
 
 use crate::cmd::ArgvBuf;
 use crate::reply::Reply;
@@ -43,7 +43,7 @@ pub struct Blocked {
 #[derive(Debug, Default)]
 pub struct BlockedClients {
     /// (db, key) → client ids in arrival order.
-    pub by_key: HashMap<(usize, Vec<u8>), VecDeque<u64>>,
+    pub by_key: HashMap<(usize, Vec<u8>), Vec<u64>>,
     /// Client id → what it waits for.
     pub clients: HashMap<u64, Blocked>,
 }
@@ -59,7 +59,7 @@ impl BlockedClients {
         for k in &b.req.keys {
             let q = self.by_key.entry((b.db, k.clone())).or_default();
             if !q.contains(&id) {
-                q.push_back(id);
+                q.push(id);
             }
         }
         self.clients.insert(id, b);

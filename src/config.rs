@@ -6,7 +6,7 @@
 //! Host-only parameters (port, bind, appendonly, ...) are in the same table so that
 //! `CONFIG GET *` and redis.conf files see one namespace.
 
-use std::collections::BTreeMap;
+use crate::compact::ByteMap;
 
 /// How a parameter's value is parsed and printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -427,7 +427,7 @@ pub fn canonical(p: &Param, value: &str) -> Result<String, ConfigError> {
     if p.name == "latency-tracking-info-percentiles" {
         let mut out = Vec::new();
         for w in value.split_whitespace() {
-            let v: f64 = w.parse().map_err(|_| {
+            let v = crate::float_parse::parse_f64(w).ok_or_else(|| {
                 ConfigError::Invalid("Invalid latency-tracking-info-percentiles parameters".into())
             })?;
             if !(0.0..=100.0).contains(&v) {
@@ -499,7 +499,7 @@ pub fn canonical(p: &Param, value: &str) -> Result<String, ConfigError> {
 /// The configuration: canonical string values plus typed copies of the hot ones.
 #[derive(Debug, Clone)]
 pub struct Config {
-    values: BTreeMap<&'static str, String>,
+    values: ByteMap<String>,
     /// Number of databases.
     pub databases: usize,
     /// `maxmemory` in bytes (0 = no limit).
@@ -544,10 +544,13 @@ pub struct Config {
 impl Default for Config {
     fn default() -> Self {
         let mut c = Config {
-            values: PARAMS
-                .iter()
-                .map(|p| (p.name, p.default.to_string()))
-                .collect(),
+            values: {
+                let mut m = ByteMap::new();
+                for p in PARAMS {
+                    m.insert(p.name, p.default.to_string());
+                }
+                m
+            },
             databases: 16,
             maxmemory: 0,
             proto_max_bulk_len: 512 * 1024 * 1024,
@@ -580,8 +583,8 @@ impl Config {
     }
 
     /// All (name, value) pairs in name order.
-    pub fn iter(&self) -> impl Iterator<Item = (&'static str, &str)> {
-        self.values.iter().map(|(k, v)| (*k, v.as_str()))
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.values.iter_str().map(|(k, v)| (k, v.as_str()))
     }
 
     /// Set a parameter at startup (any parameter) or at runtime (`runtime`: only mutable).

@@ -30,7 +30,7 @@ pub struct Clients {
     slots: Vec<Option<Box<Session>>>,
     free: Vec<u32>,
     len: usize,
-    ids: std::collections::HashMap<u64, u32>,
+    ids: hashbrown::HashMap<u64, u32>,
 }
 
 impl Clients {
@@ -315,7 +315,7 @@ impl Engine {
         let mut budget = 100_000usize;
         while let Some((db, key)) = self.st.ready_keys.pop_front() {
             let ids: Vec<u64> = match self.st.blocked.by_key.get(&(db, key.clone())) {
-                Some(q) => q.iter().copied().collect(),
+                Some(q) => q.to_vec(),
                 None => continue,
             };
             for id in ids {

@@ -7,7 +7,7 @@
 //! connection (natively, the connection task's outbox, whose size is checked against
 //! `client-output-buffer-limit pubsub`).
 
-use std::collections::HashMap;
+use hashbrown::HashMap;
 
 use crate::reply::Reply;
 

@@ -7,7 +7,6 @@
 //! "+@all was given" (Redis's reserved bit for commands added later), which decides
 //! whether a user's rules are described starting from `+@all` or `-@all`.
 
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use crate::cmd::spec::SPECS;
@@ -17,7 +16,7 @@ use crate::cmd::spec_types::{CommandSpec, F_ONLY_SENTINEL};
 #[derive(Debug)]
 pub struct CmdIndex {
     /// Full lower-case name → id.
-    pub by_name: HashMap<&'static str, usize>,
+    pub by_name: crate::compact::ByteMap<usize>,
     /// Subcommand ids of each container id (empty for plain commands).
     pub subs: Vec<Vec<usize>>,
     /// The container of a subcommand.
@@ -46,7 +45,7 @@ pub fn index() -> &'static CmdIndex {
 
 fn build() -> CmdIndex {
     let n = SPECS.len();
-    let mut by_name = HashMap::with_capacity(n);
+    let mut by_name = crate::compact::ByteMap::new();
     let mut subs = vec![Vec::new(); n];
     let mut parent = vec![None; n];
     let mut cats = vec![0u32; n];

@@ -6,8 +6,6 @@
 //! any is applied. `dir` and `dbfilename` are protected configs (Redis refuses them
 //! unless `enable-protected-configs` is on, which we do not offer).
 
-use std::collections::HashSet;
-
 use super::{Args, Ctx, Handler, Stats};
 use crate::config::{self, Kind, Param};
 use crate::reply::{CmdError, CmdResult, Reply};
@@ -32,7 +30,7 @@ const PROTECTED: &[&str] = &["dir", "dbfilename"];
 /// pattern is matched, case-insensitively, against every name and alias.
 pub fn get(ctx: &mut Ctx, args: &Args) -> CmdResult {
     let cfg = &ctx.st.config;
-    let mut seen: HashSet<String> = HashSet::new();
+    let mut seen: crate::compact::ByteMap<()> = crate::compact::ByteMap::new();
     let mut out: Vec<(Reply, Reply)> = Vec::new();
     for i in 2..args.len() {
         let pattern = args.get(i);
@@ -40,25 +38,26 @@ pub fn get(ctx: &mut Ctx, args: &Args) -> CmdResult {
             let Ok(name) = std::str::from_utf8(pattern) else {
                 continue;
             };
-            if seen.contains(&name.to_ascii_lowercase()) {
+            if seen.contains_key(name.to_ascii_lowercase()) {
                 continue;
             }
             if config::find_param(name).is_some()
                 && let Some(v) = cfg.get(name)
             {
-                seen.insert(name.to_ascii_lowercase());
+                seen.insert(name.to_ascii_lowercase(), ());
                 out.push((Reply::bulk(name), Reply::bulk(v)));
             }
             continue;
         }
         for p in config::PARAMS {
             for name in std::iter::once(&p.name).chain(p.aliases.iter()) {
-                if seen.contains(*name) || !crate::glob::glob_match(pattern, name.as_bytes(), true)
+                if seen.contains_key(name)
+                    || !crate::glob::glob_match(pattern, name.as_bytes(), true)
                 {
                     continue;
                 }
                 if let Some(v) = cfg.get(name) {
-                    seen.insert((*name).to_string());
+                    seen.insert(name, ());
                     out.push((Reply::bulk(*name), Reply::bulk(v)));
                 }
             }

@@ -88,10 +88,10 @@ pub fn rewrite_text(ctx: &Ctx, old: &str) -> String {
     let has_tail = old.lines().any(|l| l.trim() == SIGNATURE);
     let mut tail: Vec<String> = Vec::new();
     // Where each option appears in the old file.
-    let mut positions: std::collections::HashMap<String, Vec<usize>> = Default::default();
+    let mut positions: crate::compact::ByteMap<Vec<usize>> = crate::compact::ByteMap::new();
     for (i, l) in lines.iter().enumerate() {
         if let Some(opt) = l.as_deref().and_then(option_of) {
-            positions.entry(opt).or_default().push(i);
+            positions.get_or_insert_with(opt, Vec::new).push(i);
         }
     }
     // client-output-buffer-limit is written one line per class, as Redis does: a class

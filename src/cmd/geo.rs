@@ -16,7 +16,7 @@
 //! merge sort); with COUNT, partially with a port of Redis's `pqsort`, so that equal
 //! distances come out in Redis's order too.
 
-use std::collections::HashSet;
+use hashbrown::HashSet;
 
 use super::args::ArgvBuf;
 use super::zsets::{limits, read_zset, store_zset};
@@ -60,7 +60,7 @@ fn parse_coord(arg: &[u8]) -> Option<f64> {
             .iter()
             .all(|&b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E'))
     {
-        return std::str::from_utf8(arg).ok()?.parse::<f64>().ok();
+        return crate::float_parse::parse_f64(std::str::from_utf8(arg).ok()?);
     }
     parse_f64_opt(arg)
 }
@@ -632,7 +632,7 @@ fn search_generic(ctx: &mut Ctx, args: &Args, src_idx: usize, flags: Flags) -> C
         };
         if returned == points.len() {
             // glibc's qsort is a stable merge sort.
-            points.sort_by(|a, b| cmp(a, b).cmp(&0));
+            crate::compact::sort_by(&mut points, |a, b| cmp(a, b).cmp(&0));
         } else if returned > 0 {
             pqsort(&mut points, &cmp, 0, returned - 1);
         }
@@ -686,7 +686,7 @@ fn search_generic(ctx: &mut Ctx, args: &Args, src_idx: usize, flags: Flags) -> C
         delete_store_key(ctx, dst);
         return Ok(Reply::Int(0));
     }
-    entries.sort_by(|a, b| {
+    crate::compact::sort_by(&mut entries, |a, b| {
         a.1.partial_cmp(&b.1)
             .unwrap_or(std::cmp::Ordering::Equal)
             .then_with(|| a.0.cmp(&b.0))

@@ -8,7 +8,7 @@
 //! `State::host_info`; numbers the engine does not measure (RSS, fork and replication
 //! statistics) are reported as an idle Redis would report them.
 
-use std::collections::HashSet;
+use hashbrown::HashSet;
 use std::fmt::Write as _;
 
 use super::{Args, Ctx, Handler};
@@ -38,27 +38,27 @@ const SECTIONS: &[(&str, bool)] = &[
 /// INFO [section [section ...]]
 /// ```
 pub fn info(ctx: &mut Ctx, args: &Args) -> CmdResult {
-    let mut wanted: HashSet<String> = HashSet::new();
+    let mut wanted: crate::compact::ByteMap<()> = crate::compact::ByteMap::new();
     let mut all = false;
     if args.len() == 1 {
-        wanted.insert("default".into());
+        wanted.insert("default", ());
     }
     for i in 1..args.len() {
         let s = String::from_utf8_lossy(args.get(i)).to_ascii_lowercase();
         match s.as_str() {
             "all" | "everything" => all = true,
             "module_list" => {
-                wanted.insert("modules".into());
+                wanted.insert("modules", ());
             }
             _ => {
-                wanted.insert(s);
+                wanted.insert(s, ());
             }
         }
     }
-    let default = wanted.contains("default");
+    let default = wanted.contains_key("default");
     let mut out = String::new();
     for &(name, in_default) in SECTIONS {
-        if !(all || wanted.contains(name) || (default && in_default)) {
+        if !(all || wanted.contains_key(name) || (default && in_default)) {
             continue;
         }
         if !out.is_empty() {
@@ -470,7 +470,7 @@ fn info_percentiles(ctx: &Ctx) -> Vec<f64> {
         .get("latency-tracking-info-percentiles")
         .unwrap_or("50 99 99.9")
         .split_whitespace()
-        .filter_map(|p| p.parse().ok())
+        .filter_map(crate::float_parse::parse_f64)
         .collect()
 }
 

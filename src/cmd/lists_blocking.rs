@@ -29,8 +29,7 @@ pub(crate) fn parse_timeout(arg: &[u8], now: i64) -> Result<i64, CmdError> {
         }
     } else {
         let s = std::str::from_utf8(arg).map_err(|_| not_float())?;
-        s.parse::<f64>()
-            .ok()
+        crate::float_parse::parse_f64(s)
             .or_else(|| hex_f64(s))
             .ok_or_else(not_float)?
     };

@@ -174,9 +174,9 @@ pub struct State {
     /// replicas).
     pub propagation: Option<Vec<(usize, Vec<Vec<u8>>)>>,
     /// (db, key) → ids of clients watching it.
-    pub watched_keys: std::collections::HashMap<(usize, Vec<u8>), Vec<u64>>,
+    pub watched_keys: hashbrown::HashMap<(usize, Vec<u8>), Vec<u64>>,
     /// Clients whose watched keys were modified (their EXEC will fail).
-    pub dirty_cas: std::collections::HashSet<u64>,
+    pub dirty_cas: hashbrown::HashSet<u64>,
     /// The eviction pool (kept between commands, as Redis's).
     pub evict_pool: crate::db::evict::Pool,
     /// Registered scripting hooks.
@@ -532,7 +532,7 @@ pub fn parse_f64_opt(arg: &[u8]) -> Option<f64> {
             if lower.contains("inf") || lower.contains("nan") {
                 return None;
             }
-            s.parse::<f64>().ok()?
+            crate::float_parse::parse_f64(s)?
         }
     };
     if v.is_nan() { None } else { Some(v) }

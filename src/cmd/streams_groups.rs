@@ -117,7 +117,7 @@ fn xgroup_create(ctx: &mut Ctx, args: &Args) -> CmdResult {
         ));
     }
     let before = s.mem_usage();
-    s.groups.insert(name.into(), Group::new(id, entries_read));
+    s.groups.insert(name, Group::new(id, entries_read));
     let after = s.mem_usage();
     adjust_mem(ctx, before, after);
     ctx.dirty(1);
@@ -332,8 +332,7 @@ fn xpending(ctx: &mut Ctx, args: &Args) -> CmdResult {
         return Err(nogroup(key, gname, ""));
     };
     if argc == 3 {
-        let (Some((first, _)), Some((last, _))) = (g.pel.first_key_value(), g.pel.last_key_value())
-        else {
+        let (Some((first, _)), Some((last, _))) = (g.pel.first(), g.pel.last()) else {
             return Ok(Reply::Array(vec![
                 Reply::Int(0),
                 Reply::Nil,
@@ -812,7 +811,7 @@ fn xinfo_stream(ctx: &mut Ctx, args: &Args) -> CmdResult {
         .collect();
     m.push(field("entries", Reply::Array(entries)));
     let mut groups = Vec::with_capacity(s.groups.len());
-    for (name, g) in &s.groups {
+    for (name, g) in s.groups.iter() {
         let pending: Vec<Reply> = g
             .pel
             .iter()

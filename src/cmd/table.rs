@@ -289,7 +289,7 @@ mod tests {
 
     #[test]
     fn every_handler_has_a_spec() {
-        let specs: std::collections::HashSet<&str> = SPECS.iter().map(|s| s.name).collect();
+        let specs: hashbrown::HashSet<&str> = SPECS.iter().map(|s| s.name).collect();
         for (name, _) in families() {
             assert!(specs.contains(name), "no spec for {name}");
         }

@@ -18,7 +18,7 @@ pub mod slowlog;
 pub mod stats;
 pub mod tracking;
 
-use std::collections::HashMap;
+use hashbrown::HashMap;
 
 use crate::cmd::spec_types::{
     F_ADMIN, F_FAST, F_MAY_REPLICATE, F_READONLY, F_SKIP_MONITOR, F_SKIP_SLOWLOG, F_WRITE,
@@ -118,7 +118,7 @@ pub struct Ops {
     /// CLIENT REPLY OFF / SKIP clients.
     pub reply_modes: HashMap<u64, ReplyMode>,
     /// `rename-command`: lower-case name → command (None: the name is hidden).
-    pub renames: HashMap<Vec<u8>, Option<&'static Command>>,
+    pub renames: crate::compact::ByteMap<Option<&'static Command>>,
     /// The current top-level command's handler ran (else an error is a rejection).
     ran: bool,
 }
@@ -149,7 +149,7 @@ impl Ops {
             monitors: Vec::new(),
             pause: None,
             reply_modes: HashMap::new(),
-            renames: HashMap::new(),
+            renames: crate::compact::ByteMap::new(),
             ran: false,
         }
     }
@@ -176,7 +176,7 @@ pub fn lookup_command(st: &State, name: &[u8]) -> Option<&'static Command> {
     if st.ops.renames.is_empty() {
         return table().lookup(name);
     }
-    match st.ops.renames.get(&name.to_ascii_lowercase()) {
+    match st.ops.renames.get(name.to_ascii_lowercase()) {
         Some(found) => *found,
         None => table().lookup(name),
     }

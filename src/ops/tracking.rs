@@ -18,7 +18,7 @@
 //! takes its messages.
 
 use crate::compact::ByteMap;
-use std::collections::HashMap;
+use hashbrown::HashMap;
 
 use crate::reply::Reply;
 use crate::session::Session;

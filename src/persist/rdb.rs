@@ -384,7 +384,7 @@ impl<'a> Reader<'a> {
                 let b = self.take(n as usize)?;
                 std::str::from_utf8(b)
                     .ok()
-                    .and_then(|s| s.trim().parse::<f64>().ok())
+                    .and_then(|s| crate::float_parse::parse_f64(s.trim()))
                     .ok_or_else(|| RdbError("Invalid double value".into()))
             }
         }

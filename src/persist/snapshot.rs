@@ -29,7 +29,7 @@
 //! The pause a client can see is one step; the *done* set holds only keys written
 //! during the snapshot. `docs/FORMATS.md` has measurements.
 
-use std::collections::HashSet;
+use hashbrown::HashSet;
 
 use super::crc64::crc64;
 use super::rdb::{self, RDB_VERSION, RDB_VERSION_MAX, RdbError, Reader, WriteOpts, err, op};

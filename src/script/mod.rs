@@ -53,7 +53,7 @@ pub struct Registry {
     /// Functions by name.
     pub functions: Functions,
     /// Script SHA1 (lower-case hex) → function name.
-    pub scripts: std::collections::HashMap<String, String>,
+    pub scripts: crate::compact::ByteMap<String>,
 }
 
 /// Registered functions in name order (a sorted vector, see [`crate::compact`]).
@@ -285,7 +285,7 @@ pub mod builtins {
         add("redis_py_lock_extend", false, Rc::new(lock_extend));
         add("redis_py_lock_reacquire", false, Rc::new(lock_reacquire));
         for (sha, f) in REDIS_PY_LOCK_SCRIPTS {
-            reg.scripts.insert((*sha).to_string(), (*f).to_string());
+            reg.scripts.insert(*sha, (*f).to_string());
         }
     }
 }

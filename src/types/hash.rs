@@ -32,7 +32,8 @@
 //! Memory use is tracked in O(1) ([`Hash::mem_usage`]) so commands can adjust the
 //! keyspace's estimate after each in-place change.
 
-use std::collections::BTreeSet;
+use crate::compact::IdSet;
+use crate::types::stream::StreamId;
 use std::hash::BuildHasher;
 
 use hashbrown::{DefaultHashBuilder, HashTable};
@@ -393,7 +394,19 @@ const ALLOC_OVERHEAD: usize = 16;
 #[derive(Debug, Clone, Default)]
 struct TtlIndex {
     by_slot: hashbrown::HashMap<u32, i64>,
-    order: BTreeSet<(i64, u32)>,
+    /// (expiry, slot) in order, as ids (see [`ttl_key`]).
+    order: IdSet,
+}
+
+/// The id under which (expiry `at`, `slot`) sorts in [`TtlIndex::order`]: flipping the
+/// sign bit maps the `i64` order onto the `u64` order.
+fn ttl_key(at: i64, slot: u32) -> StreamId {
+    StreamId::new((at as u64) ^ (1 << 63), u64::from(slot))
+}
+
+/// The (expiry, slot) of an id made by [`ttl_key`].
+fn ttl_of_key(k: StreamId) -> (i64, u32) {
+    ((k.ms ^ (1 << 63)) as i64, k.seq as u32)
 }
 
 /// The large encoding. See the module docs.
@@ -561,22 +574,22 @@ impl Table {
             None => {
                 if let Some(t) = &mut self.ttl {
                     if let Some(old) = t.by_slot.remove(&slot) {
-                        t.order.remove(&(old, slot));
+                        t.order.remove(&ttl_key(old, slot));
                     }
                 }
             }
             Some(at) => {
                 let t = self.ttl.get_or_insert_with(Default::default);
                 if let Some(old) = t.by_slot.insert(slot, at) {
-                    t.order.remove(&(old, slot));
+                    t.order.remove(&ttl_key(old, slot));
                 }
-                t.order.insert((at, slot));
+                t.order.insert(ttl_key(at, slot));
             }
         }
     }
 
     fn min_ttl(&self) -> Option<i64> {
-        self.ttl.as_ref()?.order.first().map(|&(t, _)| t)
+        self.ttl.as_ref()?.order.first().map(|k| ttl_of_key(k).0)
     }
 
     fn maybe_compact(&mut self) {
@@ -614,7 +627,7 @@ impl Table {
                 if let Some(&n) = map.get(slot as usize) {
                     if n != u32::MAX {
                         nt.by_slot.insert(n, at);
-                        nt.order.insert((at, n));
+                        nt.order.insert(ttl_key(at, n));
                     }
                 }
             }
@@ -1010,7 +1023,9 @@ impl Hash {
                 }
             }
             Enc::Ht(t) => {
-                while let Some((at, slot)) = t.ttl.as_ref().and_then(|x| x.order.first().copied()) {
+                while let Some((at, slot)) =
+                    t.ttl.as_ref().and_then(|x| x.order.first().map(ttl_of_key))
+                {
                     if at >= now {
                         break;
                     }

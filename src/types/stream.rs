@@ -30,7 +30,7 @@
 pub mod group;
 pub mod rdb;
 
-use std::collections::BTreeMap;
+use crate::compact::{ByteMap, IdMap, IdRange};
 use std::fmt;
 
 pub use group::{Consumer, Group, Nack};
@@ -681,7 +681,7 @@ impl Default for NodeLimits {
 /// A stream.
 #[derive(Debug, Clone, Default)]
 pub struct Stream {
-    chunks: BTreeMap<StreamId, Chunk>,
+    chunks: IdMap<Chunk>,
     length: u64,
     /// The greatest id ever added (or set by XSETID).
     pub last_id: StreamId,
@@ -692,7 +692,7 @@ pub struct Stream {
     /// Entries ever added (`entries_added`).
     pub entries_added: u64,
     /// Consumer groups by name.
-    pub groups: BTreeMap<Box<[u8]>, Group>,
+    pub groups: ByteMap<Group>,
     /// Heap bytes of the chunks (kept incrementally).
     chunk_mem: usize,
 }
@@ -729,7 +729,7 @@ impl Stream {
     }
 
     /// The chunks in order, with their master ids.
-    pub fn chunks(&self) -> impl Iterator<Item = (&StreamId, &Chunk)> {
+    pub fn chunks(&self) -> IdRange<'_, Chunk> {
         self.chunks.iter()
     }
 
@@ -751,7 +751,7 @@ impl Stream {
     /// Approximate heap bytes.
     pub fn mem_usage(&self) -> usize {
         let mut m = std::mem::size_of::<Stream>() + self.chunk_mem;
-        for (name, g) in &self.groups {
+        for (name, g) in self.groups.iter() {
             m += name.len() + 64 + g.mem_usage();
         }
         m
@@ -778,8 +778,7 @@ impl Stream {
             lim.max_bytes
         };
         let mut new_node = true;
-        if let Some(mut last) = self.chunks.last_entry() {
-            let c = last.get_mut();
+        if let Some((_, c)) = self.chunks.last_mut() {
             new_node = c.lp_bytes() + totelelen >= max_bytes
                 || (lim.max_entries != 0
                     && i64::from(c.live) + i64::from(c.deleted) >= lim.max_entries);
@@ -805,7 +804,7 @@ impl Stream {
             self.chunk_mem += c.mem();
             self.chunks.insert(id, c);
         }
-        let Some((&master, c)) = self.chunks.iter_mut().next_back() else {
+        let Some((master, c)) = self.chunks.last_mut() else {
             return;
         };
         let same = nfields == c.nmaster as usize && {
@@ -913,7 +912,7 @@ impl Stream {
     /// Delete the live entry `id` (`streamDeleteItem`); true if it existed. Does not
     /// update `first_id` / `max_deleted_id` (XDEL does).
     pub fn delete(&mut self, id: StreamId) -> bool {
-        let Some((&master, c)) = self.chunks.range_mut(..=id).next_back() else {
+        let Some((master, c)) = self.chunks.floor_mut(id) else {
             return false;
         };
         let mut p = c.entries_start as usize;
@@ -953,7 +952,7 @@ impl Stream {
                     break;
                 }
             }
-            let Some((&master, c)) = self.chunks.iter_mut().next() else {
+            let Some((master, c)) = self.chunks.first_mut() else {
                 break;
             };
             let entries = i64::from(c.live);
@@ -1124,7 +1123,7 @@ fn rax_nodes(keys: &[[u8; 16]], depth: usize) -> u64 {
 /// An iterator over a range of entries.
 #[derive(Debug)]
 pub struct Iter<'a> {
-    chunks: std::collections::btree_map::Range<'a, StreamId, Chunk>,
+    chunks: IdRange<'a, Chunk>,
     rev: bool,
     start: StreamId,
     end: StreamId,

@@ -5,7 +5,7 @@
 //! Consumers live in a slab and are referenced from PEL entries by index (Redis keeps a
 //! pointer); a name index keeps them in name order for replies.
 
-use std::collections::{BTreeMap, BTreeSet};
+use crate::compact::{ByteMap, IdMap, IdSet};
 
 use super::StreamId;
 
@@ -29,7 +29,7 @@ pub struct Consumer {
     /// Its name.
     pub name: Box<[u8]>,
     /// Ids it owns.
-    pub pel: BTreeSet<StreamId>,
+    pub pel: IdSet,
     /// Last time it tried to read or claim (Unix ms).
     pub seen_time: i64,
     /// Last successful read or claim (Unix ms), -1 = never.
@@ -44,10 +44,10 @@ pub struct Group {
     /// Logical read counter, or [`super::INVALID_ENTRIES_READ`].
     pub entries_read: i64,
     /// The group's pending entries.
-    pub pel: BTreeMap<StreamId, Nack>,
+    pub pel: IdMap<Nack>,
     slots: Vec<Option<Consumer>>,
     free: Vec<u32>,
-    by_name: BTreeMap<Box<[u8]>, u32>,
+    by_name: ByteMap<u32>,
 }
 
 impl Group {
@@ -56,10 +56,10 @@ impl Group {
         Group {
             last_id,
             entries_read,
-            pel: BTreeMap::new(),
+            pel: IdMap::new(),
             slots: Vec::new(),
             free: Vec::new(),
-            by_name: BTreeMap::new(),
+            by_name: ByteMap::new(),
         }
     }
 
@@ -90,7 +90,7 @@ impl Group {
         }
         let c = Consumer {
             name: name.into(),
-            pel: BTreeSet::new(),
+            pel: IdSet::new(),
             seen_time: now,
             active_time: -1,
         };
@@ -104,7 +104,7 @@ impl Group {
                 (self.slots.len() - 1) as u32
             }
         };
-        self.by_name.insert(name.into(), idx);
+        self.by_name.insert(name, idx);
         Some(idx)
     }
 

@@ -6,7 +6,7 @@
 //! consumer groups with their PELs. Type 19 (`STREAM_LISTPACKS_2`, Redis 7.0) is
 //! written; types 15, 19 and 21 are read.
 
-use std::collections::BTreeSet;
+use crate::compact::IdSet;
 
 use super::group::{Group, NO_CONSUMER, Nack};
 use super::{
@@ -80,7 +80,7 @@ pub fn write(out: &mut Vec<u8>, s: &Stream, opts: WriteOpts) {
     rdb::write_len(out, s.max_deleted_id.seq);
     rdb::write_len(out, s.entries_added);
     rdb::write_len(out, s.groups.len() as u64);
-    for (name, g) in &s.groups {
+    for (name, g) in s.groups.iter() {
         rdb::write_string(out, name, opts);
         rdb::write_len(out, g.last_id.ms);
         rdb::write_len(out, g.last_id.seq);
@@ -270,7 +270,7 @@ pub fn read(r: &mut Reader<'_>, t: u8) -> Result<Stream, RdbError> {
             let Some(cid) = g.create_consumer(&cname, seen) else {
                 return err("Duplicated consumer name in stream group");
             };
-            let mut pel = BTreeSet::new();
+            let mut pel = IdSet::new();
             let np = r.count(16)?;
             for _ in 0..np {
                 let id = StreamId::from_be_bytes(r.take(16)?).unwrap_or_default();
@@ -288,7 +288,7 @@ pub fn read(r: &mut Reader<'_>, t: u8) -> Result<Stream, RdbError> {
         // PEL entries no consumer claims would dangle: Redis refuses them under deep
         // sanitization; they are dropped here.
         g.pel.retain(|_, n| n.consumer != NO_CONSUMER);
-        if s.groups.insert(name.into(), g).is_some() {
+        if s.groups.insert(name, g).is_some() {
             return err("Duplicated consumer group name");
         }
     }
@@ -318,7 +318,7 @@ mod tests {
         let mut g = Group::new(StreamId::new(5, 1), 5);
         let c = g.create_consumer(b"alice", 1000).unwrap();
         g.deliver(StreamId::new(3, 1), c, 1234);
-        s.groups.insert(b"grp"[..].into(), g);
+        s.groups.insert(b"grp", g);
         let mut out = Vec::new();
         write(&mut out, &s, WriteOpts::default());
         let mut r = Reader::new(&out);
@@ -353,10 +353,10 @@ mod tests {
             assert_eq!(c1.lp_bytes(), c2.lp_bytes());
             assert_eq!(c1.lp_bytes() as usize, chunk_listpack(*k1, c1).len());
         }
-        let g = &back.groups[&b"grp"[..]];
-        assert_eq!(g.pel[&StreamId::new(3, 1)].delivery_time, 1234);
+        let g = back.groups.get(b"grp").unwrap();
+        assert_eq!(g.pel.get(&StreamId::new(3, 1)).unwrap().delivery_time, 1234);
         assert_eq!(
-            g.consumer_name(g.pel[&StreamId::new(3, 1)].consumer),
+            g.consumer_name(g.pel.get(&StreamId::new(3, 1)).unwrap().consumer),
             b"alice"
         );
         assert_eq!(back.max_deleted_id, StreamId::new(7, 1));

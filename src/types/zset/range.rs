@@ -251,7 +251,7 @@ fn parse_dec(b: &[u8]) -> Option<(f64, bool)> {
         return None;
     }
     let text = std::str::from_utf8(b).ok()?;
-    let v: f64 = text.parse().ok()?;
+    let v = crate::float_parse::parse_f64(text)?;
     let erange =
         v.is_infinite() || (v == 0.0 && nonzero) || (v != 0.0 && v.abs() < f64::MIN_POSITIVE);
     Some((v, erange))
