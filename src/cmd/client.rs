@@ -176,7 +176,7 @@ pub fn client_line(st: &State, s: &Session, now: i64, argv_mem: usize) -> String
             flags.push('B');
         }
     }
-    if st.dirty_cas.contains(&s.id) {
+    if st.dirty_cas.contains_key(&s.id) {
         flags.push('d');
     }
     if s.close_after_reply {
@@ -460,10 +460,10 @@ pub fn reply(ctx: &mut Ctx, args: &Args) -> CmdResult {
     if args.is(2, "on") {
         modes.remove(&id);
     } else if args.is(2, "off") {
-        modes.insert(id, ReplyMode::Off);
+        modes.insert(id, ReplyMode::Off as u32);
     } else if args.is(2, "skip") {
-        if modes.get(&id) != Some(&ReplyMode::Off) {
-            modes.insert(id, ReplyMode::SkipArmed);
+        if modes.get(&id) != Some(&(ReplyMode::Off as u32)) {
+            modes.insert(id, ReplyMode::SkipArmed as u32);
         }
     } else {
         return Err(CmdError::Syntax);

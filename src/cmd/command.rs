@@ -482,8 +482,8 @@ pub fn command_docs(c: &Command) -> Reply {
     let spec = c.spec;
     let mut m = vec![
         kv("summary", Reply::bulk("")),
-        kv("since", Reply::bulk(spec.since)),
-        kv("group", Reply::bulk(group_name(spec.group))),
+        kv("since", Reply::bulk(spec.since_version())),
+        kv("group", Reply::bulk(group_name(spec.group_name()))),
     ];
     if !spec.doc_flags.is_empty() {
         let shown: Vec<Reply> = ["deprecated", "syscmd"]
@@ -493,7 +493,7 @@ pub fn command_docs(c: &Command) -> Reply {
             .collect();
         m.push(kv("doc_flags", Reply::Set(shown)));
     }
-    if let Some(d) = spec.deprecated_since {
+    if let Some(d) = spec.deprecated_in() {
         m.push(kv("deprecated_since", Reply::bulk(d)));
     }
     if !spec.args.is_empty() {

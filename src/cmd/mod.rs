@@ -175,8 +175,10 @@ pub struct State {
     pub propagation: Option<Vec<(usize, Vec<Vec<u8>>)>>,
     /// (db, key) → ids of clients watching it.
     pub watched_keys: hashbrown::HashMap<(usize, Vec<u8>), Vec<u64>>,
-    /// Clients whose watched keys were modified (their EXEC will fail).
-    pub dirty_cas: hashbrown::HashSet<u64>,
+    /// Clients whose watched keys were modified (their EXEC will fail), as keys (the
+    /// values are unused: a map of the engine's client-index type, so the wasm carries
+    /// one hash table instantiation for both).
+    pub dirty_cas: hashbrown::HashMap<u64, u32>,
     /// The eviction pool (kept between commands, as Redis's).
     pub evict_pool: crate::db::evict::Pool,
     /// Registered scripting hooks.
@@ -226,7 +228,7 @@ impl State {
             return;
         }
         if let Some(ids) = self.watched_keys.get(&(db, key.to_vec())) {
-            self.dirty_cas.extend(ids.iter().copied());
+            self.dirty_cas.extend(ids.iter().map(|&id| (id, 0)));
         }
     }
 
@@ -353,7 +355,7 @@ impl<'a> Ctx<'a> {
             .filter(|((d, k), _)| (*d == a || *d == b) && (exists(a, k) || exists(b, k)))
             .flat_map(|(_, ids)| ids.iter().copied())
             .collect();
-        self.st.dirty_cas.extend(hit);
+        self.st.dirty_cas.extend(hit.into_iter().map(|id| (id, 0)));
     }
 
     /// Emit a keyspace notification of `class` (e.g. `'$'`, `'g'`) for `event` on `key`

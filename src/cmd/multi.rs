@@ -129,7 +129,7 @@ pub fn unwatch_all(ctx: &mut Ctx) {
 
 /// Whether EXEC must fail because a watched key changed, expired or vanished.
 pub fn watch_broken(ctx: &mut Ctx) -> bool {
-    if ctx.st.dirty_cas.contains(&ctx.sess.id) {
+    if ctx.st.dirty_cas.contains_key(&ctx.sess.id) {
         return true;
     }
     let now = ctx.now;

@@ -207,16 +207,35 @@ pub struct KeySpec {
 pub struct CommandSpec {
     /// Lower-case name; subcommands are `container|sub`.
     pub name: &'static str,
-    pub group: &'static str,
-    pub since: &'static str,
+    /// Index into `spec::GROUPS` (see [`CommandSpec::group_name`]).
+    pub group: u8,
+    /// Index into `spec::VERSIONS` (see [`CommandSpec::since_version`]).
+    pub since: u8,
     pub arity: i32,
     pub flags: u32,
     pub acl: u32,
     pub tips: &'static [&'static str],
     pub doc_flags: &'static [&'static str],
-    pub deprecated_since: Option<&'static str>,
+    /// Index into `spec::VERSIONS`; 0 (the empty string) when not deprecated.
+    pub deprecated_since: u8,
     /// Keys are found by a command-specific procedure, not only by key specs.
     pub movable_keys: bool,
     pub key_specs: &'static [KeySpec],
     pub args: &'static [Arg],
+}
+
+impl CommandSpec {
+    /// Its group as Redis spells it in the command specifications (`sorted_set`).
+    pub fn group_name(&self) -> &'static str {
+        super::spec::GROUPS[usize::from(self.group)]
+    }
+    /// The version that introduced it.
+    pub fn since_version(&self) -> &'static str {
+        super::spec::VERSIONS[usize::from(self.since)]
+    }
+    /// The version that deprecated it, if any.
+    pub fn deprecated_in(&self) -> Option<&'static str> {
+        (self.deprecated_since != 0)
+            .then(|| super::spec::VERSIONS[usize::from(self.deprecated_since)])
+    }
 }

@@ -8,7 +8,7 @@
 
 // The name lookup runs for every command: a hashbrown table keyed by a case-folding
 // hash, so a name is found without first copying it to lower case.
-use hashbrown::{HashMap, HashTable};
+use hashbrown::HashTable;
 use std::sync::OnceLock;
 
 use super::spec::SPECS;
@@ -198,8 +198,8 @@ fn families() -> impl Iterator<Item = &'static (&'static str, Handler)> {
 
 impl Table {
     fn build() -> Table {
-        let specs: HashMap<&str, &'static CommandSpec> =
-            SPECS.iter().map(|s| (s.name, s)).collect();
+        // Specs by name: the ACL command index's `ByteMap` (no hash table of its own).
+        let by_name = &crate::acl::commands::index().by_name;
         let mut map = CmdMap::default();
         let new_cmd = |spec: &'static CommandSpec, handler| Command {
             spec,
@@ -211,7 +211,7 @@ impl Table {
             upper: spec.name.to_ascii_uppercase(),
         };
         for &(name, handler) in families() {
-            let Some(&spec) = specs.get(name) else {
+            let Some(spec) = by_name.get(name).and_then(|&i| SPECS.get(i)) else {
                 // A handler without a spec is a programming error caught by tests.
                 debug_assert!(false, "no spec for command {name}");
                 continue;
@@ -223,7 +223,7 @@ impl Table {
                     None => map.insert(new_cmd(spec, Some(handler))),
                 },
                 Some((container, _)) => {
-                    let Some(&cspec) = specs.get(container) else {
+                    let Some(cspec) = by_name.get(container).and_then(|&i| SPECS.get(i)) else {
                         continue;
                     };
                     if map.get(container.as_bytes()).is_none() {

@@ -49,11 +49,23 @@ pub struct Pause {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReplyMode {
     /// OFF: no replies.
-    Off,
+    Off = 1,
     /// SKIP was just given: its own reply and the next are dropped.
-    SkipArmed,
+    SkipArmed = 2,
     /// The next reply is dropped.
-    SkipNext,
+    SkipNext = 3,
+}
+
+impl ReplyMode {
+    /// The mode stored under `code` in `OpsState::reply_modes`.
+    pub fn from_code(code: u32) -> Option<ReplyMode> {
+        match code {
+            1 => Some(ReplyMode::Off),
+            2 => Some(ReplyMode::SkipArmed),
+            3 => Some(ReplyMode::SkipNext),
+            _ => None,
+        }
+    }
 }
 
 /// Config values read on every command, kept typed.
@@ -116,7 +128,9 @@ pub struct Ops {
     /// CLIENT PAUSE in force.
     pub pause: Option<Pause>,
     /// CLIENT REPLY OFF / SKIP clients.
-    pub reply_modes: HashMap<u64, ReplyMode>,
+    /// `ReplyMode` codes (`ReplyMode as u32`): the same map type as the engine's client
+    /// index, so the wasm carries one hash table instantiation for both.
+    pub reply_modes: HashMap<u64, u32>,
     /// `rename-command`: lower-case name → command (None: the name is hidden).
     pub renames: crate::compact::ByteMap<Option<&'static Command>>,
     /// The current top-level command's handler ran (else an error is a rejection).
@@ -321,11 +335,17 @@ pub fn suppress_reply(st: &mut State, id: u64) -> bool {
     if st.ops.reply_modes.is_empty() {
         return false;
     }
-    match st.ops.reply_modes.get(&id).copied() {
+    match st
+        .ops
+        .reply_modes
+        .get(&id)
+        .copied()
+        .and_then(ReplyMode::from_code)
+    {
         None => false,
         Some(ReplyMode::Off) => true,
         Some(ReplyMode::SkipArmed) => {
-            st.ops.reply_modes.insert(id, ReplyMode::SkipNext);
+            st.ops.reply_modes.insert(id, ReplyMode::SkipNext as u32);
             true
         }
         Some(ReplyMode::SkipNext) => {

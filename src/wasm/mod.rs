@@ -437,7 +437,7 @@ impl WasmEngine {
             })
         })?;
         let watchers: Vec<u64> = st.watched_keys.values().flatten().copied().collect();
-        st.dirty_cas.extend(watchers);
+        st.dirty_cas.extend(watchers.into_iter().map(|id| (id, 0)));
         self.update_meta();
         Ok(stats.keys_loaded as f64)
     }
