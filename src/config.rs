@@ -243,7 +243,13 @@ pub fn parse_memory(s: &str) -> Option<u64> {
     if num.is_empty() {
         return None;
     }
-    let mul: u64 = match unit {
+    num.parse::<u64>().ok()?.checked_mul(unit_multiplier(unit)?)
+}
+
+/// The multiplier of a memory unit as Redis's `memtoull` reads it (lowercase):
+/// none or b, k = 1000, kb = 1024, m, mb, g, gb.
+fn unit_multiplier(unit: &str) -> Option<u64> {
+    Some(match unit {
         "" | "b" => 1,
         "k" => 1000,
         "kb" => 1024,
@@ -252,8 +258,7 @@ pub fn parse_memory(s: &str) -> Option<u64> {
         "g" => 1000 * 1000 * 1000,
         "gb" => 1024 * 1024 * 1024,
         _ => return None,
-    };
-    num.parse::<u64>().ok()?.checked_mul(mul)
+    })
 }
 
 /// One class's `client-output-buffer-limit`: a hard limit (bytes; 0 = none), and a
@@ -286,16 +291,7 @@ fn memtoull(s: &str) -> Option<u64> {
     }
     let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
     let (digits, unit) = s.split_at(split);
-    let mul: u64 = match unit.to_ascii_lowercase().as_str() {
-        "" | "b" => 1,
-        "k" => 1000,
-        "kb" => 1024,
-        "m" => 1000 * 1000,
-        "mb" => 1024 * 1024,
-        "g" => 1000 * 1000 * 1000,
-        "gb" => 1024 * 1024 * 1024,
-        _ => return None,
-    };
+    let mul = unit_multiplier(&unit.to_ascii_lowercase())?;
     if digits.len() >= 128 {
         return None;
     }
