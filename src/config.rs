@@ -432,7 +432,7 @@ pub fn canonical(p: &Param, value: &str) -> Result<String, ConfigError> {
                         .into(),
                 ));
             }
-            let s = format!("{v:.6}");
+            let s = crate::float_fmt::fixed(v, 6);
             out.push(s.trim_end_matches('0').trim_end_matches('.').to_string());
         }
         return Ok(out.join(" "));

@@ -26,6 +26,7 @@ pub mod compact;
 pub mod config;
 pub mod db;
 pub mod engine;
+pub mod float_fmt;
 pub mod float_parse;
 pub mod glob;
 pub mod ops;

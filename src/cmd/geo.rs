@@ -73,7 +73,12 @@ fn parse_lon_lat(lon: &[u8], lat: &[u8]) -> Result<[f64; 2], CmdError> {
         || !(geohash::LAT_MIN..=geohash::LAT_MAX).contains(&y)
     {
         return Err(CmdError::Other(
-            format!("ERR invalid longitude,latitude pair {x:.6},{y:.6}").into(),
+            format!(
+                "ERR invalid longitude,latitude pair {},{}",
+                crate::float_fmt::fixed(x, 6),
+                crate::float_fmt::fixed(y, 6)
+            )
+            .into(),
         ));
     }
     Ok([x, y])
@@ -123,7 +128,7 @@ pub fn fmt_distance(d: f64) -> String {
     }
     let v = (d * 10000.0).round_ties_even();
     if !v.is_finite() || v.abs() >= 9.2e18 {
-        return format!("{d:.4}");
+        return crate::float_fmt::fixed(d, 4);
     }
     let v = v as i64;
     let sign = if v < 0 { "-" } else { "" };
@@ -137,7 +142,7 @@ pub fn fmt_coord(v: f64) -> String {
     if v.is_infinite() {
         return if v > 0.0 { "inf".into() } else { "-inf".into() };
     }
-    let mut s = format!("{v:.17}");
+    let mut s = crate::float_fmt::fixed(v, 17);
     if s.contains('.') {
         while s.ends_with('0') {
             s.pop();

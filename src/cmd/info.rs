@@ -12,6 +12,7 @@ use hashbrown::HashSet;
 use std::fmt::Write as _;
 
 use super::{Args, Ctx, Handler};
+use crate::float_fmt::fixed;
 use crate::reply::{CmdResult, Reply};
 
 /// Handlers of this family.
@@ -76,15 +77,15 @@ pub fn bytes_to_human(n: u64) -> String {
     if n < 1024 {
         format!("{n}B")
     } else if d < K * K {
-        format!("{:.2}K", d / K)
+        format!("{}K", fixed(d / K, 2))
     } else if d < K * K * K {
-        format!("{:.2}M", d / (K * K))
+        format!("{}M", fixed(d / (K * K), 2))
     } else if d < K * K * K * K {
-        format!("{:.2}G", d / (K * K * K))
+        format!("{}G", fixed(d / (K * K * K), 2))
     } else if d < K * K * K * K * K {
-        format!("{:.2}T", d / (K * K * K * K))
+        format!("{}T", fixed(d / (K * K * K * K), 2))
     } else if d < K * K * K * K * K * K {
-        format!("{:.2}P", d / (K * K * K * K * K))
+        format!("{}P", fixed(d / (K * K * K * K * K), 2))
     } else {
         format!("{n}B")
     }
@@ -242,13 +243,16 @@ fn memory(ctx: &mut Ctx, out: &mut String) {
         .add("used_memory_rss_human", bytes_to_human(u))
         .add("used_memory_peak", peak)
         .add("used_memory_peak_human", bytes_to_human(peak as u64))
-        .add("used_memory_peak_perc", format!("{:.2}%", pct(used, peak)))
+        .add(
+            "used_memory_peak_perc",
+            format!("{}%", fixed(pct(used, peak), 2)),
+        )
         .add("used_memory_overhead", startup)
         .add("used_memory_startup", startup)
         .add("used_memory_dataset", dataset)
         .add(
             "used_memory_dataset_perc",
-            format!("{:.2}%", pct(dataset, used)),
+            format!("{}%", fixed(pct(dataset, used), 2)),
         )
         .add("allocator_allocated", used)
         .add("allocator_active", used)
@@ -450,8 +454,12 @@ fn commandstats(ctx: &Ctx, out: &mut String) {
         };
         let _ = write!(
             out,
-            "cmdstat_{name}:calls={},usec={},usec_per_call={per_call:.2},rejected_calls={},failed_calls={}\r\n",
-            s.calls, s.usec, s.rejected, s.failed
+            "cmdstat_{name}:calls={},usec={},usec_per_call={},rejected_calls={},failed_calls={}\r\n",
+            s.calls,
+            s.usec,
+            fixed(per_call, 2),
+            s.rejected,
+            s.failed
         );
     }
 }
@@ -476,7 +484,7 @@ fn info_percentiles(ctx: &Ctx) -> Vec<f64> {
 
 /// A percentile label as Redis prints it (`%f` with trailing zeros trimmed).
 fn percentile_label(p: f64) -> String {
-    let s = format!("{p:.6}");
+    let s = fixed(p, 6);
     s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
@@ -492,9 +500,9 @@ fn latencystats(ctx: &Ctx, out: &mut String) {
             .iter()
             .map(|&p| {
                 format!(
-                    "p{}={:.3}",
+                    "p{}={}",
                     percentile_label(p),
-                    h.percentile(p) as f64 / 1000.0
+                    fixed(h.percentile(p) as f64 / 1000.0, 3)
                 )
             })
             .collect();

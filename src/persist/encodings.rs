@@ -316,13 +316,14 @@ pub fn score_text(v: f64) -> Vec<u8> {
         return (v as i64).to_string().into_bytes();
     }
     // Shortest text that reads back as the same double (Redis 7.2's fpconv_dtoa).
-    let s = format!("{v:e}");
-    let plain = format!("{v}");
-    let pick = if plain.len() <= s.len() {
-        plain
-    } else {
-        s.replace('e', "e+").replace("e+-", "e-")
+    let Some(sh) = crate::float_fmt::shortest(v) else {
+        return b"nan".to_vec();
     };
+    let sign = if v < 0.0 { "-" } else { "" };
+    let (mut plain, mut sci) = (sign.to_string(), sign.to_string());
+    sh.push_plain(&mut plain);
+    sh.push_sci(true, 1, &mut sci);
+    let pick = if plain.len() <= sci.len() { plain } else { sci };
     pick.into_bytes()
 }
 

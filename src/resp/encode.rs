@@ -46,47 +46,17 @@ pub fn fmt_double(d: f64) -> String {
             "0".into()
         };
     }
-    // Shortest round-trip digits: "d.ddddde<exp>".
-    let e = format!("{d:e}");
-    let (mant, exp) = e.split_once('e').unwrap_or((&e, "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    let neg = mant.starts_with('-');
-    let digits: String = mant.chars().filter(|c| c.is_ascii_digit()).collect();
+    let Some(sh) = crate::float_fmt::shortest(d) else {
+        return "nan".into();
+    };
     let mut s = String::new();
-    if neg {
+    if d < 0.0 {
         s.push('-');
     }
-    if !(-4..17).contains(&exp) {
-        s.push_str(&digits[..1]);
-        if digits.len() > 1 {
-            s.push('.');
-            s.push_str(&digits[1..]);
-        }
-        s.push('e');
-        s.push(if exp < 0 { '-' } else { '+' });
-        let a = exp.unsigned_abs();
-        if a < 10 {
-            s.push('0');
-        }
-        s.push_str(&a.to_string());
-    } else if exp < 0 {
-        s.push_str("0.");
-        for _ in 0..(-exp - 1) {
-            s.push('0');
-        }
-        s.push_str(&digits);
+    if (-4..17).contains(&sh.exp) {
+        sh.push_plain(&mut s);
     } else {
-        let int_len = exp as usize + 1;
-        if digits.len() <= int_len {
-            s.push_str(&digits);
-            for _ in digits.len()..int_len {
-                s.push('0');
-            }
-        } else {
-            s.push_str(&digits[..int_len]);
-            s.push('.');
-            s.push_str(&digits[int_len..]);
-        }
+        sh.push_sci(true, 2, &mut s);
     }
     s
 }

@@ -533,7 +533,7 @@ fn cell_centre(i: u32, range: Range) -> f64 {
     let scale = range.max - range.min;
     let lo = range.min + (i as f64 / div) * scale;
     let hi = range.min + (i.wrapping_add(1) as f64 / div) * scale;
-    ((lo + hi) / 2.0).clamp(range.min, range.max)
+    ((lo + hi) / 2.0).max(range.min).min(range.max)
 }
 
 /// A shape prepared for testing many points (GEOSEARCH's scan): the centre's radians
