@@ -170,7 +170,7 @@ pub fn fixed(v: f64, prec: usize) -> String {
             n.add_one();
         }
     }
-    let digits = n.to_decimal();
+    let digits = n.into_decimal();
     if digits.len() <= prec {
         out.push('0');
         if prec > 0 {
@@ -288,7 +288,7 @@ impl Big {
     }
 
     /// Decimal digits (`"0"` for zero).
-    fn to_decimal(mut self) -> String {
+    fn into_decimal(mut self) -> String {
         // Chunks of nine digits, least significant first.
         let mut chunks = Vec::new();
         while !self.0.is_empty() {
