@@ -25,12 +25,7 @@ N="${N:-50000}"
 CLIENTS="${CLIENTS:-10}"
 PIPELINE="${PIPELINE:-16}"
 
-for tool in valgrind redis-server redis-benchmark redis-cli python3; do
-    command -v "$tool" >/dev/null || {
-        echo "$tool is missing: run bash scripts/setup.sh --bench" >&2
-        exit 1
-    }
-done
+require_tools valgrind redis-server redis-benchmark redis-cli python3
 build_cinnabar
 
 work="$(mktemp -d)"

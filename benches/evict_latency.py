@@ -13,65 +13,15 @@ used_memory <= maxmemory + 64 KiB (see SLACK) or TIMEOUT_S (env, default 120 s) 
 
 import json
 import os
-import socket
 import sys
 import threading
 import time
 
+from resp_client import Conn, cmd, info
+
 # "Drained" means used_memory <= maxmemory + SLACK: Redis counts the polling client's own
 # query and reply buffers, which keep it a few KiB over the limit after eviction ends.
 SLACK = 64 * 1024
-
-
-def cmd(*parts):
-    out = [b"*%d\r\n" % len(parts)]
-    for p in parts:
-        out.append(b"$%d\r\n%s\r\n" % (len(p), p))
-    return b"".join(out)
-
-
-class Conn:
-    def __init__(self, port):
-        self.s = socket.create_connection(("127.0.0.1", port))
-        self.s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        self.buf = b""
-
-    def call(self, *parts):
-        """Send one command, return the raw reply payload (simple line or bulk body)."""
-        self.s.sendall(cmd(*parts))
-        while b"\r\n" not in self.buf:
-            self._more()
-        i = self.buf.index(b"\r\n")
-        line = self.buf[:i]
-        if line[:1] == b"$":
-            n = int(line[1:])
-            if n < 0:
-                self.buf = self.buf[i + 2 :]
-                return None
-            while len(self.buf) < i + 2 + n + 2:
-                self._more()
-            body = self.buf[i + 2 : i + 2 + n]
-            self.buf = self.buf[i + 2 + n + 2 :]
-            return body
-        self.buf = self.buf[i + 2 :]
-        if line[:1] == b"-":
-            raise RuntimeError(line.decode(errors="replace"))
-        return line[1:]
-
-    def _more(self):
-        chunk = self.s.recv(1 << 16)
-        if not chunk:
-            raise EOFError("server closed the connection")
-        self.buf += chunk
-
-
-def info(conn, section=b"everything"):
-    out = {}
-    for line in conn.call(b"INFO", section).decode().splitlines():
-        if ":" in line:
-            k, v = line.split(":", 1)
-            out[k] = v
-    return out
 
 
 def gen(n, size):

@@ -24,88 +24,15 @@ import array
 import bisect
 import json
 import random
-import socket
 import sys
+
+from resp_client import Conn, cmd, info
 
 VALUE = b"v" * 100
 
 
 def key_name(rank):
     return b"key:%d" % ((rank * 2654435761) & 0xFFFFFFFF)
-
-
-def cmd(*parts):
-    out = [b"*%d\r\n" % len(parts)]
-    for p in parts:
-        out.append(b"$%d\r\n%s\r\n" % (len(p), p))
-    return b"".join(out)
-
-
-class Conn:
-    def __init__(self, port):
-        self.s = socket.create_connection(("127.0.0.1", port))
-        self.s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        self.buf = bytearray()
-        self.pos = 0
-
-    def _more(self):
-        if self.pos > 1 << 20:
-            del self.buf[: self.pos]
-            self.pos = 0
-        chunk = self.s.recv(1 << 20)
-        if not chunk:
-            raise EOFError("server closed the connection")
-        self.buf += chunk
-
-    def _line(self):
-        while True:
-            i = self.buf.find(b"\r\n", self.pos)
-            if i >= 0:
-                line = bytes(self.buf[self.pos : i])
-                self.pos = i + 2
-                return line
-            self._more()
-
-    def reply(self):
-        """One reply: None (nil), bytes (bulk / simple), int, or list."""
-        line = self._line()
-        t = line[:1]
-        if t == b"$":
-            n = int(line[1:])
-            if n < 0:
-                return None
-            while len(self.buf) - self.pos < n + 2:
-                self._more()
-            data = bytes(self.buf[self.pos : self.pos + n])
-            self.pos += n + 2
-            return data
-        if t == b"+":
-            return line[1:]
-        if t == b":":
-            return int(line[1:])
-        if t == b"*":
-            return [self.reply() for _ in range(int(line[1:]))]
-        if t == b"-":
-            raise RuntimeError(line.decode(errors="replace"))
-        raise RuntimeError("unexpected reply %r" % line)
-
-    def pipeline(self, cmds):
-        if cmds:
-            self.s.sendall(b"".join(cmds))
-        return [self.reply() for _ in cmds]
-
-    def call(self, *parts):
-        return self.pipeline([cmd(*parts)])[0]
-
-
-def info_fields(conn):
-    text = conn.call(b"INFO", b"everything").decode()
-    out = {}
-    for line in text.splitlines():
-        if ":" in line and not line.startswith("#"):
-            k, v = line.split(":", 1)
-            out[k] = v
-    return out
 
 
 def make_trace(out, requests, keyspace, s, seed):
@@ -132,7 +59,7 @@ def fill(port, fit):
             c.pipeline(batch)
             batch = []
     c.pipeline(batch)
-    f = info_fields(c)
+    f = info(c)
     print(json.dumps({"used_memory": int(f["used_memory"]), "keys": c.call(b"DBSIZE")}))
 
 
@@ -183,7 +110,7 @@ def replay(port, trace_path, window):
                 misses += 1
             else:
                 hits += 1
-    f = info_fields(c)
+    f = info(c)
     print(
         json.dumps(
             {

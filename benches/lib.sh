@@ -94,3 +94,18 @@ stop_server() {
     done
     BENCH_PIDS=("${keep[@]}")
 }
+
+# require_tools TOOL...: exits with a hint when one is missing (valgrind and
+# callgrind_control come with `scripts/setup.sh --bench`, the rest with `scripts/setup.sh`).
+require_tools() {
+    local tool hint
+    for tool in "$@"; do
+        command -v "$tool" >/dev/null && continue
+        case "$tool" in
+            valgrind | callgrind_control) hint="bash scripts/setup.sh --bench" ;;
+            *) hint="bash scripts/setup.sh" ;;
+        esac
+        echo "$tool is missing: run $hint" >&2
+        exit 1
+    done
+}

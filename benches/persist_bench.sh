@@ -26,12 +26,7 @@ CLIENTS="${CLIENTS:-50}"
 PIPELINE="${PIPELINE:-1}"
 RUNS="${RUNS:-3}"
 
-for tool in redis-server redis-benchmark redis-cli python3; do
-    command -v "$tool" >/dev/null || {
-        echo "$tool is missing" >&2
-        exit 1
-    }
-done
+require_tools redis-server redis-benchmark redis-cli python3
 build_cinnabar
 
 # launch KIND PORT DIR [options...]: start a server with its data in DIR (log in DIR/log).

@@ -25,12 +25,7 @@ CLIENTS="${CLIENTS:-50}"
 PIPELINES="${PIPELINES:-1 16}"
 RUNS="${RUNS:-1}"
 
-for tool in redis-server redis-benchmark redis-cli python3; do
-    command -v "$tool" >/dev/null || {
-        echo "$tool is missing: run bash scripts/setup.sh" >&2
-        exit 1
-    }
-done
+require_tools redis-server redis-benchmark redis-cli python3
 build_cinnabar
 
 raw="$(mktemp)"

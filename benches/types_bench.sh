@@ -45,12 +45,7 @@ XR_CONSUMERS="${XR_CONSUMERS:-4}"
 RUNS="${RUNS:-1}"
 DRIVER="$(dirname "${BASH_SOURCE[0]}")/types_driver.py"
 
-for tool in redis-server redis-benchmark redis-cli python3; do
-    command -v "$tool" >/dev/null || {
-        echo "$tool is missing: run bash scripts/setup.sh" >&2
-        exit 1
-    }
-done
+require_tools redis-server redis-benchmark redis-cli python3
 build_cinnabar
 
 raw="$(mktemp)"

@@ -37,12 +37,7 @@ GEO_POINTS="${GEO_POINTS:-100000}"
 IDLE_S="${IDLE_S:-5}"
 DRIVER="$(dirname "${BASH_SOURCE[0]}")/types_driver.py"
 
-for tool in valgrind callgrind_control redis-server redis-benchmark redis-cli python3; do
-    command -v "$tool" >/dev/null || {
-        echo "$tool is missing: run bash scripts/setup.sh --bench" >&2
-        exit 1
-    }
-done
+require_tools valgrind callgrind_control redis-server redis-benchmark redis-cli python3
 build_cinnabar
 
 work="$(mktemp -d)"

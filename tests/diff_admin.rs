@@ -429,12 +429,12 @@ fn config_rewrite_keeps_the_file_and_updates_values_in_place() {
     let (rf, cf) = (dir.join("redis.conf"), dir.join("cinnabar.conf"));
     std::fs::write(&rf, text).unwrap();
     std::fs::write(&cf, text).unwrap();
-    let redis = start_with_config(
+    let redis = common::start_with_config(
         "redis-server",
         rf.to_str().unwrap(),
         &["--save", "", "--appendonly", "no"],
     );
-    let cinnabar = start_with_config(common::cinnabar_bin(), cf.to_str().unwrap(), &[]);
+    let cinnabar = common::start_with_config(common::cinnabar_bin(), cf.to_str().unwrap(), &[]);
     let (mut r, mut c) = (Conn::connect(redis.port), Conn::connect(cinnabar.port));
     for args in [
         &[
@@ -479,38 +479,4 @@ fn config_rewrite_keeps_the_file_and_updates_values_in_place() {
     assert_eq!(c.cmd(&["CONFIG", "REWRITE"]), b"+OK\r\n");
     assert_eq!(std::fs::read_to_string(&cf).unwrap(), cs);
     std::fs::remove_dir_all(&dir).ok();
-}
-
-/// Start a server from a config file (first argument, as both servers expect), on a
-/// free loopback port.
-fn start_with_config(bin: &str, conf: &str, extra: &[&str]) -> common::Server {
-    let port = common::free_port();
-    let mut child = std::process::Command::new(bin)
-        .arg(conf)
-        .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
-        .args(extra)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("start server");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    loop {
-        if let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) {
-            use std::io::{Read, Write};
-            s.set_read_timeout(Some(std::time::Duration::from_secs(5)))
-                .ok();
-            let mut buf = [0u8; 7];
-            if s.write_all(b"PING\r\n").is_ok() && s.read_exact(&mut buf).is_ok() {
-                break;
-            }
-        }
-        assert!(child.try_wait().ok().flatten().is_none(), "{bin} exited");
-        assert!(std::time::Instant::now() < deadline, "{bin} did not start");
-        std::thread::sleep(std::time::Duration::from_millis(5)); // readiness polling
-    }
-    common::Server {
-        child,
-        port,
-        name: "server",
-    }
 }

@@ -13,10 +13,9 @@ mod common;
 
 use std::io::{ErrorKind, Read, Write};
 use std::net::TcpStream;
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{Conn, Pair, Server, encode_cmd, free_port, rss_kib, show, start_cinnabar};
+use common::{Conn, Pair, encode_cmd, rss_kib, show, start_cinnabar, start_with_config};
 
 const MB: usize = 1024 * 1024;
 
@@ -392,41 +391,6 @@ fn conf_file(tag: &str, text: &str) -> String {
     f.display().to_string()
 }
 
-fn start_with_conf(bin: &str, conf: &str, name: &'static str) -> Server {
-    let port = free_port();
-    let mut child = Command::new(bin)
-        .arg(conf)
-        .args([
-            "--port",
-            &port.to_string(),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-        ])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start server");
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        if let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)) {
-            s.set_read_timeout(Some(Duration::from_secs(5))).ok();
-            let mut buf = [0u8; 7];
-            if s.write_all(b"PING\r\n").is_ok()
-                && s.read_exact(&mut buf).is_ok()
-                && &buf == b"+PONG\r\n"
-            {
-                break;
-            }
-        }
-        assert!(child.try_wait().unwrap().is_none(), "{name} exited");
-        assert!(Instant::now() < deadline, "{name} did not start");
-        std::thread::sleep(Duration::from_millis(5)); // polling for readiness
-    }
-    Server { child, port, name }
-}
-
 fn obuf_lines(path: &str) -> Vec<String> {
     std::fs::read_to_string(path)
         .unwrap()
@@ -441,8 +405,8 @@ fn config_rewrite_writes_output_limits_as_redis() {
     let text = "# limits\nclient-output-buffer-limit normal 0 0 0\nmaxmemory 0\n";
     let rconf = conf_file("rw-redis", text);
     let cconf = conf_file("rw-cinnabar", text);
-    let redis = start_with_conf("redis-server", &rconf, "redis");
-    let cinnabar = start_with_conf(common::cinnabar_bin(), &cconf, "cinnabar");
+    let redis = start_with_config("redis-server", &rconf, &["--save", ""]);
+    let cinnabar = start_with_config(common::cinnabar_bin(), &cconf, &["--save", ""]);
     let mut r = Conn::connect(redis.port);
     let mut c = Conn::connect(cinnabar.port);
     for (set, expect) in [
@@ -477,7 +441,7 @@ fn config_rewrite_writes_output_limits_as_redis() {
     }
     // The rewritten file loads back to the same limits.
     drop(cinnabar);
-    let again = start_with_conf(common::cinnabar_bin(), &cconf, "cinnabar");
+    let again = start_with_config(common::cinnabar_bin(), &cconf, &["--save", ""]);
     let mut c2 = Conn::connect(again.port);
     let (rv, cv) = (
         r.cmd(&["CONFIG", "GET", "client-output-buffer-limit"]),

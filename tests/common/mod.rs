@@ -113,6 +113,28 @@ pub fn start_cinnabar(extra: &[&str]) -> Server {
     }
 }
 
+/// Start `bin` (`redis-server` or [`cinnabar_bin`]) from the config file `conf` (the
+/// first argument, as both servers expect) on a free loopback port, with extra
+/// `--opt value` args.
+pub fn start_with_config(bin: &str, conf: &str, extra: &[&str]) -> Server {
+    let port = free_port();
+    let mut child = Command::new(bin)
+        .arg(conf)
+        .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
+        .args(extra)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start server");
+    let name = if bin == "redis-server" {
+        "redis"
+    } else {
+        "cinnabar"
+    };
+    wait_ready(port, &mut child, name);
+    Server { child, port, name }
+}
+
 /// A raw RESP client.
 pub struct Conn {
     reader: BufReader<TcpStream>,
