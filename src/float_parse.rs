@@ -32,8 +32,11 @@ fn parse_unsigned(b: &[u8]) -> Option<f64> {
     if b.eq_ignore_ascii_case(b"nan") {
         return Some(f64::NAN);
     }
-    // Significant digits (leading zeros dropped) and the decimal point's position.
-    let mut digits: Vec<u8> = Vec::new();
+    // One pass over the text: the first 19 significant digits (leading zeros dropped)
+    // as an integer, how many significant digits there are, and the decimal point's
+    // position; no allocation unless the exact fallback is needed.
+    let mut w: u64 = 0;
+    let mut nsig = 0usize;
     let mut dp: i64 = 0;
     let mut ndigits = 0usize;
     let mut i = 0;
@@ -47,12 +50,15 @@ fn parse_unsigned(b: &[u8]) -> Option<f64> {
             seen_point = true;
         } else if c.is_ascii_digit() {
             ndigits += 1;
-            if c == b'0' && digits.is_empty() {
+            if c == b'0' && nsig == 0 {
                 if seen_point {
                     dp -= 1;
                 }
             } else {
-                digits.push(c - b'0');
+                if nsig < 19 {
+                    w = w * 10 + u64::from(c - b'0');
+                }
+                nsig += 1;
                 if !seen_point {
                     dp += 1;
                 }
@@ -65,6 +71,7 @@ fn parse_unsigned(b: &[u8]) -> Option<f64> {
     if ndigits == 0 {
         return None;
     }
+    let mantissa = &b[..i];
     if i < b.len() {
         if b[i] != b'e' && b[i] != b'E' {
             return None;
@@ -92,14 +99,23 @@ fn parse_unsigned(b: &[u8]) -> Option<f64> {
         }
         dp += if eneg { -e } else { e };
     }
-    while digits.last() == Some(&0) {
-        digits.pop();
-    }
-    if digits.is_empty() {
+    if nsig == 0 {
         return Some(0.0);
     }
-    if let Some(v) = fast_path(&digits, dp) {
-        return Some(v);
+    if nsig <= 19 {
+        if let Some(v) = fast_path(w, dp - nsig as i64) {
+            return Some(v);
+        }
+    }
+    // The exact fallback: every significant digit, trailing zeros dropped.
+    let mut digits: Vec<u8> = mantissa
+        .iter()
+        .filter(|c| c.is_ascii_digit())
+        .map(|c| c - b'0')
+        .skip_while(|&d| d == 0)
+        .collect();
+    while digits.last() == Some(&0) {
+        digits.pop();
     }
     Some(f64::from_bits(slow_path(Decimal { d: digits, dp })))
 }
@@ -110,18 +126,9 @@ const POW10: [f64; 23] = [
     1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
 ];
 
-/// Clinger's fast path: the digits as an integer `w` ≤ 2^53 scaled by an exact power
-/// of ten: one correctly rounded IEEE operation.
-fn fast_path(d: &[u8], dp: i64) -> Option<f64> {
-    if d.len() > 19 {
-        return None;
-    }
-    let mut w: u64 = 0;
-    for &x in d {
-        w = w * 10 + u64::from(x);
-    }
-    // value = w * 10^e
-    let mut e = dp - d.len() as i64;
+/// Clinger's fast path: the value `w × 10^e` with `w` ≤ 2^53 (the significant digits
+/// as an integer) and an exact power of ten: one correctly rounded IEEE operation.
+fn fast_path(mut w: u64, mut e: i64) -> Option<f64> {
     if w > 1 << 53 {
         return None;
     }

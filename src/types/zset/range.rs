@@ -192,8 +192,7 @@ pub fn parse_c_double(s: &[u8]) -> Option<(f64, bool)> {
         b'+' => (false, &s[1..]),
         _ => (false, s),
     };
-    let lower: Vec<u8> = body.iter().map(|c| c.to_ascii_lowercase()).collect();
-    let v = if lower == b"inf" || lower == b"infinity" {
+    let v = if body.eq_ignore_ascii_case(b"inf") || body.eq_ignore_ascii_case(b"infinity") {
         return Some((
             if neg {
                 f64::NEG_INFINITY
@@ -202,12 +201,15 @@ pub fn parse_c_double(s: &[u8]) -> Option<(f64, bool)> {
             },
             false,
         ));
-    } else if lower.starts_with(b"nan") {
+    } else if body
+        .get(..3)
+        .is_some_and(|p| p.eq_ignore_ascii_case(b"nan"))
+    {
         return None;
-    } else if lower.starts_with(b"0x") {
-        parse_hex(&lower[2..])?
+    } else if body.get(..2).is_some_and(|p| p.eq_ignore_ascii_case(b"0x")) {
+        parse_hex(&body[2..])?
     } else {
-        parse_dec(&lower)?
+        parse_dec(body)?
     };
     Some((if neg { -v.0 } else { v.0 }, v.1))
 }
@@ -233,7 +235,7 @@ fn parse_dec(b: &[u8]) -> Option<(f64, bool)> {
     if digits == 0 {
         return None;
     }
-    if i < b.len() && b[i] == b'e' {
+    if i < b.len() && (b[i] == b'e' || b[i] == b'E') {
         let mut j = i + 1;
         if j < b.len() && (b[j] == b'+' || b[j] == b'-') {
             j += 1;
@@ -293,7 +295,7 @@ fn parse_hex(b: &[u8]) -> Option<(f64, bool)> {
     if digits == 0 {
         return None;
     }
-    if i < b.len() && b[i] == b'p' {
+    if i < b.len() && (b[i] == b'p' || b[i] == b'P') {
         let mut j = i + 1;
         let mut eneg = false;
         if j < b.len() && (b[j] == b'+' || b[j] == b'-') {
@@ -357,4 +359,29 @@ pub fn parse_score(b: &[u8]) -> Option<f64> {
         return None;
     }
     Some(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_c_double;
+
+    #[test]
+    fn c_doubles_any_case() {
+        let v = |s: &str| parse_c_double(s.as_bytes());
+        assert_eq!(v("1.5"), Some((1.5, false)));
+        assert_eq!(v("  -2.5e3"), Some((-2500.0, false)));
+        assert_eq!(v("2.5E-3"), Some((0.0025, false)));
+        assert_eq!(v("0x1p4"), Some((16.0, false)));
+        assert_eq!(v("0X1.8P1"), Some((3.0, false)));
+        assert_eq!(v("-0XaBp0"), Some((-171.0, false)));
+        assert_eq!(v("INF"), Some((f64::INFINITY, false)));
+        assert_eq!(v("-Infinity"), Some((f64::NEG_INFINITY, false)));
+        assert_eq!(v("NaN"), None);
+        assert_eq!(v("nanx"), None);
+        assert_eq!(v("1e"), None);
+        assert_eq!(v("1x"), None);
+        assert_eq!(v("1e400"), Some((f64::INFINITY, true)));
+        assert_eq!(v("1e-400"), Some((0.0, true)));
+        assert_eq!(v("000123456789e-9"), Some((123456789e-9, false)));
+    }
 }
