@@ -126,7 +126,6 @@ impl Engine {
                 persist: crate::persist::PersistState::new(now),
                 acl: crate::acl::Acl::new(&config),
                 ops: crate::ops::Ops::new(&config),
-                fast_out: Vec::new(),
                 config,
             },
             clients: Clients::default(),
@@ -923,34 +922,19 @@ pub enum Fast {
 // dispatcher's fixed costs (command lookup by hashing the name, the checks for
 // features that are off, moving the reply around, allocating a `Vec` for a GET's value)
 // are most of the work. `execute_fast` runs `GET key` and `SET key value` (no options)
-// through the same handler bookkeeping as `dispatch` (`run_handler`: LAST command,
-// dirty counter, `ops::call`'s command statistics / latency histogram / slow log /
-// MONITOR, lazy-expiry events, propagation) and the same epilogue as `execute_in`
-// (last interaction, error statistics), skipping only checks that cannot fire in the
-// state it requires. It declines (returns None; the caller then uses the general path)
-// whenever one of them could: a renamed command, maxmemory (eviction before the
+// with the effects of `dispatch`'s handler bookkeeping (`run_handler`: LAST command,
+// dirty counter, `ops::call`'s command statistics / latency histogram, lazy-expiry
+// events) and of `execute_in`'s epilogue (last interaction, error statistics) written
+// straight (`direct_get`, `direct_set`: no `Ctx`, no lending of the session, no
+// `Reply` for a found value), skipping only checks that cannot fire in the state it
+// requires. It declines (returns None; the caller then uses the general path)
+// whenever one of them could: the slow log or MONITOR could record the call
+// (`Ops::direct_call_ok`), a renamed command, maxmemory (eviction before the
 // command, OOM), CLIENT PAUSE, a background save, AOF loading, propagation to a
 // replica/AOF, keyspace notifications (an expired or set event could be pushed to the
 // caller itself), client tracking, CLIENT REPLY OFF/SKIP, a client that must
 // authenticate or whose ACL user is restricted, MULTI, or RESP2 Pub/Sub mode. The
 // native server never calls it.
-
-/// GET with the value written straight into `State::fast_out` (the caller's output):
-/// `get` of src/cmd/strings.rs without the `Reply::Bulk` allocation. An empty
-/// `Reply::Bulk` (no allocation) says "found".
-fn get_into_out(ctx: &mut crate::cmd::Ctx, args: &Args) -> Result<Reply, CmdError> {
-    let mut out = std::mem::take(&mut ctx.st.fast_out);
-    let r = match ctx.read_str(args.get(1)) {
-        Ok(Some(s)) => {
-            s.with_bytes(|b| out.extend_from_slice(b));
-            Ok(Reply::Bulk(Vec::new()))
-        }
-        Ok(None) => Ok(Reply::Nil),
-        Err(e) => Err(e),
-    };
-    ctx.st.fast_out = out;
-    r
-}
 
 impl Engine {
     /// Run `args` for client `h` if it is `GET key` or `SET key value` and nothing
@@ -993,42 +977,16 @@ impl Engine {
         if !ok {
             return None;
         }
+        if !st.ops.direct_call_ok() {
+            return None;
+        }
         let (get_cmd, set_cmd) = fast_cmds()?;
-        let (cmd, handler): (_, crate::cmd::Handler) = if get {
-            (get_cmd, get_into_out)
-        } else {
-            (set_cmd, set_cmd.handler?)
-        };
+        let sess = slot.as_deref_mut()?;
         let now = self.st.clock.now_ms();
-        if self.st.ops.direct_call_ok() {
-            let sess = slot.as_deref_mut()?;
-            return Some(if get {
-                direct_get(&mut self.st, sess, args.get(1), now, cmd, out)
-            } else {
-                direct_set(&mut self.st, sess, args.get(1), args.get(2), now, cmd)
-            });
-        }
-        let mut sess = slot.take()?;
-        // As execute_in.
-        sess.last_interaction_ms = now;
-        std::mem::swap(&mut self.st.fast_out, out);
-        let r = self.run_handler(&mut sess, args, now, cmd, handler);
-        std::mem::swap(&mut self.st.fast_out, out);
-        let reply = match r {
-            Ok(r) => r,
-            Err(e) => Reply::Error(e.into_text()),
-        };
-        if reply.is_error() {
-            self.st.stats.total_error_replies += 1;
-        }
-        crate::ops::after_command(&mut self.st, &sess, args, &reply);
-        let resp3 = sess.resp3();
-        self.clients.slots[h.slot as usize] = Some(sess);
-        Some(match reply {
-            Reply::Bulk(_) => Fast::Bulk,
-            Reply::Nil => Fast::Nil,
-            Reply::Ok => Fast::Ok,
-            r => Fast::Other(r, resp3),
+        Some(if get {
+            direct_get(&mut self.st, sess, args.get(1), now, get_cmd, out)
+        } else {
+            direct_set(&mut self.st, sess, args.get(1), args.get(2), now, set_cmd)
         })
     }
 }

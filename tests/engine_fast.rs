@@ -304,9 +304,9 @@ fn declines_without_effect_when_a_feature_is_active() {
 
 #[test]
 fn get_bookkeeping_matches_with_slowlog_monitor_and_latency_settings() {
-    // The direct GET (no Ctx) applies only while nothing but the command statistics and
-    // latency histogram could record a call; each of these settings must come out the
-    // same as the general path, whichever way execute_fast takes it.
+    // The fast path applies only while nothing but the command statistics and latency
+    // histogram could record a call; with each of these settings the replies and
+    // statistics must come out as the general path's.
     let cases: &[&[(&str, &str)]] = &[
         &[("slowlog-log-slower-than", "0")],
         &[("slowlog-log-slower-than", "0"), ("slowlog-max-len", "0")],
@@ -315,24 +315,30 @@ fn get_bookkeeping_matches_with_slowlog_monitor_and_latency_settings() {
     ];
     for cfg in cases {
         let mut t = Twin::new(cfg);
-        t.fast(&["SET", "k", "v"]);
-        assert_eq!(t.fast(&["GET", "k"]), b"$1\r\nv\r\n");
-        assert_eq!(t.fast(&["GET", "nokey"]), b"$-1\r\n");
-        t.general(&["RPUSH", "list", "x"]);
-        t.fast(&["GET", "list"]);
-        let (len, _) = t.run(&["SLOWLOG", "LEN"]);
+        // With every call logged by the slow log, the fast path must decline.
         let slow = cfg.contains(&("slowlog-log-slower-than", "0")) && cfg.len() == 1;
+        for cmd in [
+            &["SET", "k", "v"][..],
+            &["GET", "k"],
+            &["GET", "nokey"],
+            &["RPUSH", "list", "x"],
+            &["GET", "list"],
+        ] {
+            let (_, took) = t.run(cmd);
+            assert_eq!(took, !slow && cmd[0] != "RPUSH", "{cfg:?} {cmd:?}");
+        }
+        let (len, _) = t.run(&["SLOWLOG", "LEN"]);
         assert_eq!(len == b":0\r\n", !slow, "{cfg:?}");
         t.run(&["SLOWLOG", "GET", "10"]);
         t.same_state();
     }
-    // A MONITOR client sees the fast path's GETs as the general path's.
+    // With a MONITOR client the fast path declines: it sees every command.
     let mut t = Twin::new(&[]);
     let mon = t.connect();
     t.run_on(mon, &["MONITOR"]);
-    t.fast(&["SET", "k", "v"]);
-    t.fast(&["GET", "k"]);
-    t.fast(&["GET", "nokey"]);
+    t.general(&["SET", "k", "v"]);
+    t.general(&["GET", "k"]);
+    t.general(&["GET", "nokey"]);
     let fast_out = t.fast.take_messages();
     let slow_out = t.slow.take_messages();
     assert_eq!(fast_out, slow_out);
