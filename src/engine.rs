@@ -1065,7 +1065,7 @@ fn direct_set(
     st.prop_overridden = false;
     let db = sess.db;
     let value = crate::types::Value::Str(crate::types::StrValue::from_bytes(val));
-    st.dbs[db].set_plain(key, value, now, &mut st.stats.keys);
+    st.dbs[db].set_plain(key, value, now, st.config.tracking, &mut st.stats.keys);
     st.touch_watched(db, key);
     st.dirty += 1;
     direct_done(st, db, cmd, false);

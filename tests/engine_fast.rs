@@ -238,6 +238,12 @@ fn lfu_counters_and_lru_clock_match() {
     t.advance(3_000);
     let idle = t.general(&["OBJECT", "IDLETIME", "k"]);
     assert_eq!(idle, b":3\r\n");
+    // SET stamps the access time of the key it writes, new or overwritten.
+    t.fast(&["SET", "k", "v2"]);
+    t.fast(&["SET", "fresh", "v"]);
+    t.advance(2_000);
+    assert_eq!(t.general(&["OBJECT", "IDLETIME", "k"]), b":2\r\n");
+    assert_eq!(t.general(&["OBJECT", "IDLETIME", "fresh"]), b":2\r\n");
     t.same_state();
 }
 

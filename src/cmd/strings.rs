@@ -397,12 +397,8 @@ pub fn set(ctx: &mut Ctx, args: &Args) -> CmdResult {
         // The common case: no options, no old value needed.
         let (i, now) = (ctx.sess.db, ctx.now);
         let st = &mut *ctx.st;
-        st.dbs[i].set_plain(
-            key,
-            Value::Str(StrValue::from_bytes(val)),
-            now,
-            &mut st.stats.keys,
-        );
+        let value = Value::Str(StrValue::from_bytes(val));
+        st.dbs[i].set_plain(key, value, now, st.config.tracking, &mut st.stats.keys);
         ctx.signal_modified(key);
         ctx.notify('$', "set", key);
         ctx.dirty(1);

@@ -60,9 +60,17 @@ impl Db {
     }
 
     /// `SET key value` without options: lazy expiry of an old value (as
-    /// [`Self::expire_if_needed`]), then the new value without expiry. One hash probe
-    /// when the key exists and is live.
-    pub fn set_plain(&mut self, key: &[u8], value: Value, now: i64, stats: &mut KeyStats) {
+    /// [`Self::expire_if_needed`]), then the new value without expiry, stamped for
+    /// `t` as `Ctx::db` stamps writes. One hash probe when the key exists and is live.
+    pub fn set_plain(
+        &mut self,
+        key: &[u8],
+        value: Value,
+        now: i64,
+        t: lru::Tracking,
+        stats: &mut KeyStats,
+    ) {
+        self.ks.set_new_lru(lru::new_lru(now, t), t.lfu);
         match self.ks.slot_of(key) {
             Some(s)
                 if self
