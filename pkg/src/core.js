@@ -127,10 +127,6 @@ class Core {
       throw new CinnabarError(`ERR ${err.message ?? err}`);
     }
     this.mem = wasmExports.memory;
-    // The raw export behind WasmEngine.exec (the glue's `exec` only forwards to it):
-    // called directly, it saves the glue's property load on the exports object, a
-    // dictionary-mode object whose lookup cost ~200 instructions per call.
-    this.execRaw = wasmExports.wasmengine_exec;
     this.m = this.e.meta_ptr() >>> 2;
     this.reader = new Reader();
     this.refresh();
@@ -163,7 +159,7 @@ class Core {
     this.put(this.m, args, this.e);
     let len;
     try {
-      len = this.execRaw(this.e.__wbg_ptr, session, args.length, this.now ? this.now() : Date.now());
+      len = this.e.exec(session, args.length, this.now ? this.now() : Date.now());
     } catch (err) {
       throw this.trap(err);
     }
@@ -203,7 +199,7 @@ class Core {
     }
     let len;
     try {
-      len = this.execRaw(this.e.__wbg_ptr, session, three ? 3 : 2, this.now ? this.now() : Date.now());
+      len = this.e.exec(session, three ? 3 : 2, this.now ? this.now() : Date.now());
     } catch (err) {
       throw this.trap(err);
     }
