@@ -6,12 +6,15 @@
 #   CINNABAR_PKG=/abs/path/pkg/src/node.js bash benches/js_instructions.sh
 #
 # Each figure: (instructions of 25 passes - instructions of 5 passes) / (20 x N).
+# Node runs with --single-threaded (NODE_FLAGS): V8's background compiler and GC threads
+# otherwise make the count vary by +-10% from run to run.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 N=${N:-20000}
+NODE_FLAGS=${NODE_FLAGS---single-threaded}
 count() {
     OP=$1 R=$2 N=$N valgrind --tool=callgrind --callgrind-out-file=/dev/null \
-        --smc-check=all-non-file node js_instructions.mjs 2>&1 |
+        --smc-check=all-non-file node $NODE_FLAGS js_instructions.mjs 2>&1 |
         awk '/Collected/ { print $4 }'
 }
 for op in get set; do

@@ -238,6 +238,12 @@ fn lfu_counters_and_lru_clock_match() {
     t.advance(3_000);
     let idle = t.general(&["OBJECT", "IDLETIME", "k"]);
     assert_eq!(idle, b":3\r\n");
+    // SET stamps the access time of the key it writes, new or overwritten.
+    t.fast(&["SET", "k", "v2"]);
+    t.fast(&["SET", "fresh", "v"]);
+    t.advance(2_000);
+    assert_eq!(t.general(&["OBJECT", "IDLETIME", "k"]), b":2\r\n");
+    assert_eq!(t.general(&["OBJECT", "IDLETIME", "fresh"]), b":2\r\n");
     t.same_state();
 }
 
@@ -300,4 +306,48 @@ fn declines_without_effect_when_a_feature_is_active() {
     t.slow.enable_propagation();
     t.general(&["SET", "k", "v"]);
     assert_eq!(t.fast.take_propagated(), t.slow.take_propagated());
+}
+
+#[test]
+fn get_bookkeeping_matches_with_slowlog_monitor_and_latency_settings() {
+    // The fast path applies only while nothing but the command statistics and latency
+    // histogram could record a call; with each of these settings the replies and
+    // statistics must come out as the general path's.
+    let cases: &[&[(&str, &str)]] = &[
+        &[("slowlog-log-slower-than", "0")],
+        &[("slowlog-log-slower-than", "0"), ("slowlog-max-len", "0")],
+        &[("latency-tracking", "no")],
+        &[("latency-monitor-threshold", "1")],
+    ];
+    for cfg in cases {
+        let mut t = Twin::new(cfg);
+        // With every call logged by the slow log, the fast path must decline.
+        let slow = cfg.contains(&("slowlog-log-slower-than", "0")) && cfg.len() == 1;
+        for cmd in [
+            &["SET", "k", "v"][..],
+            &["GET", "k"],
+            &["GET", "nokey"],
+            &["RPUSH", "list", "x"],
+            &["GET", "list"],
+        ] {
+            let (_, took) = t.run(cmd);
+            assert_eq!(took, !slow && cmd[0] != "RPUSH", "{cfg:?} {cmd:?}");
+        }
+        let (len, _) = t.run(&["SLOWLOG", "LEN"]);
+        assert_eq!(len == b":0\r\n", !slow, "{cfg:?}");
+        t.run(&["SLOWLOG", "GET", "10"]);
+        t.same_state();
+    }
+    // With a MONITOR client the fast path declines: it sees every command.
+    let mut t = Twin::new(&[]);
+    let mon = t.connect();
+    t.run_on(mon, &["MONITOR"]);
+    t.general(&["SET", "k", "v"]);
+    t.general(&["GET", "k"]);
+    t.general(&["GET", "nokey"]);
+    let fast_out = t.fast.take_messages();
+    let slow_out = t.slow.take_messages();
+    assert_eq!(fast_out, slow_out);
+    assert!(!fast_out.is_empty(), "MONITOR fed nothing");
+    t.same_state();
 }

@@ -2,7 +2,7 @@
 // workerd.js) only differ in how they load the .wasm; everything else is here.
 
 import { WasmEngine, lastPanic, snapshotInfo, __panicForTest, hook_io_meta, hook_io_reserve, hook_call } from '../dist/cinnabar.js';
-import { CinnabarError, SnapshotError, Reader, argSize, numArg, writeStr, utf8, te } from './resp.js';
+import { CinnabarError, SnapshotError, Reader, argSize, numArg, writeStr, utf8, ascii16, te } from './resp.js';
 import { ValueWriter } from './hooks.js';
 import { idbLoad, idbSave, idbDelete } from './idb.js';
 
@@ -64,6 +64,8 @@ const str = (v) => (v instanceof Uint8Array ? utf8(v, 0, v.length) : v);
 const R_NIL = -1;
 const R_OK = -2;
 const R_INT = -3;
+// Added to a bulk string's length when it is at most 16 bytes, all ASCII.
+const R_ASCII = 1 << 30;
 
 // --- hook plumbing shared by all databases of this module instance -----------------------
 
@@ -315,7 +317,12 @@ class Core {
   decode(session, code, bufs) {
     if (this.u8.byteLength === 0) this.refresh();
     let v;
-    if (code >= 0) {
+    if (code >= R_ASCII) {
+      // A short ASCII bulk string of `code - R_ASCII` bytes at the output pointer.
+      const p = this.u32[this.m + 4];
+      const n = code - R_ASCII;
+      v = bufs ? this.u8.slice(p, p + n) : ascii16(this.u8, p, n);
+    } else if (code >= 0) {
       // A bulk string of `code` bytes at the output pointer.
       const p = this.u32[this.m + 4];
       v = bufs ? this.u8.slice(p, p + code) : this.reader.str(p, p + code);

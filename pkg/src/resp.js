@@ -34,6 +34,14 @@ export function asciiShort(u8, p, n) {
   const e = p + n;
   for (let i = p; i < e; i++) or |= u8[i];
   if (or & 0x80) return null;
+  return ascii16(u8, p, n);
+}
+
+/**
+ * u8[p, p + n) as a string, for bytes known to be ASCII (the engine says so for the
+ * values it returns: R_ASCII in core.js) and n <= 16; null when n > 16.
+ */
+export function ascii16(u8, p, n) {
   switch (n) {
     case 0:
       return '';

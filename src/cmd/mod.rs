@@ -199,10 +199,6 @@ pub struct State {
     pub acl: crate::acl::Acl,
     /// Statistics, slow log, latency, MONITOR, CLIENT PAUSE/REPLY/TRACKING, renames.
     pub ops: crate::ops::Ops,
-    /// The caller's output buffer while [`crate::Engine::execute_fast`] runs GET: the
-    /// value is written straight into it instead of into a `Reply::Bulk` (empty, and its
-    /// allocation kept, otherwise).
-    pub(crate) fast_out: Vec<u8>,
 }
 
 impl State {

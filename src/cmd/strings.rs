@@ -395,10 +395,10 @@ pub fn set(ctx: &mut Ctx, args: &Args) -> CmdResult {
     let val = args.get(2);
     if args.len() == 3 {
         // The common case: no options, no old value needed.
-        expire_if_needed(ctx, key);
-        ctx.db()
-            .ks
-            .insert(key, Value::Str(StrValue::from_bytes(val)), NO_EXPIRE);
+        let (i, now) = (ctx.sess.db, ctx.now);
+        let st = &mut *ctx.st;
+        let value = Value::Str(StrValue::from_bytes(val));
+        st.dbs[i].set_plain(key, value, now, st.config.tracking, &mut st.stats.keys);
         ctx.signal_modified(key);
         ctx.notify('$', "set", key);
         ctx.dirty(1);

@@ -172,19 +172,25 @@ impl Keyspace {
     /// expiry when the key existed.
     pub fn insert(&mut self, key: &[u8], value: Value, expire: i64) -> Option<(Value, i64)> {
         if let Some(s) = self.find_slot(key) {
-            let e = self.slots[s as usize].as_mut()?;
-            let new_mem = value.mem_usage();
-            let old_value = std::mem::replace(&mut e.value, value);
-            self.mem = (self.mem + new_mem).saturating_sub(old_value.mem_usage());
-            let old_expire = e.expire;
-            if !self.keep_lru_on_overwrite {
-                e.lru = self.new_lru;
-            }
-            self.set_expire_slot(s, expire);
-            return Some((old_value, old_expire));
+            return self.overwrite_slot(s as usize, value, expire);
         }
         self.insert_new(key.into(), value, expire);
         None
+    }
+
+    /// Replace the value and expiry of the entry in slot `s` (from [`Self::slot_of`]), as
+    /// [`Self::insert`] does for a key that exists; returns the old value and expiry.
+    pub fn overwrite_slot(&mut self, s: usize, value: Value, expire: i64) -> Option<(Value, i64)> {
+        let e = self.slots.get_mut(s)?.as_mut()?;
+        let new_mem = value.mem_usage();
+        let old_value = std::mem::replace(&mut e.value, value);
+        self.mem = (self.mem + new_mem).saturating_sub(old_value.mem_usage());
+        let old_expire = e.expire;
+        if !self.keep_lru_on_overwrite {
+            e.lru = self.new_lru;
+        }
+        self.set_expire_slot(s as u32, expire);
+        Some((old_value, old_expire))
     }
 
     /// Insert a key known to be absent.

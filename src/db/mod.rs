@@ -59,6 +59,35 @@ impl Db {
         expired
     }
 
+    /// `SET key value` without options: lazy expiry of an old value (as
+    /// [`Self::expire_if_needed`]), then the new value without expiry, stamped for
+    /// `t` as `Ctx::db` stamps writes. One hash probe when the key exists and is live.
+    pub fn set_plain(
+        &mut self,
+        key: &[u8],
+        value: Value,
+        now: i64,
+        t: lru::Tracking,
+        stats: &mut KeyStats,
+    ) {
+        self.ks.set_new_lru(lru::new_lru(now, t), t.lfu);
+        match self.ks.slot_of(key) {
+            Some(s)
+                if self
+                    .ks
+                    .slot_entry(s)
+                    .is_some_and(|e| e.expire == NO_EXPIRE || e.expire >= now) =>
+            {
+                self.ks.overwrite_slot(s, value, NO_EXPIRE);
+            }
+            Some(_) => {
+                self.expire_if_needed(key, now, stats);
+                self.ks.insert(key, value, NO_EXPIRE);
+            }
+            None => self.ks.insert_new(key.into(), value, NO_EXPIRE),
+        }
+    }
+
     /// The live entry at `key`, deleting it if it expired (lazy expiry): one hash probe
     /// when it is live.
     #[inline]

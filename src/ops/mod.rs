@@ -232,6 +232,38 @@ pub fn call(ctx: &mut Ctx, handler: Handler, args: &Args) -> CmdResult {
     r
 }
 
+impl Ops {
+    /// Whether `call` + `after_command` of a command that is not a write, in a state
+    /// where `execute_fast` runs (no client tracking, no blocking), would only update
+    /// the command statistics and latency histogram ([`direct_call_done`]): no host
+    /// clock for durations (every call lasts 0 µs, so the latency monitor never fires
+    /// and the slow log only with `slowlog-log-slower-than 0`), no MONITOR.
+    #[inline]
+    pub fn direct_call_ok(&self) -> bool {
+        self.usec.is_none()
+            && self.monitors.is_empty()
+            && !(self.hot.slowlog_slower_than == 0 && self.hot.slowlog_max_len > 0)
+    }
+}
+
+/// `after_call` for a call of command `id` that lasted 0 µs, when
+/// [`Ops::direct_call_ok`]; `ran`/`tracking.current` are left as `call` and
+/// `after_command` leave them.
+pub fn direct_call_done(st: &mut State, id: usize, failed: bool) {
+    st.ops.ran = false;
+    st.ops.tracking.current = 0;
+    let hot = st.ops.hot;
+    if let Some(s) = st.ops.cmdstats.get_mut(id) {
+        s.calls += 1;
+        if failed {
+            s.failed += 1;
+        }
+        if hot.latency_tracking {
+            s.hist.get_or_insert_with(Default::default).record(0);
+        }
+    }
+}
+
 fn after_call(ctx: &mut Ctx, args: &Args, r: &CmdResult, dur: u64) {
     let spec = ctx.cmd.spec;
     let id = ctx.cmd.id;

@@ -11,7 +11,8 @@
 //!   as UTF-8 in place) and their lengths into the **length area**;
 //! - [`WasmEngine::exec`] runs the command and returns a **reply code**. The most common
 //!   replies need no encoding: `code >= 0` is a bulk string of `code` bytes in the
-//!   **output area**, [`R_NIL`] a null, [`R_OK`] `+OK`, [`R_INT`] an integer (in the meta
+//!   **output area** (plus [`R_ASCII`] when it is at most [`ASCII_MAX`] bytes, all
+//!   ASCII: JS then builds the string without checking the bytes), [`R_NIL`] a null, [`R_OK`] `+OK`, [`R_INT`] an integer (in the meta
 //!   block). Anything else is [`R_RESP`]: the reply **RESP3-encoded** (the sessions speak
 //!   RESP3 unless the caller sends `HELLO 2`) in the output area, after any Pub/Sub push
 //!   frames the command sent to its own session; JS decodes it straight out of memory.
@@ -55,6 +56,10 @@ const META_LEN: usize = 10;
 
 /// [`WasmEngine::exec`] reply code: a null.
 pub const R_NIL: i32 = -1;
+/// Added to the length of a bulk string of at most [`ASCII_MAX`] ASCII bytes.
+pub const R_ASCII: i32 = 1 << 30;
+/// The longest bulk string [`R_ASCII`] marks (the JS side's one-call decoder).
+pub const ASCII_MAX: usize = 16;
 /// Reply code: `+OK`.
 pub const R_OK: i32 = -2;
 /// Reply code: an integer, in meta[7] (low 32 bits) and meta[8] (high 32 bits).
@@ -299,9 +304,9 @@ impl WasmEngine {
                 // GET/SET without options: the engine's fast path, when it applies.
                 if let Some(fast) = self.engine.execute_fast(h, &args, &mut self.out) {
                     let code = match fast {
-                        Fast::Bulk => match i32::try_from(self.out.len()) {
-                            Ok(n) => n,
-                            Err(_) => {
+                        Fast::Bulk => match bulk_code(&self.out) {
+                            Some(n) => n,
+                            None => {
                                 let b = std::mem::take(&mut self.out);
                                 crate::resp::encode(&Reply::Bulk(b), true, &mut self.out);
                                 R_RESP
@@ -503,7 +508,7 @@ impl WasmEngine {
         if self.out.is_empty() {
             match reply {
                 Reply::Bulk(b) => {
-                    if let Ok(n) = i32::try_from(b.len()) {
+                    if let Some(n) = bulk_code(&b) {
                         self.out.extend_from_slice(&b);
                         return n;
                     }
@@ -816,6 +821,17 @@ fn decode_value(b: &[u8], pos: &mut usize, depth: usize) -> Option<Reply> {
 
 /// Fill `ranges` with the `n` argument ranges described by `lens` over an area of
 /// `cap` bytes; false if they do not fit.
+/// The reply code of bulk string `b` (its length, plus [`R_ASCII`] when that applies),
+/// or None when it is too long for a code (then it goes as RESP).
+fn bulk_code(b: &[u8]) -> Option<i32> {
+    let n = i32::try_from(b.len()).ok().filter(|&n| n < R_ASCII)?;
+    Some(if b.len() <= ASCII_MAX && b.is_ascii() {
+        n + R_ASCII
+    } else {
+        n
+    })
+}
+
 fn build_ranges(lens: &[u32], cap: usize, n: usize, ranges: &mut Vec<Range<usize>>) -> bool {
     ranges.clear();
     let Some(lens) = lens.get(..n) else {

@@ -131,3 +131,47 @@ test('fast path: LFU counters, LRU idle time and WATCH match', async () => {
   assert.equal(q.both((db) => db.get('k')), 'changed');
   q.sameStats();
 });
+
+test('fast path: reply decoding at the short-ASCII boundary, UTF-8, binary and returnBuffers', async () => {
+  // The engine marks bulk replies of at most 16 ASCII bytes (R_ASCII) and the JS side
+  // then builds the string without checking the bytes: every other value must still
+  // come back exactly, as a string or through returnBuffers.
+  const p = await pair();
+  const bytes = (s) => new TextEncoder().encode(s);
+  const values = [
+    '',
+    'a',
+    'x'.repeat(15),
+    'y'.repeat(16),
+    'z'.repeat(17),
+    'é',
+    'abcdefghijklmnó', // 16 bytes, the last two UTF-8
+    '€'.repeat(5), // 15 bytes, 5 characters
+    '😀 emoji',
+    'long '.repeat(100),
+    '-17',
+    '12345678901234567890', // too long for an integer encoding: stays bytes
+  ];
+  for (const [i, v] of values.entries()) {
+    const key = i % 2 ? `ключ-${i}` : `key-${i}`; // non-ASCII keys too
+    assert.equal(p.both((db) => db.set(key, v)), 'OK');
+    assert.equal(p.both((db) => db.get(key)), v, JSON.stringify(v));
+    assert.deepEqual(p.both((db) => db.getBuffer(key)), bytes(v));
+  }
+  // Bytes 0x80-0xff (not UTF-8), short and long, as buffers and via returnBuffers.
+  const bin = [new Uint8Array([0x80]), new Uint8Array([0x41, 0xff, 0x42]), Uint8Array.from({ length: 16 }, (_, i) => 0xf0 + i), Uint8Array.from({ length: 40 }, (_, i) => 0x80 + i)];
+  const bufs = await Cinnabar.open({ activeExpire: false, returnBuffers: true });
+  for (const [i, b] of bin.entries()) {
+    p.both((db) => db.set(`bin${i}`, b));
+    assert.deepEqual(p.both((db) => db.getBuffer(`bin${i}`)), b);
+    bufs.set(`bin${i}`, b);
+    assert.deepEqual(bufs.get(`bin${i}`), b);
+  }
+  // returnBuffers with short ASCII values: bytes, not strings.
+  bufs.set('ascii', 'plain ascii');
+  assert.deepEqual(bufs.get('ascii'), bytes('plain ascii'));
+  bufs.set('empty', '');
+  assert.deepEqual(bufs.get('empty'), new Uint8Array(0));
+  assert.equal(bufs.get('missing'), null);
+  p.sameStats();
+});
