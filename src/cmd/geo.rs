@@ -204,12 +204,12 @@ pub fn geoadd(ctx: &mut Ctx, args: &Args) -> CmdResult {
     for i in 1..longidx {
         argv.push(args.get(i));
     }
-    let mut num = itoa_buf();
+    let mut num = [0u8; 20];
     for i in 0..elements {
         let base = longidx + i * 3;
         let xy = parse_lon_lat(args.get(base), args.get(base + 1))?;
         let score = geohash::score_of(xy[0], xy[1]).unwrap_or(0);
-        argv.push(fmt_u64(&mut num, score));
+        argv.push(crate::persist::rdb::fmt_i64(score as i64, &mut num));
         argv.push(args.get(base + 2));
     }
     let dirty = ctx.st.dirty;
@@ -224,24 +224,6 @@ pub fn geoadd(ctx: &mut Ctx, args: &Args) -> CmdResult {
         ctx.propagate(cmds);
     }
     reply
-}
-
-fn itoa_buf() -> [u8; 20] {
-    [0; 20]
-}
-
-/// Decimal digits of `v` in `buf`.
-fn fmt_u64(buf: &mut [u8; 20], mut v: u64) -> &[u8] {
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (v % 10) as u8;
-        v /= 10;
-        if v == 0 {
-            break;
-        }
-    }
-    &buf[i..]
 }
 
 /// ```text
@@ -947,8 +929,5 @@ mod tests {
         assert_eq!(fmt_coord(13.361389338970184), "13.36138933897018433");
         assert_eq!(fmt_coord(-180.0), "-180");
         assert_eq!(fmt_coord(0.5), "0.5");
-        let mut b = itoa_buf();
-        assert_eq!(fmt_u64(&mut b, 0), b"0");
-        assert_eq!(fmt_u64(&mut b, 3479099956230698), b"3479099956230698");
     }
 }

@@ -32,6 +32,7 @@ mod tests;
 use packed::{Packed, PackedIter, entry_at};
 use table::Table;
 
+use crate::persist::rdb::fmt_i64;
 use crate::rng::Rng;
 use crate::types::string::parse_i64;
 
@@ -106,7 +107,7 @@ impl<'a> Member<'a> {
             },
             Member::Int(v) => {
                 let mut buf = [0u8; 20];
-                let n = fmt_i64(v, &mut buf);
+                let n = fmt_i64(v, &mut buf).len();
                 MemberBytes {
                     s: &[],
                     buf,
@@ -146,37 +147,15 @@ impl std::ops::Deref for MemberBytes<'_> {
         if self.n == u8::MAX {
             self.s
         } else {
-            &self.buf[..self.n as usize]
+            &self.buf[self.buf.len() - self.n as usize..]
         }
     }
-}
-
-/// Format `v` in decimal into `buf` (right to left, then moved); returns the length.
-fn fmt_i64(v: i64, buf: &mut [u8; 20]) -> usize {
-    let mut tmp = [0u8; 20];
-    let mut i = tmp.len();
-    let mut u = v.unsigned_abs();
-    loop {
-        i -= 1;
-        tmp[i] = b'0' + (u % 10) as u8;
-        u /= 10;
-        if u == 0 {
-            break;
-        }
-    }
-    if v < 0 {
-        i -= 1;
-        tmp[i] = b'-';
-    }
-    let n = tmp.len() - i;
-    buf[..n].copy_from_slice(&tmp[i..]);
-    n
 }
 
 /// Number of characters of `v` in decimal, sign included (Redis's `sdigits10`).
 fn sdigits10(v: i64) -> usize {
     let mut buf = [0u8; 20];
-    fmt_i64(v, &mut buf)
+    fmt_i64(v, &mut buf).len()
 }
 
 // ---------------------------------------------------------------------------------------
@@ -436,8 +415,7 @@ impl Set {
                     };
                     let mut buf = [0u8; 20];
                     for &i in v.iter() {
-                        let k = fmt_i64(i, &mut buf);
-                        p.push(&buf[..k]);
+                        p.push(fmt_i64(i, &mut buf));
                     }
                     p.push(m);
                     self.repr = Repr::Listpack(p);
@@ -468,8 +446,8 @@ impl Set {
             },
             _ => {
                 let mut buf = [0u8; 20];
-                let k = fmt_i64(i, &mut buf);
-                self.add(&buf[..k], lim)
+                let digits = fmt_i64(i, &mut buf);
+                self.add(digits, lim)
             }
         }
     }
