@@ -6,15 +6,30 @@
 //! for byte. Processes are stopped by PID when the `Pair` is dropped.
 #![allow(dead_code)]
 
+use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-/// A free loopback port (bound then released).
+/// Ports this test process has handed out. Tests of one binary run in parallel, and the
+/// kernel may give a released port to the next `bind(0)`; a port is never handed out twice.
+static HANDED_OUT: Mutex<BTreeSet<u16>> = Mutex::new(BTreeSet::new());
+
+/// A free loopback port (bound then released), not handed out before by this process.
 pub fn free_port() -> u16 {
-    let l = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
-    l.local_addr().expect("local addr").port()
+    loop {
+        let l = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+        let port = l.local_addr().expect("local addr").port();
+        if HANDED_OUT
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(port)
+        {
+            return port;
+        }
+    }
 }
 
 /// A running server process, killed on drop.
@@ -31,7 +46,33 @@ impl Drop for Server {
     }
 }
 
-fn wait_ready(port: u16, child: &mut Child, name: &str) {
+/// How a start attempt ended.
+enum Start {
+    Ready,
+    /// The process exited (for example: another process took the port first).
+    Exited(std::process::ExitStatus),
+    /// Something answered on the port, but it is another process's server.
+    NotOurs(u32),
+}
+
+/// `process_id` from an INFO SERVER reply read off `s`, if it has one.
+fn info_pid(s: &mut TcpStream) -> Option<u32> {
+    s.write_all(b"*2\r\n$4\r\nINFO\r\n$6\r\nserver\r\n").ok()?;
+    let mut r = BufReader::new(s);
+    let mut head = String::new();
+    r.read_line(&mut head).ok()?;
+    let n: usize = head.strip_prefix('$')?.trim_end().parse().ok()?;
+    let mut body = vec![0u8; n + 2];
+    r.read_exact(&mut body).ok()?;
+    String::from_utf8_lossy(&body)
+        .lines()
+        .find_map(|l| l.strip_prefix("process_id:"))
+        .and_then(|v| v.trim().parse().ok())
+}
+
+/// Wait until the server answers PING on `port`, and check by INFO's `process_id` that
+/// the server answering is `child`, not another test's server that owns the port.
+fn wait_ready(port: u16, child: &mut Child, name: &str) -> Start {
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
         if let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)) {
@@ -39,12 +80,15 @@ fn wait_ready(port: u16, child: &mut Child, name: &str) {
             if s.write_all(b"*1\r\n$4\r\nPING\r\n").is_ok() {
                 let mut buf = [0u8; 7];
                 if s.read_exact(&mut buf).is_ok() && &buf == b"+PONG\r\n" {
-                    return;
+                    return match info_pid(&mut s) {
+                        Some(pid) if pid != child.id() => Start::NotOurs(pid),
+                        _ => Start::Ready,
+                    };
                 }
             }
         }
         if let Ok(Some(status)) = child.try_wait() {
-            panic!("{name} exited during startup: {status}");
+            return Start::Exited(status);
         }
         assert!(
             Instant::now() < deadline,
@@ -54,6 +98,30 @@ fn wait_ready(port: u16, child: &mut Child, name: &str) {
     }
 }
 
+/// Start a server: `command(port)` builds the process for a port. A start that loses its
+/// port to another process is retried on a new port, a few times.
+fn launch(name: &'static str, command: impl Fn(u16) -> Command) -> Server {
+    let mut last = String::new();
+    for _ in 0..5 {
+        let port = free_port();
+        let mut child = command(port)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {name}: {e} (run scripts/setup.sh)"));
+        match wait_ready(port, &mut child, name) {
+            Start::Ready => return Server { child, port, name },
+            Start::Exited(status) => last = format!("exited during startup: {status}"),
+            Start::NotOurs(pid) => {
+                last = format!("port {port} was answered by process {pid}");
+                let _ = child.kill();
+                let _ = child.wait();
+            }
+        }
+    }
+    panic!("{name} did not start after 5 attempts; last: {last}");
+}
+
 /// Path of the cinnabar-server binary built by cargo for this test run.
 pub fn cinnabar_bin() -> &'static str {
     env!("CARGO_BIN_EXE_cinnabar-server")
@@ -61,78 +129,42 @@ pub fn cinnabar_bin() -> &'static str {
 
 /// Start a real redis-server (in memory, no persistence) with extra `--opt value` args.
 pub fn start_redis(extra: &[&str]) -> Server {
-    let port = free_port();
-    let mut cmd = Command::new("redis-server");
-    cmd.args([
-        "--port",
-        &port.to_string(),
-        "--bind",
-        "127.0.0.1",
-        "--save",
-        "",
-        "--appendonly",
-        "no",
-    ])
-    .args([
-        "--daemonize",
-        "no",
-        "--protected-mode",
-        "no",
-        "--logfile",
-        "",
-    ])
-    .args(extra)
-    .stdout(Stdio::null())
-    .stderr(Stdio::null());
-    let mut child = cmd
-        .spawn()
-        .expect("redis-server not found: run scripts/setup.sh (apt-get install redis-server)");
-    wait_ready(port, &mut child, "redis-server");
-    Server {
-        child,
-        port,
-        name: "redis",
-    }
+    launch("redis", |port| {
+        let mut cmd = Command::new("redis-server");
+        cmd.args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
+            .args(["--save", "", "--appendonly", "no", "--daemonize", "no"])
+            .args(["--protected-mode", "no", "--logfile", ""])
+            .args(extra);
+        cmd
+    })
 }
 
 /// Start cinnabar-server with extra `--opt value` args.
 pub fn start_cinnabar(extra: &[&str]) -> Server {
-    let port = free_port();
-    let mut child = Command::new(cinnabar_bin())
-        .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
-        .args(extra)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start cinnabar-server");
-    wait_ready(port, &mut child, "cinnabar-server");
-    Server {
-        child,
-        port,
-        name: "cinnabar",
-    }
+    launch("cinnabar", |port| {
+        let mut cmd = Command::new(cinnabar_bin());
+        cmd.args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
+            .args(extra);
+        cmd
+    })
 }
 
 /// Start `bin` (`redis-server` or [`cinnabar_bin`]) from the config file `conf` (the
 /// first argument, as both servers expect) on a free loopback port, with extra
 /// `--opt value` args.
 pub fn start_with_config(bin: &str, conf: &str, extra: &[&str]) -> Server {
-    let port = free_port();
-    let mut child = Command::new(bin)
-        .arg(conf)
-        .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
-        .args(extra)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start server");
     let name = if bin == "redis-server" {
         "redis"
     } else {
         "cinnabar"
     };
-    wait_ready(port, &mut child, name);
-    Server { child, port, name }
+    launch(name, |port| {
+        let mut cmd = Command::new(bin);
+        cmd.arg(conf)
+            .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
+            .args(extra);
+        cmd
+    })
 }
 
 /// A raw RESP client.
