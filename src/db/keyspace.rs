@@ -27,7 +27,7 @@
 //! expiry cycle and the volatile-* eviction policies can sample them in O(1).
 
 use hashbrown::{DefaultHashBuilder, HashTable};
-use std::hash::BuildHasher;
+use std::hash::{BuildHasher, Hasher};
 
 use crate::types::Value;
 
@@ -50,6 +50,41 @@ struct Compaction {
     w: usize,
     /// Positions (in the layout the compaction started from) of the holes met so far.
     holes: Vec<u32>,
+}
+
+/// An index entry: the slot of a key and 32 bits of its hash. With the hash at hand,
+/// growing the index never reads the entries (a rehash of a large table would otherwise
+/// touch every entry in hash order, a cache miss each), and a probe compares keys only
+/// when the 32 bits match.
+#[derive(Debug, Clone, Copy)]
+struct Ix {
+    slot: u32,
+    hash: u32,
+}
+
+impl Ix {
+    /// The 64-bit hash hashbrown sees: the 32 bits twice, so that both its bucket bits
+    /// (low) and its 7-bit tag (bits 57..64 on 64-bit targets, 25..32 on wasm32) come
+    /// from them.
+    #[inline]
+    fn hash64(self) -> u64 {
+        spread(self.hash)
+    }
+}
+
+#[inline]
+fn spread(h: u32) -> u64 {
+    (u64::from(h) << 32) | u64::from(h)
+}
+
+/// 32 bits of a key's hash: the bytes alone, no length prefix (keys are only ever
+/// hashed here), folded.
+#[inline]
+fn hash32(hasher: &DefaultHashBuilder, key: &[u8]) -> u32 {
+    let mut s = hasher.build_hasher();
+    s.write(key);
+    let h = s.finish();
+    (h ^ (h >> 32)) as u32
 }
 
 /// One key and its value.
@@ -81,8 +116,8 @@ pub struct Keyspace {
     free: Vec<u32>,
     /// Slot numbers by key hash (during a compaction: entries already moved or inserted
     /// meanwhile; the others are still in `old_index`).
-    index: HashTable<u32>,
-    old_index: HashTable<u32>,
+    index: HashTable<Ix>,
+    old_index: HashTable<Ix>,
     compaction: Option<Box<Compaction>>,
     hasher: DefaultHashBuilder,
     volatile: Vec<u32>,
@@ -141,17 +176,25 @@ impl Keyspace {
         self.volatile.len()
     }
 
-    fn hash(&self, key: &[u8]) -> u64 {
-        self.hasher.hash_one(key)
+    #[inline]
+    fn hash(&self, key: &[u8]) -> u32 {
+        hash32(&self.hasher, key)
     }
 
     fn find_slot(&self, key: &[u8]) -> Option<u32> {
         let h = self.hash(key);
         let slots = &self.slots;
-        let eq = |&i: &u32| slots[i as usize].as_ref().is_some_and(|e| &*e.key == key);
-        match self.index.find(h, eq) {
-            Some(&s) => Some(s),
-            None if !self.old_index.is_empty() => self.old_index.find(h, eq).copied(),
+        let eq = |ix: &Ix| {
+            ix.hash == h
+                && slots[ix.slot as usize]
+                    .as_ref()
+                    .is_some_and(|e| &*e.key == key)
+        };
+        match self.index.find(spread(h), eq) {
+            Some(ix) => Some(ix.slot),
+            None if !self.old_index.is_empty() => {
+                self.old_index.find(spread(h), eq).map(|ix| ix.slot)
+            }
             None => None,
         }
     }
@@ -214,13 +257,8 @@ impl Keyspace {
                 (self.slots.len() - 1) as u32
             }
         };
-        let slots = &self.slots;
-        let hasher = &self.hasher;
-        self.index.insert_unique(h, slot, |&i| {
-            slots[i as usize]
-                .as_ref()
-                .map_or(0, |e| hasher.hash_one(&*e.key))
-        });
+        self.index
+            .insert_unique(spread(h), Ix { slot, hash: h }, |ix| ix.hash64());
         self.len += 1;
         self.set_expire_slot(slot, expire);
         if self.compaction.is_some() {
@@ -232,10 +270,22 @@ impl Keyspace {
     pub fn remove(&mut self, key: &[u8]) -> Option<Entry> {
         let h = self.hash(key);
         let slots = &self.slots;
-        let eq = |&i: &u32| slots[i as usize].as_ref().is_some_and(|e| &*e.key == key);
-        let slot = match self.index.find_entry(h, eq) {
-            Ok(found) => found.remove().0,
-            Err(_) => self.old_index.find_entry(h, eq).ok()?.remove().0,
+        let eq = |ix: &Ix| {
+            ix.hash == h
+                && slots[ix.slot as usize]
+                    .as_ref()
+                    .is_some_and(|e| &*e.key == key)
+        };
+        let slot = match self.index.find_entry(spread(h), eq) {
+            Ok(found) => found.remove().0.slot,
+            Err(_) => {
+                self.old_index
+                    .find_entry(spread(h), eq)
+                    .ok()?
+                    .remove()
+                    .0
+                    .slot
+            }
         };
         let mut e = self.slots[slot as usize].take()?;
         self.mem = self
@@ -382,7 +432,6 @@ impl Keyspace {
         let Some(c) = self.compaction.as_deref_mut() else {
             return;
         };
-        let hasher = &self.hasher;
         while budget > 0 && c.r < self.slots.len() {
             budget -= 1;
             let r = c.r;
@@ -396,22 +445,22 @@ impl Keyspace {
             if e.vpos != NOT_VOLATILE {
                 self.volatile[e.vpos as usize] = w as u32;
             }
-            let h = hasher.hash_one(&*e.key);
+            let h = hash32(&self.hasher, &e.key);
             self.slots[w] = Some(e);
-            match self.old_index.find_entry(h, |&i| i as usize == r) {
+            let at_r = |ix: &Ix| ix.slot as usize == r;
+            match self.old_index.find_entry(spread(h), at_r) {
                 Ok(found) => {
                     found.remove();
-                    let slots = &self.slots;
-                    self.index.insert_unique(h, w as u32, |&j| {
-                        slots[j as usize]
-                            .as_ref()
-                            .map_or(0, |e| hasher.hash_one(&*e.key))
-                    });
+                    let ix = Ix {
+                        slot: w as u32,
+                        hash: h,
+                    };
+                    self.index.insert_unique(spread(h), ix, |ix| ix.hash64());
                 }
                 Err(_) => {
                     // Inserted during the compaction: already in the new index.
-                    if let Some(i) = self.index.find_mut(h, |&i| i as usize == r) {
-                        *i = w as u32;
+                    if let Some(ix) = self.index.find_mut(spread(h), at_r) {
+                        ix.slot = w as u32;
                     }
                 }
             }
