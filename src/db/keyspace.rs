@@ -1,6 +1,6 @@
 //! The keyspace table: a slab of entries plus a hash index, with stable slots.
 //!
-//! Entries live in a `Vec<Option<Entry>>` ("slots"); a `hashbrown::HashTable<u32>` maps a
+//! Entries live in a `Vec<Option<Entry>>` ("slots"); an [`Index`] (`db::index`) maps a
 //! key's hash to its slot. A deleted entry leaves a hole that later inserts reuse, so an
 //! entry never moves while it lives — except during compaction (below). That gives:
 //!
@@ -26,9 +26,10 @@
 //! Keys with a TTL are also kept in a dense `volatile` list (slot numbers), so the active
 //! expiry cycle and the volatile-* eviction policies can sample them in O(1).
 
-use hashbrown::{DefaultHashBuilder, HashTable};
+use hashbrown::DefaultHashBuilder;
 use std::hash::{BuildHasher, Hasher};
 
+use super::index::Index;
 use crate::types::Value;
 
 /// "No expiry" marker for [`Entry::expire`].
@@ -50,31 +51,6 @@ struct Compaction {
     w: usize,
     /// Positions (in the layout the compaction started from) of the holes met so far.
     holes: Vec<u32>,
-}
-
-/// An index entry: the slot of a key and 32 bits of its hash. With the hash at hand,
-/// growing the index never reads the entries (a rehash of a large table would otherwise
-/// touch every entry in hash order, a cache miss each), and a probe compares keys only
-/// when the 32 bits match.
-#[derive(Debug, Clone, Copy)]
-struct Ix {
-    slot: u32,
-    hash: u32,
-}
-
-impl Ix {
-    /// The 64-bit hash hashbrown sees: the 32 bits twice, so that both its bucket bits
-    /// (low) and its 7-bit tag (bits 57..64 on 64-bit targets, 25..32 on wasm32) come
-    /// from them.
-    #[inline]
-    fn hash64(self) -> u64 {
-        spread(self.hash)
-    }
-}
-
-#[inline]
-fn spread(h: u32) -> u64 {
-    (u64::from(h) << 32) | u64::from(h)
 }
 
 /// 32 bits of a key's hash: the bytes alone, no length prefix (keys are only ever
@@ -116,8 +92,8 @@ pub struct Keyspace {
     free: Vec<u32>,
     /// Slot numbers by key hash (during a compaction: entries already moved or inserted
     /// meanwhile; the others are still in `old_index`).
-    index: HashTable<Ix>,
-    old_index: HashTable<Ix>,
+    index: Index,
+    old_index: Index,
     compaction: Option<Box<Compaction>>,
     hasher: DefaultHashBuilder,
     volatile: Vec<u32>,
@@ -184,17 +160,10 @@ impl Keyspace {
     fn find_slot(&self, key: &[u8]) -> Option<u32> {
         let h = self.hash(key);
         let slots = &self.slots;
-        let eq = |ix: &Ix| {
-            ix.hash == h
-                && slots[ix.slot as usize]
-                    .as_ref()
-                    .is_some_and(|e| &*e.key == key)
-        };
-        match self.index.find(spread(h), eq) {
-            Some(ix) => Some(ix.slot),
-            None if !self.old_index.is_empty() => {
-                self.old_index.find(spread(h), eq).map(|ix| ix.slot)
-            }
+        let eq = |s: u32| slots[s as usize].as_ref().is_some_and(|e| &*e.key == key);
+        match self.index.find(h, eq) {
+            Some(s) => Some(s),
+            None if !self.old_index.is_empty() => self.old_index.find(h, eq),
             None => None,
         }
     }
@@ -257,8 +226,7 @@ impl Keyspace {
                 (self.slots.len() - 1) as u32
             }
         };
-        self.index
-            .insert_unique(spread(h), Ix { slot, hash: h }, |ix| ix.hash64());
+        self.index.insert_unique(h, slot);
         self.len += 1;
         self.set_expire_slot(slot, expire);
         if self.compaction.is_some() {
@@ -270,22 +238,10 @@ impl Keyspace {
     pub fn remove(&mut self, key: &[u8]) -> Option<Entry> {
         let h = self.hash(key);
         let slots = &self.slots;
-        let eq = |ix: &Ix| {
-            ix.hash == h
-                && slots[ix.slot as usize]
-                    .as_ref()
-                    .is_some_and(|e| &*e.key == key)
-        };
-        let slot = match self.index.find_entry(spread(h), eq) {
-            Ok(found) => found.remove().0.slot,
-            Err(_) => {
-                self.old_index
-                    .find_entry(spread(h), eq)
-                    .ok()?
-                    .remove()
-                    .0
-                    .slot
-            }
+        let eq = |s: u32| slots[s as usize].as_ref().is_some_and(|e| &*e.key == key);
+        let slot = match self.index.remove(h, eq) {
+            Some(s) => s,
+            None => self.old_index.remove(h, eq)?,
         };
         let mut e = self.slots[slot as usize].take()?;
         self.mem = self
@@ -408,7 +364,7 @@ impl Keyspace {
         // so at most slots / (COMPACT_STEP - 1) of them): the new index never has to
         // grow (rehash) while the compaction runs.
         let room = self.len + self.slots.len() / (COMPACT_STEP - 1) + 1;
-        self.old_index = std::mem::replace(&mut self.index, HashTable::with_capacity(room));
+        self.old_index = std::mem::replace(&mut self.index, Index::with_capacity(room));
         self.compaction = Some(Box::new(Compaction {
             r: 0,
             w: 0,
@@ -447,22 +403,12 @@ impl Keyspace {
             }
             let h = hash32(&self.hasher, &e.key);
             self.slots[w] = Some(e);
-            let at_r = |ix: &Ix| ix.slot as usize == r;
-            match self.old_index.find_entry(spread(h), at_r) {
-                Ok(found) => {
-                    found.remove();
-                    let ix = Ix {
-                        slot: w as u32,
-                        hash: h,
-                    };
-                    self.index.insert_unique(spread(h), ix, |ix| ix.hash64());
-                }
-                Err(_) => {
-                    // Inserted during the compaction: already in the new index.
-                    if let Some(ix) = self.index.find_mut(spread(h), at_r) {
-                        ix.slot = w as u32;
-                    }
-                }
+            let at_r = |s: u32| s as usize == r;
+            if self.old_index.remove(h, at_r).is_some() {
+                self.index.insert_unique(h, w as u32);
+            } else {
+                // Inserted during the compaction: already in the new index.
+                self.index.move_slot(h, r as u32, w as u32);
             }
         }
         if c.r >= self.slots.len() {
@@ -471,7 +417,7 @@ impl Keyspace {
             self.compaction = None;
             self.slots.truncate(w);
             self.slots.shrink_to_fit();
-            self.old_index = HashTable::new();
+            self.old_index = Index::new();
             self.last_holes = holes;
             self.epoch = self.epoch.wrapping_add(1);
         }

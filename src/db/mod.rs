@@ -6,6 +6,7 @@
 
 pub mod evict;
 pub mod expire;
+pub mod index;
 pub mod keyspace;
 pub mod lru;
 
