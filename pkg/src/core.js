@@ -66,6 +66,8 @@ const R_OK = -2;
 const R_INT = -3;
 // Added to a bulk string's length when it is at most 16 bytes, all ASCII.
 const R_ASCII = 1 << 30;
+// Where WasmEngine.get/set read the key in the argument area (room for GET/SET before it).
+const NAME_ROOM = 3;
 
 // --- hook plumbing shared by all databases of this module instance -----------------------
 
@@ -167,39 +169,32 @@ class Core {
   }
 
   /**
-   * `run` for the hot path of commands whose 1 or 2 arguments are strings (GET key,
-   * SET key value): no argument array, no per-argument type dispatch. `cmd` is ASCII.
-   * Returns undefined (nothing run) when the arguments do not fit: use `run` then.
+   * `run` for db.get(key) and db.set(key, value) with string arguments (`value`
+   * undefined: GET): the key and value written at NAME_ROOM in the argument area, their
+   * lengths passed to the engine's `get`/`set` (src/wasm/mod.rs). Returns undefined
+   * (nothing run) when they may not fit: use `run` then.
    */
-  runStrings(session, cmd, a, b, bufs) {
+  runGetSet(session, key, value, bufs) {
     if (this.closed || this.inHook > 0) return undefined; // run() throws the right error
     let u8 = this.u8;
     if (u8.byteLength === 0) {
       this.refresh();
       u8 = this.u8;
     }
-    const u32 = this.u32;
     const m = this.m;
-    const three = b !== undefined;
-    const cap = u32[m + 1];
-    if (cmd.length + 3 * (a.length + (three ? b.length : 0)) > cap) return undefined;
-    let pos = u32[m];
-    const end = pos + cap;
-    const lp = u32[m + 2] >>> 2;
-    const cl = cmd.length;
-    for (let i = 0; i < cl; i++) u8[pos + i] = cmd.charCodeAt(i);
-    u32[lp] = cl;
-    pos += cl;
-    let next = writeStr(u8, pos, end, a);
-    u32[lp + 1] = next - pos;
-    if (three) {
-      pos = next;
-      next = writeStr(u8, pos, end, b);
-      u32[lp + 2] = next - pos;
-    }
+    const cap = this.u32[m + 1];
+    const set = value !== undefined;
+    // UTF-8 takes at most 3 bytes per UTF-16 code unit.
+    if (NAME_ROOM + 3 * (key.length + (set ? value.length : 0)) > cap) return undefined;
+    const start = this.u32[m] + NAME_ROOM;
+    const end = start - NAME_ROOM + cap;
+    const k = writeStr(u8, start, end, key);
     let len;
     try {
-      len = this.e.exec(session, three ? 3 : 2, this.now ? this.now() : Date.now());
+      const now = this.now ? this.now() : Date.now();
+      len = set
+        ? this.e.set(session, k - start, writeStr(u8, k, end, value) - k, now)
+        : this.e.get(session, k - start, now);
     } catch (err) {
       throw this.trap(err);
     }
@@ -1531,11 +1526,11 @@ export class Cinnabar extends Commands {
   }
 
   // The hot path of get/set: string arguments straight into wasm memory.
-  _runStrings(cmd, a, b) {
+  _getSet(key, value) {
     if (this.expireOnCall) this._cycleOnCall();
-    const v = this.core.runStrings(this.session, cmd, a, b, this.bufs);
+    const v = this.core.runGetSet(this.session, key, value, this.bufs);
     if (v !== undefined) return v;
-    return this.core.run(this.session, b === undefined ? [cmd, a] : [cmd, a, b], this.bufs);
+    return this.core.run(this.session, value === undefined ? ['GET', key] : ['SET', key, value], this.bufs);
   }
 
   _cycleOnCall() {
@@ -1548,7 +1543,7 @@ export class Cinnabar extends Commands {
   }
 
   get(key) {
-    const v = typeof key === 'string' ? this._runStrings('GET', key, undefined) : this._run(['GET', key], this.bufs);
+    const v = typeof key === 'string' ? this._getSet(key, undefined) : this._run(['GET', key], this.bufs);
     if (v instanceof CinnabarError) throw v;
     return v;
   }
@@ -1556,7 +1551,7 @@ export class Cinnabar extends Commands {
   set(key, value, options) {
     const v =
       options === undefined && typeof key === 'string' && typeof value === 'string'
-        ? this._runStrings('SET', key, value)
+        ? this._getSet(key, value)
         : this._run(setArgs(key, value, options), this.bufs);
     if (v instanceof CinnabarError) throw v;
     return v;

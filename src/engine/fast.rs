@@ -44,13 +44,50 @@ impl Engine {
         args: &Args,
         out: &mut Vec<u8>,
     ) -> Option<Fast> {
-        let get = match args.len() {
-            2 if is_word3(args.get(0), *b"get") => true,
-            3 if is_word3(args.get(0), *b"set") => false,
-            _ => return None,
-        };
+        match args.len() {
+            2 if is_word3(args.get(0), *b"get") => self.fast_get(h, args.get(1), out),
+            3 if is_word3(args.get(0), *b"set") => self.fast_set(h, args.get(1), args.get(2)),
+            _ => None,
+        }
+    }
+
+    /// `GET key` for client `h` as [`Self::execute_fast`] runs it (the value appended
+    /// to `out`), or None (no effect) when the general dispatcher is needed.
+    pub fn fast_get(&mut self, h: ClientHandle, key: &[u8], out: &mut Vec<u8>) -> Option<Fast> {
+        if !self.fast_ok(h) {
+            return None;
+        }
+        let (get_cmd, _) = fast_cmds()?;
+        let now = self.st.clock.now_ms();
+        let sess = self
+            .clients
+            .slots
+            .get_mut(h.slot as usize)?
+            .as_deref_mut()?;
+        Some(direct_get(&mut self.st, sess, key, now, get_cmd, out))
+    }
+
+    /// `SET key value` for client `h` as [`Self::execute_fast`] runs it, or None (no
+    /// effect) when the general dispatcher is needed.
+    pub fn fast_set(&mut self, h: ClientHandle, key: &[u8], val: &[u8]) -> Option<Fast> {
+        if !self.fast_ok(h) {
+            return None;
+        }
+        let (_, set_cmd) = fast_cmds()?;
+        let now = self.st.clock.now_ms();
+        let sess = self
+            .clients
+            .slots
+            .get_mut(h.slot as usize)?
+            .as_deref_mut()?;
+        Some(direct_set(&mut self.st, sess, key, val, now, set_cmd))
+    }
+
+    /// Whether client `h` may take the fast path now: nothing active needs the general
+    /// dispatcher (see the module docs).
+    fn fast_ok(&self, h: ClientHandle) -> bool {
         let st = &self.st;
-        if !(st.ops.renames.is_empty()
+        st.ops.renames.is_empty()
             && st.config.maxmemory == 0
             && st.config.notify_flags == 0
             && st.ops.pause.is_none()
@@ -59,32 +96,20 @@ impl Engine {
             && st.persist.bg.is_none()
             && !st.persist.loading
             && st.propagation.is_none()
-            && st.block_request.is_none())
-        {
-            return None;
-        }
-        let slot = self.clients.slots.get_mut(h.slot as usize)?;
-        let ok = slot.as_deref().is_some_and(|s| {
-            s.id == h.id
-                && !s.in_multi
-                && !(s.resp == 2 && s.subscribed())
-                && (s.authenticated || !st.acl.auth_required())
-                && st.acl.is_unrestricted(s.acl_user)
-        });
-        if !ok {
-            return None;
-        }
-        if !st.ops.direct_call_ok() {
-            return None;
-        }
-        let (get_cmd, set_cmd) = fast_cmds()?;
-        let sess = slot.as_deref_mut()?;
-        let now = self.st.clock.now_ms();
-        Some(if get {
-            direct_get(&mut self.st, sess, args.get(1), now, get_cmd, out)
-        } else {
-            direct_set(&mut self.st, sess, args.get(1), args.get(2), now, set_cmd)
-        })
+            && st.block_request.is_none()
+            && st.ops.direct_call_ok()
+            && self
+                .clients
+                .slots
+                .get(h.slot as usize)
+                .and_then(|s| s.as_deref())
+                .is_some_and(|s| {
+                    s.id == h.id
+                        && !s.in_multi
+                        && !(s.resp == 2 && s.subscribed())
+                        && (s.authenticated || !st.acl.auth_required())
+                        && st.acl.is_unrestricted(s.acl_user)
+                })
     }
 }
 

@@ -9,6 +9,9 @@
 //!
 //! - the **argument area**: JS writes the arguments' bytes back to back (strings encoded
 //!   as UTF-8 in place) and their lengths into the **length area**;
+//!   [`WasmEngine::get`] and [`WasmEngine::set`], db.get's and db.set's path, take the
+//!   key (and value) at [`NAME_ROOM`], back to back, and their lengths as arguments:
+//!   no lengths written, no command name to match;
 //! - [`WasmEngine::exec`] runs the command and returns a **reply code**. The most common
 //!   replies need no encoding: `code >= 0` is a bulk string of `code` bytes in the
 //!   **output area** (plus [`R_ASCII`] when it is at most [`ASCII_MAX`] bytes, all
@@ -67,6 +70,9 @@ pub const R_INT: i32 = -3;
 /// Reply code: RESP in the output area (`meta[5]` bytes).
 pub const R_RESP: i32 = -4;
 const INITIAL_ARGS: usize = 64 * 1024;
+/// Where [`WasmEngine::get`]/[`WasmEngine::set`] find the key in the argument area:
+/// room for `GET`/`SET` in front, written there when the general path runs the call.
+pub const NAME_ROOM: usize = 3;
 const INITIAL_LENS: usize = 256;
 
 thread_local! {
@@ -288,52 +294,20 @@ impl WasmEngine {
     /// `idx` at time `now` (ms). Returns the reply code (see the module docs).
     pub fn exec(&mut self, idx: u32, nargs: u32, now: f64) -> i32 {
         self.clock.set(now);
-        self.out.clear();
-        let handle = self.sessions.get(idx as usize).copied().flatten();
-        let code = match (handle, self.build_ranges(nargs as usize)) {
-            (None, _) => {
-                self.out.extend_from_slice(b"-ERR session closed\r\n");
-                R_RESP
-            }
-            (Some(_), false) => {
-                self.out.extend_from_slice(b"-ERR bad argument area\r\n");
-                R_RESP
-            }
-            (Some(h), true) => {
-                let args = Args::new(&self.args, &self.ranges);
-                // GET/SET without options: the engine's fast path, when it applies.
-                if let Some(fast) = self.engine.execute_fast(h, &args, &mut self.out) {
-                    let code = match fast {
-                        Fast::Bulk => match bulk_code(&self.out) {
-                            Some(n) => n,
-                            None => {
-                                let b = std::mem::take(&mut self.out);
-                                crate::resp::encode(&Reply::Bulk(b), true, &mut self.out);
-                                R_RESP
-                            }
-                        },
-                        Fast::Nil => R_NIL,
-                        Fast::Ok => R_OK,
-                        Fast::Other(reply, resp3) => self.reply_code(reply, resp3),
-                    };
-                    self.update_meta();
-                    return code;
-                }
-                match self.engine.execute_reply(h, &args, &mut self.out) {
-                    // Cannot happen (embedded sessions never block); answer rather than hang.
-                    (Exec::Blocked, _) => {
-                        self.out
-                            .extend_from_slice(b"-ERR blocking is not supported here\r\n");
-                        R_RESP
-                    }
-                    // CLIENT REPLY OFF/SKIP: no reply (but maybe push frames).
-                    (_, None) => R_RESP,
-                    (_, Some((reply, resp3))) => self.reply_code(reply, resp3),
-                }
-            }
-        };
-        self.update_meta();
-        code
+        let ok = self.build_ranges(nargs as usize);
+        self.run(idx, ok)
+    }
+
+    /// `GET key` on session `idx` at time `now`, the key's `klen` bytes written at
+    /// [`NAME_ROOM`] in the argument area (no lengths, no command name: db.get's path).
+    pub fn get(&mut self, idx: u32, klen: u32, now: f64) -> i32 {
+        self.get_or_set(idx, klen as usize, None, now)
+    }
+
+    /// `SET key value` on session `idx` at time `now`, as [`Self::get`]: the key's
+    /// `klen` bytes at [`NAME_ROOM`], the value's `vlen` bytes right after.
+    pub fn set(&mut self, idx: u32, klen: u32, vlen: u32, now: f64) -> i32 {
+        self.get_or_set(idx, klen as usize, Some(vlen as usize), now)
     }
     /// Run one active expiry cycle of at most `budget_ms` at time `now`; returns the
     /// keys deleted.
@@ -503,6 +477,97 @@ impl WasmEngine {
 
 impl WasmEngine {
     /// The code of `reply` (see the module docs), with its bytes in the output area.
+    /// Run the command whose argument ranges are in `self.ranges` (`ok`: they fit the
+    /// argument area) on session `idx`.
+    fn run(&mut self, idx: u32, ok: bool) -> i32 {
+        self.out.clear();
+        let handle = self.sessions.get(idx as usize).copied().flatten();
+        let code = match (handle, ok) {
+            (None, _) => {
+                self.out.extend_from_slice(b"-ERR session closed\r\n");
+                R_RESP
+            }
+            (Some(_), false) => {
+                self.out.extend_from_slice(b"-ERR bad argument area\r\n");
+                R_RESP
+            }
+            (Some(h), true) => {
+                let args = Args::new(&self.args, &self.ranges);
+                // GET/SET without options: the engine's fast path, when it applies.
+                if let Some(fast) = self.engine.execute_fast(h, &args, &mut self.out) {
+                    let code = self.fast_code(fast);
+                    self.update_meta();
+                    return code;
+                }
+                match self.engine.execute_reply(h, &args, &mut self.out) {
+                    // Cannot happen (embedded sessions never block); answer rather than hang.
+                    (Exec::Blocked, _) => {
+                        self.out
+                            .extend_from_slice(b"-ERR blocking is not supported here\r\n");
+                        R_RESP
+                    }
+                    // CLIENT REPLY OFF/SKIP: no reply (but maybe push frames).
+                    (_, None) => R_RESP,
+                    (_, Some((reply, resp3))) => self.reply_code(reply, resp3),
+                }
+            }
+        };
+        self.update_meta();
+        code
+    }
+
+    /// [`Self::get`] (no `vlen`) and [`Self::set`]: the engine's fast path when it
+    /// applies, else the command name is written in front of the key and the general
+    /// path runs.
+    fn get_or_set(&mut self, idx: u32, klen: usize, vlen: Option<usize>, now: f64) -> i32 {
+        self.clock.set(now);
+        let key_end = NAME_ROOM.saturating_add(klen);
+        let end = key_end.saturating_add(vlen.unwrap_or(0));
+        if end > self.args.len() {
+            self.ranges.clear();
+            return self.run(idx, false);
+        }
+        if let Some(h) = self.sessions.get(idx as usize).copied().flatten() {
+            self.out.clear();
+            let key = &self.args[NAME_ROOM..key_end];
+            let fast = match vlen {
+                None => self.engine.fast_get(h, key, &mut self.out),
+                Some(_) => self.engine.fast_set(h, key, &self.args[key_end..end]),
+            };
+            if let Some(fast) = fast {
+                let code = self.fast_code(fast);
+                self.update_meta();
+                return code;
+            }
+        }
+        let name: &[u8; NAME_ROOM] = if vlen.is_some() { b"SET" } else { b"GET" };
+        self.args[..NAME_ROOM].copy_from_slice(name);
+        self.ranges.clear();
+        self.ranges.push(0..NAME_ROOM);
+        self.ranges.push(NAME_ROOM..key_end);
+        if vlen.is_some() {
+            self.ranges.push(key_end..end);
+        }
+        self.run(idx, true)
+    }
+
+    /// The reply code of a fast-path reply (its bytes, if any, are in `self.out`).
+    fn fast_code(&mut self, fast: Fast) -> i32 {
+        match fast {
+            Fast::Bulk => match bulk_code(&self.out) {
+                Some(n) => n,
+                None => {
+                    let b = std::mem::take(&mut self.out);
+                    crate::resp::encode(&Reply::Bulk(b), true, &mut self.out);
+                    R_RESP
+                }
+            },
+            Fast::Nil => R_NIL,
+            Fast::Ok => R_OK,
+            Fast::Other(reply, resp3) => self.reply_code(reply, resp3),
+        }
+    }
+
     fn reply_code(&mut self, reply: Reply, resp3: bool) -> i32 {
         // Push frames already in the output area go first: then the whole is RESP.
         if self.out.is_empty() {
@@ -850,3 +915,8 @@ fn build_ranges(lens: &[u32], cap: usize, n: usize, ranges: &mut Vec<Range<usize
     }
     true
 }
+
+/// The package's allocator: talc's WebAssembly configuration, smaller and faster than
+/// the default dlmalloc (see the commit that chose it for the figures).
+#[global_allocator]
+static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();

@@ -74,6 +74,15 @@ test('fast path: get/set replies and statistics match the general path', async (
     p.both((db) => db.getBuffer(new Uint8Array([1, 2, 255]))),
     new Uint8Array([0, 13, 10]),
   );
+  // Keys and values too long for the argument area as it is (64 KB at first: the
+  // wrapper then takes the general path, which grows it), and UTF-8 keys.
+  const long = 'x'.repeat(100_000);
+  const euros = '€'.repeat(30_000); // 90,000 bytes
+  assert.equal(p.both((db) => db.set(euros, long)), 'OK');
+  assert.equal(p.both((db) => db.get(euros)), long);
+  assert.equal(p.both((db) => db.set('short', euros)), 'OK');
+  assert.equal(p.both((db) => db.get('short')), euros);
+  assert.equal(p.both((db) => db.get('€')), null);
   // Lower-case names through command() take the fast path too.
   assert.equal(p.both((db) => db.command('get', 'k')), '');
   // Wrong type: the same error, counted the same way.
