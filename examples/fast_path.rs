@@ -1,13 +1,10 @@
-//! Drives `Engine::execute_fast` (the npm package's GET/SET path) natively, the way
-//! `WasmEngine::exec` does, for profiling the engine side of a db.get / db.set under
+//! Drives `Engine::fast_get`/`fast_set` (the npm package's GET/SET path) natively, the
+//! way `WasmEngine::get`/`set` do, for profiling the engine side of a db.get / db.set under
 //! callgrind without node. See pkg/README.md, "Size and speed":
 //!
 //!   cargo build --profile wasm --example fast_path
 //!   OP=get R=25 valgrind --tool=callgrind target/wasm/examples/fast_path
-use std::ops::Range;
-
 use cinnabar::clock::ManualClock;
-use cinnabar::cmd::Args;
 use cinnabar::{Config, Engine};
 
 fn main() {
@@ -26,35 +23,25 @@ fn main() {
     if let Some(s) = engine.session_mut(h) {
         s.resp = 3;
     }
-    let mut buf = Vec::new();
-    let mut ranges: Vec<Range<usize>> = Vec::new();
     let mut out = Vec::with_capacity(4096);
-    let mut run = |engine: &mut Engine, parts: &[&[u8]]| {
-        buf.clear();
-        ranges.clear();
-        for p in parts {
-            ranges.push(buf.len()..buf.len() + p.len());
-            buf.extend_from_slice(p);
-        }
+    let mut run = |engine: &mut Engine, key: &[u8], val: Option<&[u8]>| {
         out.clear();
-        let args = Args::new(&buf, &ranges);
-        engine.execute_fast(h, &args, &mut out).is_some()
+        match val {
+            Some(v) => engine.fast_set(h, key, v).is_some(),
+            None => engine.fast_get(h, key, &mut out).is_some(),
+        }
     };
     let keys: Vec<Vec<u8>> = (0..n)
         .map(|i| format!("key:{i:012}").into_bytes())
         .collect();
     let vals: Vec<Vec<u8>> = (0..n).map(|i| format!("v{i:015}").into_bytes()).collect();
     for i in 0..n {
-        assert!(run(&mut engine, &[b"SET", &keys[i], &vals[i]]));
+        assert!(run(&mut engine, &keys[i], Some(&vals[i])));
     }
     let mut taken = 0usize;
     for _ in 0..rounds {
         for i in 0..n {
-            let ok = if set {
-                run(&mut engine, &[b"SET", &keys[i], &vals[i]])
-            } else {
-                run(&mut engine, &[b"GET", &keys[i]])
-            };
+            let ok = run(&mut engine, &keys[i], set.then_some(&vals[i][..]));
             taken += usize::from(ok);
         }
     }

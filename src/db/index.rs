@@ -78,10 +78,11 @@ impl Index {
         if self.len == 0 {
             return None;
         }
+        let cells = self.cells.as_slice();
         let mask = self.mask();
         let mut i = h as usize & mask;
         loop {
-            let c = self.cells[i];
+            let c = cells[i];
             if c == 0 {
                 return None;
             }
@@ -95,7 +96,8 @@ impl Index {
     /// The slot of the entry with hash `h` for which `eq(slot)` holds.
     #[inline]
     pub fn find(&self, h: u32, eq: impl FnMut(u32) -> bool) -> Option<u32> {
-        self.position(h, eq).map(|i| slot_of(self.cells[i]))
+        let i = self.position(h, eq)?;
+        self.cells.as_slice().get(i).map(|&c| slot_of(c))
     }
 
     /// Remove the entry with hash `h` for which `eq(slot)` holds; returns its slot.

@@ -159,7 +159,7 @@ impl Keyspace {
 
     fn find_slot(&self, key: &[u8]) -> Option<u32> {
         let h = self.hash(key);
-        let slots = &self.slots;
+        let slots = self.slots.as_slice();
         let eq = |s: u32| slots[s as usize].as_ref().is_some_and(|e| &*e.key == key);
         match self.index.find(h, eq) {
             Some(s) => Some(s),
@@ -237,7 +237,7 @@ impl Keyspace {
     /// Remove `key`; returns its entry.
     pub fn remove(&mut self, key: &[u8]) -> Option<Entry> {
         let h = self.hash(key);
-        let slots = &self.slots;
+        let slots = self.slots.as_slice();
         let eq = |s: u32| slots[s as usize].as_ref().is_some_and(|e| &*e.key == key);
         let slot = match self.index.remove(h, eq) {
             Some(s) => s,
