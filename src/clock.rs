@@ -7,6 +7,14 @@ use std::sync::atomic::{AtomicI64, Ordering};
 pub trait Clock: Send {
     /// Milliseconds since the Unix epoch.
     fn now_ms(&self) -> i64;
+
+    /// The current time where it decides whether a key has expired. The npm package's
+    /// GET/SET path may run on a clock that is a little behind (`now_ms` refreshed every
+    /// few hundred calls and on each active-expiry tick, as Redis refreshes its LRU
+    /// clock in its cron); there this reads the real time. Elsewhere it is `now_ms`.
+    fn precise_ms(&self) -> i64 {
+        self.now_ms()
+    }
 }
 
 /// The host's wall clock (not available on `wasm32-unknown-unknown`, whose host injects

@@ -66,6 +66,8 @@ const R_OK = -2;
 const R_INT = -3;
 // Added to a bulk string's length when it is at most 16 bytes, all ASCII.
 const R_ASCII = 1 << 30;
+// Calls of get/set between two reads of Date.now() on the coarse clock (Core.clock).
+const TICK_CALLS = 256;
 // Where WasmEngine.get/set read the key in the argument area (room for GET/SET before it).
 const NAME_ROOM = 3;
 
@@ -123,6 +125,11 @@ class Core {
     put('maxmemory-policy', options.maxmemoryPolicy);
     for (const [k, v] of Object.entries(options.config ?? {})) put(k, v);
     this.now = typeof options.now === 'function' ? options.now : null;
+    // get/set's coarse clock (see coarseClock()): the last Date.now() read, and how many
+    // more calls may use it.
+    this.coarse = false;
+    this.tick = 0;
+    this.tickCalls = 0;
     try {
       this.e = new WasmEngine(cfg.join('\0'), this.now !== null, this.now ? this.now() : Date.now());
     } catch (err) {
@@ -152,6 +159,30 @@ class Core {
 
   connect() {
     return this.e.connect();
+  }
+
+  /**
+   * Give get/set a coarse clock from now on: Date.now() read every TICK_CALLS calls and
+   * on each active expiry tick (the caller's timer), not on every call, as Redis
+   * refreshes its LRU clock in its cron. It stamps LRU/LFU data and idle times; the
+   * engine reads Date.now() itself where it decides whether a key with a TTL expired
+   * (src/wasm/mod.rs, set_coarse_clock). Not with an injected clock.
+   */
+  coarseClock() {
+    if (this.now) return;
+    this.coarse = true;
+    this.e.set_coarse_clock(true);
+  }
+
+  /** The time for get/set: exact, or the coarse clock's. */
+  clock() {
+    if (this.now) return this.now();
+    if (!this.coarse) return Date.now();
+    if (--this.tickCalls < 0) {
+      this.tickCalls = TICK_CALLS - 1;
+      this.tick = Date.now();
+    }
+    return this.tick;
   }
 
   /** Run `args` on `session`; returns the decoded reply (errors are returned, not thrown). */
@@ -191,7 +222,7 @@ class Core {
     const k = writeStr(u8, start, end, key);
     let len;
     try {
-      const now = this.now ? this.now() : Date.now();
+      const now = this.clock();
       len = set
         ? this.e.set(session, k - start, writeStr(u8, k, end, value) - k, now)
         : this.e.get(session, k - start, now);
@@ -427,7 +458,11 @@ class Core {
     if (this.closed) return 0;
     let n;
     try {
-      n = this.e.active_expire(budgetMs, this.now ? this.now() : Date.now());
+      const now = this.now ? this.now() : Date.now();
+      // A tick of the timer refreshes get/set's coarse clock.
+      this.tick = now;
+      this.tickCalls = TICK_CALLS;
+      n = this.e.active_expire(budgetMs, now);
     } catch (err) {
       throw this.trap(err);
     }
@@ -1514,6 +1549,9 @@ export class Cinnabar extends Commands {
       const t = setInterval(() => this.core.activeExpire(1), this.expireEvery);
       t?.unref?.();
       this.timers.push(t);
+      // The timer also keeps get/set's clock fresh between calls; within Redis's own
+      // LRU clock resolution (1 s), so only for intervals up to that.
+      if (this.expireEvery <= 1000) this.core.coarseClock();
     }
     if (typeof options.onExpired === 'function') this.on('expired', options.onExpired);
     if (typeof options.onEvicted === 'function') this.on('evicted', options.onEvicted);

@@ -54,7 +54,12 @@ export interface OpenOptions<B extends boolean = boolean> {
   returnBuffers?: B;
   /** The clock, in Unix ms (default `Date.now`); inject one to test TTLs without waiting. */
   now?: () => number;
-  /** How the active expiry cycle runs: on an unref'd timer (default), on each call (default in workerd), or never (lazy expiry only). */
+  /**
+   * How the active expiry cycle runs: on an unref'd timer (default), on each call (default in workerd), or never (lazy expiry only).
+   * With the timer (interval up to 1 s), `get`/`set` read `Date.now()` only every 256 calls and on each tick, as Redis refreshes its
+   * LRU clock in its cron: LRU/LFU stamps and idle times may lag by that much, expiry never does (a key with a TTL is checked
+   * against the real time).
+   */
   activeExpire?: 'timer' | 'call' | false;
   /** Interval of the active expiry cycle, ms (default 100). */
   activeExpireIntervalMs?: number;

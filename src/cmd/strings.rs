@@ -398,7 +398,14 @@ pub fn set(ctx: &mut Ctx, args: &Args) -> CmdResult {
         let (i, now) = (ctx.sess.db, ctx.now);
         let st = &mut *ctx.st;
         let value = Value::Str(StrValue::from_bytes(val));
-        st.dbs[i].set_plain(key, value, now, st.config.tracking, &mut st.stats.keys);
+        st.dbs[i].set_plain(
+            key,
+            value,
+            now,
+            None,
+            st.config.tracking,
+            &mut st.stats.keys,
+        );
         ctx.signal_modified(key);
         ctx.notify('$', "set", key);
         ctx.dirty(1);

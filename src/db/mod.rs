@@ -12,6 +12,7 @@ pub mod lru;
 
 pub use keyspace::{Entry, Keyspace, NO_EXPIRE};
 
+use crate::clock::Clock;
 use crate::types::Value;
 
 /// One database.
@@ -63,44 +64,53 @@ impl Db {
     /// `SET key value` without options: lazy expiry of an old value (as
     /// [`Self::expire_if_needed`]), then the new value without expiry, stamped for
     /// `t` as `Ctx::db` stamps writes. One hash probe when the key exists and is live.
+    /// With `clock`, `now` may be behind: an old value's TTL is checked against
+    /// [`Clock::precise_ms`] (see [`Self::lookup_read_at`]).
     pub fn set_plain(
         &mut self,
         key: &[u8],
         value: Value,
         now: i64,
+        clock: Option<&dyn Clock>,
         t: lru::Tracking,
         stats: &mut KeyStats,
     ) {
         self.ks.set_new_lru(lru::new_lru(now, t), t.lfu);
-        match self.ks.slot_of(key) {
-            Some(s)
-                if self
-                    .ks
-                    .slot_entry(s)
-                    .is_some_and(|e| e.expire == NO_EXPIRE || e.expire >= now) =>
-            {
-                self.ks.overwrite_slot(s, value, NO_EXPIRE);
-            }
-            Some(_) => {
+        let Some(s) = self.ks.slot_of(key) else {
+            self.ks.insert_new(key.into(), value, NO_EXPIRE);
+            return;
+        };
+        let expire = self.ks.slot_entry(s).map_or(NO_EXPIRE, |e| e.expire);
+        if expire != NO_EXPIRE {
+            let now = clock.map_or(now, |c| c.precise_ms());
+            if expire < now {
                 self.expire_if_needed(key, now, stats);
                 self.ks.insert(key, value, NO_EXPIRE);
+                return;
             }
-            None => self.ks.insert_new(key.into(), value, NO_EXPIRE),
         }
+        self.ks.overwrite_slot(s, value, NO_EXPIRE);
     }
 
     /// The live entry at `key`, deleting it if it expired (lazy expiry): one hash probe
-    /// when it is live.
+    /// when it is live. With `clock`, `now` may be behind and a TTL is checked against
+    /// [`Clock::precise_ms`].
     #[inline]
-    fn live_mut(&mut self, key: &[u8], now: i64, stats: &mut KeyStats) -> Option<&mut Entry> {
+    fn live_mut(
+        &mut self,
+        key: &[u8],
+        now: i64,
+        clock: Option<&dyn Clock>,
+        stats: &mut KeyStats,
+    ) -> Option<&mut Entry> {
         let slot = self.ks.slot_of(key)?;
-        let expired = self
-            .ks
-            .slot_entry(slot)
-            .is_some_and(|e| e.expire != NO_EXPIRE && e.expire < now);
-        if expired {
-            self.expire_if_needed(key, now, stats);
-            return None;
+        let expire = self.ks.slot_entry(slot).map_or(NO_EXPIRE, |e| e.expire);
+        if expire != NO_EXPIRE {
+            let now = clock.map_or(now, |c| c.precise_ms());
+            if expire < now {
+                self.expire_if_needed(key, now, stats);
+                return None;
+            }
         }
         self.ks.slot_entry_mut(slot)
     }
@@ -112,7 +122,21 @@ impl Db {
         now: i64,
         stats: &mut KeyStats,
     ) -> Option<&mut Entry> {
-        let e = self.live_mut(key, now, stats);
+        self.lookup_read_at(key, now, None, stats)
+    }
+
+    /// [`Self::lookup_read`] for a caller whose `now` may be behind (the npm package's
+    /// GET path on its coarse clock): with `clock`, an entry with a TTL is checked
+    /// against [`Clock::precise_ms`], so a key is never served after its deadline; the
+    /// time is only read then.
+    pub fn lookup_read_at(
+        &mut self,
+        key: &[u8],
+        now: i64,
+        clock: Option<&dyn Clock>,
+        stats: &mut KeyStats,
+    ) -> Option<&mut Entry> {
+        let e = self.live_mut(key, now, clock, stats);
         if e.is_some() {
             stats.keyspace_hits += 1;
         } else {
@@ -128,7 +152,7 @@ impl Db {
         now: i64,
         stats: &mut KeyStats,
     ) -> Option<&mut Entry> {
-        self.live_mut(key, now, stats)
+        self.live_mut(key, now, None, stats)
     }
 
     /// Whether `key` exists (after lazy expiry), without touching hit/miss counters.
@@ -158,5 +182,80 @@ impl Db {
     /// Whether the database is empty.
     pub fn is_empty(&self) -> bool {
         self.ks.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types::StrValue;
+
+    /// A clock whose `now_ms` lags `precise_ms`, as the npm package's coarse clock can.
+    struct Behind {
+        coarse: i64,
+        real: i64,
+    }
+
+    impl Clock for Behind {
+        fn now_ms(&self) -> i64 {
+            self.coarse
+        }
+        fn precise_ms(&self) -> i64 {
+            self.real
+        }
+    }
+
+    fn str_value(s: &str) -> Value {
+        Value::Str(StrValue::from_bytes(s.as_bytes()))
+    }
+
+    #[test]
+    fn lookups_on_a_lagging_clock_expire_by_the_real_time() {
+        let mut db = Db::default();
+        let mut stats = KeyStats::default();
+        db.ks.insert(b"ttl", str_value("v"), 1_000);
+        db.ks.insert(b"plain", str_value("p"), NO_EXPIRE);
+        let clock = Behind {
+            coarse: 900,
+            real: 1_001,
+        };
+        // The coarse time says alive; the real time says expired.
+        assert!(db.lookup_read(b"ttl", 900, &mut stats).is_some());
+        assert!(
+            db.lookup_read_at(b"ttl", 900, Some(&clock), &mut stats)
+                .is_none()
+        );
+        assert_eq!(stats.expired_keys, 1);
+        assert_eq!(stats.pending_expired, vec![b"ttl".to_vec()]);
+        // A key without a TTL never needs the real time.
+        assert!(
+            db.lookup_read_at(b"plain", 900, Some(&clock), &mut stats)
+                .is_some()
+        );
+        assert_eq!((stats.keyspace_hits, stats.keyspace_misses), (2, 1));
+    }
+
+    #[test]
+    fn set_plain_on_a_lagging_clock_expires_the_old_value_first() {
+        let mut db = Db::default();
+        let mut stats = KeyStats::default();
+        let t = lru::Tracking::default();
+        db.ks.insert(b"k", str_value("old"), 1_000);
+        let clock = Behind {
+            coarse: 900,
+            real: 1_001,
+        };
+        db.set_plain(b"k", str_value("new"), 900, Some(&clock), t, &mut stats);
+        assert_eq!(
+            stats.expired_keys, 1,
+            "the old value expired (and is reported)"
+        );
+        let e = db.ks.get(b"k").expect("the new value");
+        assert_eq!(e.expire, NO_EXPIRE);
+        // Live at the real time: overwritten in place, nothing expires.
+        db.ks.insert(b"j", str_value("old"), 2_000);
+        db.set_plain(b"j", str_value("new"), 900, Some(&clock), t, &mut stats);
+        assert_eq!(stats.expired_keys, 1);
+        assert_eq!(db.ks.get(b"j").map(|e| e.expire), Some(NO_EXPIRE));
     }
 }

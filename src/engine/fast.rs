@@ -146,7 +146,8 @@ fn direct_get(
     st.prop_overridden = false;
     let db = sess.db;
     let mut failed = false;
-    let fast = match st.dbs[db].lookup_read(key, now, &mut st.stats.keys) {
+    let clock = Some(&*st.clock);
+    let fast = match st.dbs[db].lookup_read_at(key, now, clock, &mut st.stats.keys) {
         None => Fast::Nil,
         Some(e) => {
             crate::db::lru::touch(e, now, st.config.tracking, &mut st.rng);
@@ -187,7 +188,9 @@ fn direct_set(
     st.prop_overridden = false;
     let db = sess.db;
     let value = crate::types::Value::Str(crate::types::StrValue::from_bytes(val));
-    st.dbs[db].set_plain(key, value, now, st.config.tracking, &mut st.stats.keys);
+    let clock = Some(&*st.clock);
+    let t = st.config.tracking;
+    st.dbs[db].set_plain(key, value, now, clock, t, &mut st.stats.keys);
     st.touch_watched(db, key);
     st.dirty += 1;
     direct_done(st, db, cmd, false);

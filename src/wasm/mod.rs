@@ -174,19 +174,31 @@ pub struct WasmEngine {
     meta: Box<[u32; META_LEN]>,
     clock: HostClock,
     manual: bool,
+    /// `get`/`set` are given the JS side's coarse clock (see [`Self::set_coarse_clock`]).
+    coarse: bool,
 }
 
 /// The engine's clock: the time JS passed with the current call, or `Date.now()` while
-/// `live` (during an active expiry cycle of an engine on the real clock).
+/// `live` (during an active expiry cycle of an engine on the real clock). While `behind`
+/// (a `get`/`set` given the JS side's coarse clock), [`Clock::precise_ms`] reads
+/// `Date.now()` once and catches up.
 #[derive(Clone, Default)]
 struct HostClock {
     now: Arc<AtomicI64>,
     live: Arc<AtomicBool>,
+    behind: Arc<AtomicBool>,
 }
 
 impl HostClock {
     fn set(&self, ms: f64) {
         self.now.store(ms as i64, Ordering::Relaxed);
+        self.behind.store(false, Ordering::Relaxed);
+    }
+
+    /// Set a time that may be behind the real one.
+    fn set_coarse(&self, ms: f64) {
+        self.now.store(ms as i64, Ordering::Relaxed);
+        self.behind.store(true, Ordering::Relaxed);
     }
 }
 
@@ -197,6 +209,13 @@ impl Clock for HostClock {
         } else {
             self.now.load(Ordering::Relaxed)
         }
+    }
+
+    fn precise_ms(&self) -> i64 {
+        if self.behind.load(Ordering::Relaxed) {
+            self.set(js_sys::Date::now());
+        }
+        self.now_ms()
     }
 }
 
@@ -237,9 +256,20 @@ impl WasmEngine {
             meta: Box::new([0; META_LEN]),
             clock,
             manual: manual_clock,
+            coarse: false,
         };
         w.update_meta();
         Ok(w)
+    }
+
+    /// From now on, the time given to [`Self::get`]/[`Self::set`] may be behind the
+    /// real one (the JS side refreshes it every few hundred calls and on each active
+    /// expiry tick, as Redis refreshes its LRU clock in its cron): it stamps LRU/LFU
+    /// data and idle times, while expiry decisions read `Date.now()` (only for keys with
+    /// a TTL), and a call the fast path declines runs on the real time. Ignored with a
+    /// manual clock.
+    pub fn set_coarse_clock(&mut self, on: bool) {
+        self.coarse = on && !self.manual;
     }
 
     /// Address of the meta block (see the module docs). It never moves.
@@ -520,7 +550,11 @@ impl WasmEngine {
     /// applies, else the command name is written in front of the key and the general
     /// path runs.
     fn get_or_set(&mut self, idx: u32, klen: usize, vlen: Option<usize>, now: f64) -> i32 {
-        self.clock.set(now);
+        if self.coarse {
+            self.clock.set_coarse(now);
+        } else {
+            self.clock.set(now);
+        }
         let key_end = NAME_ROOM.saturating_add(klen);
         let end = key_end.saturating_add(vlen.unwrap_or(0));
         if end > self.args.len() {
@@ -540,6 +574,8 @@ impl WasmEngine {
                 return code;
             }
         }
+        // The general path runs on the real time.
+        self.clock.precise_ms();
         let name: &[u8; NAME_ROOM] = if vlen.is_some() { b"SET" } else { b"GET" };
         self.args[..NAME_ROOM].copy_from_slice(name);
         self.ranges.clear();

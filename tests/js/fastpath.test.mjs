@@ -184,3 +184,26 @@ test('fast path: reply decoding at the short-ASCII boundary, UTF-8, binary and r
   assert.equal(bufs.get('missing'), null);
   p.sameStats();
 });
+
+test('coarse clock (the default, with the expiry timer): a key with a TTL is never served after its deadline', async () => {
+  // get/set read Date.now() only every 256 calls and on timer ticks; the engine reads
+  // the real time where a key with a TTL could have expired.
+  const expired = [];
+  const db = await Cinnabar.open({ onExpired: (k) => expired.push(k) });
+  db.set('a', '1', { px: 200 });
+  db.set('b', '2', { px: 200 });
+  db.set('plain', 'p');
+  // These calls read the coarse clock, before the deadlines.
+  assert.equal(db.get('a'), '1');
+  assert.equal(db.get('plain'), 'p');
+  // The deadlines pass without the timer getting a turn, so get/set's clock is behind.
+  const until = Date.now() + 250;
+  while (Date.now() < until);
+  assert.equal(db.get('a'), null);
+  assert.equal(db.set('b', '3'), 'OK'); // the old b expires first
+  assert.equal(db.ttl('b'), -1);
+  assert.equal(db.get('plain'), 'p');
+  await new Promise((r) => setTimeout(r, 0));
+  assert.deepEqual(expired, ['a', 'b']);
+  db.close();
+});
