@@ -281,7 +281,7 @@ class Core {
 
   /**
    * The JS side of a hook, called by the engine in the middle of FCALL/EVAL (see
-   * src/wasm/mod.rs, "Hooks"): decode the keys and arguments from the hook I/O area,
+   * src/wasm/hooks.rs): decode the keys and arguments from the hook I/O area,
    * run `fn(redis, keys, args)`, write its return value back there; returns its length.
    */
   runHook(fn, bufs) {

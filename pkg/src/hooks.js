@@ -1,5 +1,5 @@
-// A hook's return value → the engine's reply, encoded for src/wasm/mod.rs ("Hooks",
-// decode_value). The conversion follows Redis's Lua → RESP rules where JS has the same
+// A hook's return value → the engine's reply, encoded for src/wasm/hooks.rs
+// (decode_value). The conversion follows Redis's Lua → RESP rules where JS has the same
 // kind of value, and is documented in README.md ("Hooks"):
 //
 //   string, Uint8Array (any ArrayBufferView, ArrayBuffer) → bulk string
