@@ -80,16 +80,25 @@ impl Db {
             self.ks.insert_new(key.into(), value, NO_EXPIRE);
             return;
         };
-        let expire = self.ks.slot_entry(s).map_or(NO_EXPIRE, |e| e.expire);
-        if expire != NO_EXPIRE {
-            let now = clock.map_or(now, |c| c.precise_ms());
-            if expire < now {
-                self.expire_if_needed(key, now, stats);
-                self.ks.insert(key, value, NO_EXPIRE);
-                return;
-            }
+        if let Some(now) = self.expired_at(s, now, clock) {
+            self.expire_if_needed(key, now, stats);
+            self.ks.insert(key, value, NO_EXPIRE);
+            return;
         }
         self.ks.overwrite_slot(s, value, NO_EXPIRE);
+    }
+
+    /// The time at which the entry in `slot` is found expired, or None when it is live:
+    /// `now`, or with `clock` (whose `now` may be behind) [`Clock::precise_ms`], read
+    /// only for an entry with a TTL.
+    #[inline(always)]
+    fn expired_at(&self, slot: usize, now: i64, clock: Option<&dyn Clock>) -> Option<i64> {
+        let expire = self.ks.slot_entry(slot).map_or(NO_EXPIRE, |e| e.expire);
+        if expire == NO_EXPIRE {
+            return None;
+        }
+        let now = clock.map_or(now, |c| c.precise_ms());
+        (expire < now).then_some(now)
     }
 
     /// The live entry at `key`, deleting it if it expired (lazy expiry): one hash probe
@@ -104,13 +113,9 @@ impl Db {
         stats: &mut KeyStats,
     ) -> Option<&mut Entry> {
         let slot = self.ks.slot_of(key)?;
-        let expire = self.ks.slot_entry(slot).map_or(NO_EXPIRE, |e| e.expire);
-        if expire != NO_EXPIRE {
-            let now = clock.map_or(now, |c| c.precise_ms());
-            if expire < now {
-                self.expire_if_needed(key, now, stats);
-                return None;
-            }
+        if let Some(now) = self.expired_at(slot, now, clock) {
+            self.expire_if_needed(key, now, stats);
+            return None;
         }
         self.ks.slot_entry_mut(slot)
     }

@@ -54,33 +54,32 @@ impl Engine {
     /// `GET key` for client `h` as [`Self::execute_fast`] runs it (the value appended
     /// to `out`), or None (no effect) when the general dispatcher is needed.
     pub fn fast_get(&mut self, h: ClientHandle, key: &[u8], out: &mut Vec<u8>) -> Option<Fast> {
-        if !self.fast_ok(h) {
-            return None;
-        }
         let (get_cmd, _) = fast_cmds()?;
-        let now = self.st.clock.now_ms();
-        let sess = self
-            .clients
-            .slots
-            .get_mut(h.slot as usize)?
-            .as_deref_mut()?;
-        Some(direct_get(&mut self.st, sess, key, now, get_cmd, out))
+        let (st, sess, now) = self.fast_session(h)?;
+        Some(direct_get(st, sess, key, now, get_cmd, out))
     }
 
     /// `SET key value` for client `h` as [`Self::execute_fast`] runs it, or None (no
     /// effect) when the general dispatcher is needed.
     pub fn fast_set(&mut self, h: ClientHandle, key: &[u8], val: &[u8]) -> Option<Fast> {
+        let (_, set_cmd) = fast_cmds()?;
+        let (st, sess, now) = self.fast_session(h)?;
+        Some(direct_set(st, sess, key, val, now, set_cmd))
+    }
+
+    /// The state, client `h`'s session and the time, when `h` may take the fast path.
+    #[inline(always)]
+    fn fast_session(&mut self, h: ClientHandle) -> Option<(&mut State, &mut Session, i64)> {
         if !self.fast_ok(h) {
             return None;
         }
-        let (_, set_cmd) = fast_cmds()?;
         let now = self.st.clock.now_ms();
         let sess = self
             .clients
             .slots
             .get_mut(h.slot as usize)?
             .as_deref_mut()?;
-        Some(direct_set(&mut self.st, sess, key, val, now, set_cmd))
+        Some((&mut self.st, sess, now))
     }
 
     /// Whether client `h` may take the fast path now: nothing active needs the general

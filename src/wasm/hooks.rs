@@ -78,14 +78,8 @@ pub fn hook_io_meta() -> *const u32 {
 pub fn hook_io_reserve(bytes: usize, nargs: usize) {
     HOOK_IO.with(|io| {
         let mut io = io.borrow_mut();
-        if bytes > io.args.len() {
-            let n = bytes.max(io.args.len().saturating_mul(2));
-            io.args.resize(n, 0);
-        }
-        if nargs > io.lens.len() {
-            let n = nargs.max(io.lens.len().saturating_mul(2));
-            io.lens.resize(n, 0);
-        }
+        let io = &mut *io;
+        grow_areas(&mut io.args, &mut io.lens, bytes, nargs);
         io.update_meta();
     });
 }

@@ -314,14 +314,7 @@ impl WasmEngine {
     /// Make room for `bytes` argument bytes and `nargs` arguments; updates the meta
     /// block.
     pub fn reserve(&mut self, bytes: usize, nargs: usize) {
-        if bytes > self.args.len() {
-            let n = bytes.max(self.args.len().saturating_mul(2));
-            self.args.resize(n, 0);
-        }
-        if nargs > self.lens.len() {
-            let n = nargs.max(self.lens.len().saturating_mul(2));
-            self.lens.resize(n, 0);
-        }
+        grow_areas(&mut self.args, &mut self.lens, bytes, nargs);
         self.update_meta();
     }
 
@@ -665,6 +658,19 @@ fn bulk_code(b: &[u8]) -> Option<i32> {
     } else {
         n
     })
+}
+
+/// Grow an argument area to at least `bytes` bytes and its length area to `nargs`
+/// entries (at least doubling what grows).
+fn grow_areas(args: &mut Vec<u8>, lens: &mut Vec<u32>, bytes: usize, nargs: usize) {
+    if bytes > args.len() {
+        let n = bytes.max(args.len().saturating_mul(2));
+        args.resize(n, 0);
+    }
+    if nargs > lens.len() {
+        let n = nargs.max(lens.len().saturating_mul(2));
+        lens.resize(n, 0);
+    }
 }
 
 /// Fill `ranges` with the `n` argument ranges described by `lens` over an area of
